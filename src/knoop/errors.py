@@ -1,0 +1,88 @@
+"""Every exception knoop raises on purpose.
+
+The CLI turns a :class:`KnoopError` into a message on stderr and exit code 2 (bad input) or 1;
+the web layer turns it into the one JSON error shape::
+
+    {"error": {"code": "invalid_painmap", "message": "...", "field": "regions[0].region",
+               "allowed": ["..."]}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class KnoopError(Exception):
+    """Base of all knoop errors. ``code`` is a stable machine-readable name."""
+
+    code = "error"
+    http_status = 400
+
+    def __init__(
+        self, message: str, *, field: str | None = None, allowed: Sequence[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.allowed = list(allowed) if allowed is not None else None
+
+    def to_dict(self) -> dict[str, object]:
+        """The one JSON error shape of the API."""
+        body: dict[str, object] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        if self.allowed is not None:
+            body["allowed"] = self.allowed
+        return {"error": body}
+
+
+class BadInput(KnoopError):
+    """Input from a user or file that does not meet the rules (CLI exit 2, HTTP 422)."""
+
+    code = "bad_input"
+    http_status = 422
+
+
+class SettingsError(BadInput):
+    """An environment variable holds a value knoop cannot use."""
+
+    code = "invalid_setting"
+
+
+class KnowledgeBaseError(BadInput):
+    """A knowledge-base file is malformed; the message names file, line and allowed values."""
+
+    code = "invalid_knowledge_base"
+
+    def __init__(self, message: str, *, file: str, line: int | None = None, **kw: object) -> None:
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {message}", **kw)  # type: ignore[arg-type]
+        self.file = file
+        self.line = line
+
+
+class UnknownMuscle(BadInput):
+    """A muscle ID that is not in the knowledge base."""
+
+    code = "unknown_muscle"
+    http_status = 404
+
+
+class UnknownRegion(BadInput):
+    """A region ID that is not in the contract."""
+
+    code = "unknown_region"
+    http_status = 404
+
+
+class ChartError(KnoopError):
+    """The chart template or a drawing cannot be used (bad view, bad stroke)."""
+
+    code = "chart_error"
+    http_status = 422
+
+
+class PainMapError(BadInput):
+    """A pain map breaks the contract; ``field`` is a JSON path like ``regions[2].side``."""
+
+    code = "invalid_painmap"

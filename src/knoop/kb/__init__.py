@@ -1,0 +1,53 @@
+"""The knowledge base: every contract muscle with its trigger points and referral zones.
+
+Pure: reads only its packaged data. ``knowledge_base()`` loads and validates once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from knoop.errors import UnknownMuscle
+from knoop.kb.contract import Contract, contract
+from knoop.kb.loader import load_files, packaged_files
+from knoop.kb.models import Muscle
+
+#: Version of the knowledge-base content; stamped into every ranking, session and export.
+#: Bump it with a line in ``kb/CHANGELOG.md`` whenever a muscle file changes.
+KB_VERSION = "2026.11.0"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    version: str
+    contract: Contract
+    muscles: dict[str, Muscle]
+
+    def muscle(self, muscle_id: str) -> Muscle:
+        try:
+            return self.muscles[muscle_id]
+        except KeyError:
+            raise UnknownMuscle(f"unknown muscle '{muscle_id}'", field="muscle",
+                                allowed=sorted(self.muscles)) from None
+
+    def find(self, name: str) -> Muscle:
+        """Look a muscle up by ID, Dutch, English or Latin name or alias (case-insensitive)."""
+        key = name.strip().lower()
+        for m in self.muscles.values():
+            cm = self.contract.muscles[m.id]
+            names = {m.id, m.names.nl.lower(), m.names.en.lower(), m.names.latin.lower(),
+                     *(a.lower() for a in cm.aliases)}
+            if key in names:
+                return m
+        return self.muscle(key)
+
+
+@cache
+def knowledge_base() -> KnowledgeBase:
+    """Load, validate and cache the shipped knowledge base."""
+    return KnowledgeBase(version=KB_VERSION, contract=contract(),
+                         muscles=load_files(packaged_files()))
+
+
+__all__ = ["KB_VERSION", "KnowledgeBase", "Muscle", "knowledge_base"]
