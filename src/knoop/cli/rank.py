@@ -1,13 +1,107 @@
-"""``knoop rank`` and ``knoop eval``."""
+"""``knoop rank`` (one pain map or a JSONL batch) and ``knoop eval`` (vignettes)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
 
 import click
 
+from knoop.errors import BadInput, KnoopError
+
+
+def _table(ranking: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for f in ranking["red_flags"]:
+        lines.append(f"!! RODE VLAG / RED FLAG [{f['urgency']}] {f['message']}")
+    if ranking["red_flags"]:
+        lines.append("")
+    lines.append(f"{'#':>3}  {'score':>5}  {'side':<5}  muscle")
+    for c in ranking["candidates"]:
+        lines.append(f"{c['rank']:>3}  {c['score']:>5.2f}  {c['side']:<5}  {c['name']} "
+                     f"[{c['muscle']}]")
+        for r in c["reasons_for"][:3]:
+            lines.append(f"{'':17}+ {r}")
+        for r in c["reasons_against"][:2]:
+            lines.append(f"{'':17}- {r}")
+    if ranking["together"]:
+        lines.append("")
+        lines.append("together: " + ", ".join(
+            f"{p['muscle']} ({p['side']}) +{p['explains']:.0%}" for p in ranking["together"]))
+    lines.extend(ranking["notes"])
+    return "\n".join(lines)
+
 
 @click.command()
-def rank() -> None:
-    """Rank muscles to examine (not yet)."""
+@click.argument("source", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("--batch", "batch", type=click.File("r", encoding="utf-8"), default=None,
+              help="A JSONL file: one pain map per line; writes one ranking JSON per line.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default=None,
+              help="Output format (default: table in a terminal, JSON when piped).")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="List only the best N.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int | None,
+         lang: str) -> None:
+    """Rank the muscles to examine for the pain map in SOURCE (a file, or - for stdin)."""
+    from knoop.ranking import default_ranker
+
+    ranker = default_ranker()
+    if batch is not None:
+        if source is not None:
+            raise click.UsageError("give either SOURCE or --batch, not both")
+        bad = 0
+        for n, line in enumerate(batch, start=1):
+            if not line.strip():
+                continue
+            try:
+                out = ranker.rank(ranker.parse_text(line), lang, top).to_dict()
+            except KnoopError as exc:
+                bad += 1
+                out = {"line": n, **exc.to_dict()}
+                click.echo(f"error: line {n}: {exc.message}", err=True)
+            click.echo(json.dumps(out, ensure_ascii=False))
+        if bad:
+            sys.exit(2)
+        return
+    if source is None:
+        raise click.UsageError("give a pain-map FILE, or - to read standard input")
+    result = ranker.rank(ranker.parse_text(source.read()), lang, top).to_dict()
+    fmt = fmt or ("table" if sys.stdout.isatty() else "json")
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(result))
 
 
 @click.command("eval")
-def eval_cmd() -> None:
-    """Evaluate (not yet)."""
+@click.argument("vignettes", type=click.File("r", encoding="utf-8"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def eval_cmd(vignettes: TextIO, fmt: str) -> None:
+    """Score the ranking on a VIGNETTES.json file: hit@k and recall@k for k = 1, 3, 5."""
+    from knoop.ranking import default_ranker
+    from knoop.ranking.evaluation import KS, evaluate
+
+    try:
+        data = json.load(vignettes)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{vignettes.name}: not valid JSON: {exc.msg} at line {exc.lineno}") \
+            from None
+    results, means = evaluate(data, default_ranker())
+    if fmt == "json":
+        click.echo(json.dumps({"means": means, "cases": [
+            {"id": r.id, "expected": r.expected, "top5": r.top,
+             **{f"hit@{k}": r.hit[k] for k in KS}, **{f"recall@{k}": r.recall[k] for k in KS}}
+            for r in results]}, indent=2))
+        return
+    width = max(len(r.id) for r in results) if results else 10
+    click.echo(f"{'case':<{width}}  h@1 h@3 h@5  r@1  r@3  r@5  top 5")
+    for r in results:
+        top = ", ".join(f"*{m}" if m in r.expected else m for m in r.top)
+        click.echo(f"{r.id:<{width}}  {r.hit[1]:>3.0f} {r.hit[3]:>3.0f} {r.hit[5]:>3.0f} "
+                   f"{r.recall[1]:>4.2f} {r.recall[3]:>4.2f} {r.recall[5]:>4.2f}  {top}")
+    click.echo("")
+    click.echo(f"cases: {len(results)}")
+    for k in KS:
+        click.echo(f"hit@{k}: {means[f'hit@{k}']:.3f}   recall@{k}: {means[f'recall@{k}']:.3f}")

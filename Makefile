@@ -1,0 +1,21 @@
+# The two commands of the README.
+#   make run    installs what is missing and serves knoop on http://127.0.0.1:8000
+#   make test   installs what is missing (also Chromium) and runs the whole test suite
+.PHONY: run test bench lint
+
+export UV_PYTHON_DOWNLOADS := never
+
+run:
+	@scripts/bootstrap.sh
+	.venv/bin/knoop serve
+
+test:
+	@scripts/bootstrap.sh --test
+	.venv/bin/python -m pytest
+
+bench:
+	@scripts/bootstrap.sh
+	.venv/bin/python bench/run_all.py
+
+lint:
+	.venv/bin/ruff check src tests bench

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what knoop needs on a fresh Debian 12 machine, then the locked Python environment.
+# Safe to run again: it skips what is already there.
+#   scripts/bootstrap.sh          runtime (uv + locked venv)
+#   scripts/bootstrap.sh --test   also the test tools (Chromium, poppler, wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+apt_pkgs=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || apt_pkgs+=("$1"); }
+if command -v dpkg >/dev/null; then
+  need libcairo2
+  need fonts-dejavu-core
+  if [ "$want_test" = 1 ]; then
+    need chromium
+    need poppler-utils
+  fi
+fi
+if [ "${#apt_pkgs[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "bootstrap: installing ${apt_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+fi
+
+export UV_PYTHON_DOWNLOADS=never
+if ! python3 -m uv --version >/dev/null 2>&1; then
+  echo "bootstrap: installing uv"
+  python3 -m pip install -q uv
+fi
+python3 -m uv sync --locked -q

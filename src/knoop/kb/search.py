@@ -1,0 +1,71 @@
+"""Finding muscles: by name (Dutch, English, Latin, aliases) and by region."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from knoop.kb.models import Muscle
+
+if TYPE_CHECKING:
+    from knoop.kb import KnowledgeBase
+
+GROUP_NAMES = {
+    "head_neck": {"nl": "Hoofd en nek", "en": "Head and neck"},
+    "shoulder_upper_back_arm": {"nl": "Schouder, bovenrug en arm",
+                                "en": "Shoulder, upper back and arm"},
+    "forearm_hand": {"nl": "Onderarm en hand", "en": "Forearm and hand"},
+    "chest_abdomen": {"nl": "Borst en buik", "en": "Chest and abdomen"},
+    "mid_low_back_buttock": {"nl": "Midden- en onderrug, bil",
+                             "en": "Mid and low back, buttock"},
+    "hip_thigh_knee": {"nl": "Heup, bovenbeen en knie", "en": "Hip, thigh and knee"},
+    "leg_ankle_foot": {"nl": "Onderbeen, enkel en voet", "en": "Lower leg, ankle and foot"},
+}
+
+
+def _fold(text: str) -> str:
+    norm = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in norm if not unicodedata.combining(ch))
+
+
+def search_muscles(kb: KnowledgeBase, query: str) -> list[Muscle]:
+    """Muscles whose ID, Dutch, English or Latin name or alias contains every query word.
+    An empty query returns all muscles; results are sorted by Dutch name."""
+    words = _fold(query).split()
+    out: list[Muscle] = []
+    for m in kb.muscles.values():
+        cm = kb.contract.muscles[m.id]
+        hay = _fold(" ".join([m.id.replace("_", " "), m.names.nl, m.names.en, m.names.latin,
+                              *cm.aliases]))
+        if all(w in hay for w in words):
+            out.append(m)
+    return sorted(out, key=lambda m: (_fold(m.names.nl), m.id))
+
+
+def muscles_for_region(kb: KnowledgeBase, region_id: str
+                       ) -> tuple[list[Muscle], list[Muscle], list[Muscle]]:
+    """(essential, spillover, trigger point lies here) muscles for a region; a muscle is listed
+    under the strongest link only in the first two lists."""
+    essential, spillover, local = [], [], []
+    for m in sorted(kb.muscles.values(), key=lambda m: _fold(m.names.nl)):
+        if region_id in m.zone("essential"):
+            essential.append(m)
+        elif region_id in m.zone("spillover"):
+            spillover.append(m)
+        if any(region_id in tp.location for tp in m.trigger_points):
+            local.append(m)
+    return essential, spillover, local
+
+REGION_GROUP_NAMES = {
+    "head": ("Hoofd", "Head"), "face": ("Gezicht", "Face"),
+    "jaw_mouth": ("Kaak en mond", "Jaw and mouth"), "neck": ("Nek en hals", "Neck"),
+    "shoulder": ("Schouder", "Shoulder"), "upper_back": ("Bovenrug", "Upper back"),
+    "chest": ("Borst", "Chest"), "axilla": ("Oksel", "Armpit"),
+    "upper_arm": ("Bovenarm", "Upper arm"), "elbow": ("Elleboog", "Elbow"),
+    "forearm": ("Onderarm", "Forearm"), "wrist": ("Pols", "Wrist"), "hand": ("Hand", "Hand"),
+    "abdomen": ("Buik", "Abdomen"), "groin": ("Lies en bekken", "Groin and pelvis"),
+    "low_back": ("Onderrug", "Low back"), "sacrum_buttock": ("Heiligbeen en bil",
+                                                              "Sacrum and buttock"),
+    "hip": ("Heup", "Hip"), "thigh": ("Bovenbeen", "Thigh"), "knee": ("Knie", "Knee"),
+    "leg": ("Onderbeen", "Lower leg"), "ankle": ("Enkel", "Ankle"), "foot": ("Voet", "Foot"),
+}

@@ -1,0 +1,170 @@
+"""Ranking: from a pain map to the muscles to examine, with reasons, "together" and red flags.
+
+Pure and deterministic: the same pain map gives the same ranking (ties broken by muscle ID, then
+side); no I/O beyond the packaged knowledge base and chart. Never a diagnosis: the output is an
+ordered list of muscles to examine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from knoop.kb import KnowledgeBase, knowledge_base
+from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
+from knoop.ranking.reasons import Wording, reasons
+from knoop.ranking.redflags import RedFlag, red_flags
+from knoop.ranking.scoring import Evidence, apply_findings, implied_symptoms, score_zone
+from knoop.ranking.together import Pick, together
+from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
+
+LANGS = ("nl", "en")
+MIN_LISTED = 20
+NOTES = {
+    "empty": {"nl": "Nog niets ingetekend: teken waar het pijn doet om te zien welke spieren je "
+                    "kunt onderzoeken.",
+              "en": "Nothing drawn yet: draw where it hurts to see which muscles to examine."},
+    "flags": {"nl": "Let op: er zijn rode vlaggen. Verwijs eerst; de lijst hieronder is geen "
+                    "reden om door te gaan.",
+              "en": "Attention: there are red flags. Refer first; the list below is no reason to "
+                    "go ahead."},
+    "wording": {"nl": "Dit zijn spieren om te onderzoeken, geen diagnose.",
+                "en": "These are muscles to examine, not a diagnosis."},
+}
+
+
+@dataclass
+class Candidate:
+    rank: int
+    muscle: str
+    side: str
+    score: float
+    name: str
+    trigger_points: list[str]
+    reasons_for: list[str]
+    reasons_against: list[str]
+    finding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "rank": self.rank, "muscle": self.muscle, "side": self.side,
+            "score": round(self.score, 3), "name": self.name,
+            "trigger_points": self.trigger_points, "reasons_for": self.reasons_for,
+            "reasons_against": self.reasons_against,
+        }
+        if self.finding:
+            d["finding"] = self.finding
+        return d
+
+
+@dataclass
+class Ranking:
+    kb_version: str
+    lang: str
+    candidates: list[Candidate]
+    together: list[Pick]
+    red_flags: list[RedFlag]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kb_version": self.kb_version,
+            "lang": self.lang,
+            "red_flags": [f.to_dict() for f in self.red_flags],
+            "candidates": [c.to_dict() for c in self.candidates],
+            "together": [p.to_dict() for p in self.together],
+            "notes": self.notes,
+        }
+
+
+class Ranker:
+    """Holds the expanded zones of every muscle; build once, rank many pain maps."""
+
+    def __init__(self, kb: KnowledgeBase, adjacency: Mapping[Key, frozenset[Key]]) -> None:
+        self.kb = kb
+        self.zones: dict[tuple[str, str], MuscleZone] = build_zones(kb, adjacency)
+        self.index = build_index(self.zones)
+        self.by_symptom: dict[str, list[tuple[str, str]]] = {}
+        for ms, z in self.zones.items():
+            for s in z.symptoms:
+                self.by_symptom.setdefault(s, []).append(ms)
+        self.wording = {lang: Wording(kb, lang) for lang in LANGS}
+
+    def parse(self, data: Any) -> PainMap:
+        return parse_painmap(data, self.kb.contract, set(self.kb.muscles))
+
+    def parse_text(self, text: str) -> PainMap:
+        return parse_painmap_text(text, self.kb.contract, set(self.kb.muscles))
+
+    def evidence(self, pm: PainMap) -> list[Evidence]:
+        """Scored evidence for every muscle-side with any support, best first."""
+        painted: dict[Key, int] = {r.key: r.intensity for r in pm.regions}
+        total = float(sum(painted.values()))
+        symptoms = implied_symptoms(pm, self.kb.contract)
+        touched: set[tuple[str, str]] = set()
+        for key in painted:
+            touched.update(self.index.get(key, ()))
+        for s in symptoms:
+            touched.update(self.by_symptom.get(s, ()))
+        touched.update((f.muscle, f.side) for f in pm.findings)
+        out: list[Evidence] = []
+        for ms in touched:
+            ev = score_zone(self.zones[ms], painted, total, symptoms)
+            apply_findings(ev, pm)
+            if ev.score > 0 or ev.finding:
+                out.append(ev)
+        out.sort(key=lambda e: e.sort_key)
+        return out
+
+    def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None) -> Ranking:
+        """Rank ``pm``. ``top`` limits the candidates listed (default: all with a score > 0)."""
+        if lang not in LANGS:
+            lang = "nl"
+        w = self.wording[lang]
+        flags = red_flags(pm, self.kb.contract, lang)
+        notes: list[str] = []
+        if flags:
+            notes.append(NOTES["flags"][lang])
+        if not pm.regions and not pm.symptoms and not pm.findings:
+            notes.append(NOTES["empty"][lang])
+            return Ranking(self.kb.version, lang, [], [], flags, notes)
+        notes.append(NOTES["wording"][lang])
+        evidence = self.evidence(pm)
+        symptoms = implied_symptoms(pm, self.kb.contract)
+        listed = evidence if top is None else evidence[:max(top, 0)]
+        candidates: list[Candidate] = []
+        for i, ev in enumerate(listed, start=1):
+            z = self.zones[(ev.muscle, ev.side)]
+            m = self.kb.muscles[ev.muscle]
+            tp_size = next((len(tp.essential) for tp in z.trigger_points if tp.id == ev.best_tp), 0)
+            pro, con = reasons(ev, symptoms, w, tp_size)
+            tps = [tp.id for tp in m.trigger_points]
+            if ev.best_tp:
+                tps.remove(ev.best_tp)
+                tps.insert(0, ev.best_tp)
+            candidates.append(Candidate(
+                i, ev.muscle, ev.side, ev.score, m.names.nl if lang == "nl" else m.names.en,
+                tps, pro, con, ev.finding))
+        painted = {r.key: r.intensity for r in pm.regions}
+        pool = [(e.muscle, e.side) for e in evidence if e.finding != "none_found"]
+        picks = together(pool, self.zones, painted)
+        return Ranking(self.kb.version, lang, candidates, picks, flags, notes)
+
+
+@cache
+def default_ranker() -> Ranker:
+    """The ranker over the shipped knowledge base and chart (built once per process)."""
+    from knoop.bodymap import chart
+
+    return Ranker(knowledge_base(), chart().adjacency())
+
+
+def rank(data: Any, lang: str = "nl", top: int | None = None) -> Ranking:
+    """Parse a decoded pain-map JSON and rank it with the shipped knowledge base."""
+    r = default_ranker()
+    return r.rank(r.parse(data), lang, top)
+
+
+__all__ = ["PainMap", "Ranker", "Ranking", "default_ranker", "parse_painmap_text", "rank"]

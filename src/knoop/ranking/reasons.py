@@ -1,0 +1,111 @@
+"""Plain-language reasons for and against a muscle, in Dutch (default) or English."""
+
+from __future__ import annotations
+
+from knoop.kb import KnowledgeBase
+from knoop.ranking.scoring import Evidence
+from knoop.ranking.zones import Key
+
+MAX_LISTED = 6
+
+T = {
+    "nl": {
+        "left": "links", "right": "rechts", "more": "en nog {n}",
+        "essential": "Hoofdgebied omvat: {r}",
+        "local": "Pijn getekend op de plek van het triggerpunt zelf: {r}",
+        "spillover": "Uitloopgebied omvat: {r}",
+        "neighbour": "Grenst aan het hoofdgebied (pijn breidt zich bij gevoeligheid uit): {r}",
+        "coverage": "De tekening dekt {hit} van de {n} gebieden van triggerpunt ‘{tp}’",
+        "symptoms": "Kan deze klachten geven: {s}",
+        "active": "Bij palpatie: actief triggerpunt — bovenaan gezet",
+        "latent": "Bij palpatie: latent triggerpunt — blijft in de lijst",
+        "none_found": "Bij palpatie niets gevonden — sterk verlaagd",
+        "none_found_tp": "Bij palpatie van ‘{tp}’ niets gevonden — verlaagd",
+        "unexplained": "Verklaart niet: {r}",
+        "unpainted": "Niet getekend in zijn hoofdgebied: {r}",
+        "no_symptoms": "Geeft meestal niet: {s}",
+        "no_zone": "Geen getekend gebied valt in zijn uitstralingsgebied",
+    },
+    "en": {
+        "left": "left", "right": "right", "more": "and {n} more",
+        "essential": "Essential zone covers: {r}",
+        "local": "Pain drawn over the trigger point itself: {r}",
+        "spillover": "Spillover zone covers: {r}",
+        "neighbour": "Next to its essential zone (zones spread when sensitised): {r}",
+        "coverage": "The drawing covers {hit} of the {n} regions of trigger point ‘{tp}’",
+        "symptoms": "Can cause these complaints: {s}",
+        "active": "Palpated: active trigger point — put on top",
+        "latent": "Palpated: latent trigger point — stays in the list",
+        "none_found": "Palpated: nothing found — sharply lowered",
+        "none_found_tp": "Palpated ‘{tp}’: nothing found — lowered",
+        "unexplained": "Does not explain: {r}",
+        "unpainted": "Not drawn in its essential zone: {r}",
+        "no_symptoms": "Does not usually cause: {s}",
+        "no_zone": "No drawn region lies in its referral zones",
+    },
+}
+
+
+class Wording:
+    """Turns region keys, symptom IDs and trigger point IDs into words in one language."""
+
+    def __init__(self, kb: KnowledgeBase, lang: str) -> None:
+        self.kb, self.lang, self.t = kb, lang, T[lang]
+        self.tp_names = {tp.id: tp.name for m in kb.muscles.values() for tp in m.trigger_points}
+
+    def region(self, key: Key) -> str:
+        r = self.kb.contract.regions[key[0]]
+        name = (r.nl if self.lang == "nl" else r.en).split(" (")[0]
+        name = name[0].lower() + name[1:]
+        return f"{name} ({self.t[key[1]]})" if key[1] else name
+
+    def regions(self, keys: list[Key]) -> str:
+        keys = sorted(keys, key=lambda k: (k[0], k[1] or ""))
+        words = [self.region(k) for k in keys[:MAX_LISTED]]
+        if len(keys) > MAX_LISTED:
+            words.append(self.t["more"].format(n=len(keys) - MAX_LISTED))
+        return ", ".join(words)
+
+    def symptom(self, sid: str) -> str:
+        s = self.kb.contract.symptoms[sid]
+        text = s.nl if self.lang == "nl" else s.en
+        return text[0].lower() + text[1:]
+
+    def trigger_point(self, tp_id: str) -> str:
+        name = self.tp_names.get(tp_id)
+        return name.get(self.lang) if name else tp_id
+
+
+def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
+            ) -> tuple[list[str], list[str]]:
+    """(reasons_for, reasons_against) for one candidate."""
+    t = w.t
+    pro: list[str] = []
+    con: list[str] = []
+    if ev.finding == "active":
+        pro.append(t["active"])
+    elif ev.finding == "latent":
+        pro.append(t["latent"])
+    elif ev.finding == "none_found":
+        con.append(t["none_found_tp"].format(tp=w.trigger_point(ev.finding_tp))
+                   if ev.finding_tp else t["none_found"])
+    for kind in ("essential", "local", "spillover", "neighbour"):
+        keys = ev.by_kind.get(kind)
+        if keys:
+            pro.append(t[kind].format(r=w.regions(keys)))
+    if ev.best_tp and essential_size and ev.coverage > 0:
+        hit = essential_size - len(ev.unpainted_essential)
+        pro.append(t["coverage"].format(hit=hit, n=essential_size, tp=w.trigger_point(ev.best_tp)))
+    if ev.symptom_matches:
+        pro.append(t["symptoms"].format(s=", ".join(w.symptom(s) for s in ev.symptom_matches)))
+    truly_unexplained = [k for k in ev.unexplained if k not in ev.by_kind.get("neighbour", [])]
+    if truly_unexplained:
+        con.append(t["unexplained"].format(r=w.regions(truly_unexplained)))
+    if not ev.by_kind:
+        con.append(t["no_zone"])
+    if ev.unpainted_essential:
+        con.append(t["unpainted"].format(r=w.regions(ev.unpainted_essential)))
+    missing = [s for s in symptoms if s not in ev.symptom_matches]
+    if missing and ev.symptom_matches != symptoms:
+        con.append(t["no_symptoms"].format(s=", ".join(w.symptom(s) for s in missing)))
+    return pro, con

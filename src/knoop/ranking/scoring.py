@@ -1,0 +1,125 @@
+"""The scoring model: how well one muscle on one side accounts for a pain map.
+
+See docs/ranking.md for the model in words with a worked example. In short, for muscle m on
+side s and painted regions p with intensity i_p (1-10):
+
+* ``explained`` X = sum(i_p * e_m(p)) / sum(i_p): the intensity-weighted share of the drawing its
+  zones explain, where e = 1 for its essential zone and its own trigger-point area, 0.45 for
+  spillover, 0.2 for regions touching its essential zone, 0 otherwise.
+* ``coverage`` C = max over its trigger points of painted / (size + 0.5) of that trigger point's
+  essential zone: how much of one referral pattern the client drew.
+* ``local`` L = 1 when pain is drawn over a trigger point itself.
+* ``symptoms`` Y = share of the reported symptoms (and symptoms implied by pain qualities) that
+  the muscle can cause; only counts when symptoms were reported.
+
+score = (0.55 X + 0.30 C + 0.05 L + 0.10 Y) * (0.9 + 0.1 prior), in 0..1. Findings then re-rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from knoop.kb.contract import Contract
+from knoop.ranking.painmap import PainMap
+from knoop.ranking.priors import prior
+from knoop.ranking.zones import Key, MuscleZone
+
+W_EXPLAINED, W_COVERAGE, W_LOCAL, W_SYMPTOMS = 0.55, 0.30, 0.05, 0.10
+COVERAGE_SMOOTHING = 0.5
+NONE_FOUND_FACTOR = 0.15
+NONE_FOUND_TP_FACTOR = 0.6
+ARM_GROUPS = {"upper_arm", "elbow", "forearm", "wrist", "hand", "axilla"}
+LEG_GROUPS = {"thigh", "knee", "leg", "ankle", "foot"}
+
+
+@dataclass
+class Evidence:
+    """Why muscle ``muscle`` on ``side`` scored what it did."""
+
+    muscle: str
+    side: str
+    explained: float = 0.0
+    coverage: float = 0.0
+    local: bool = False
+    best_tp: str | None = None
+    symptom_matches: list[str] = field(default_factory=list)
+    by_kind: dict[str, list[Key]] = field(default_factory=dict)
+    unexplained: list[Key] = field(default_factory=list)
+    unpainted_essential: list[Key] = field(default_factory=list)
+    finding: str | None = None
+    finding_tp: str | None = None
+    score: float = 0.0
+
+    @property
+    def sort_key(self) -> tuple[int, float, str, str]:
+        return (0 if self.finding == "active" else 1, -round(self.score, 9), self.muscle,
+                self.side)
+
+
+def implied_symptoms(pm: PainMap, c: Contract) -> list[str]:
+    """Reported symptoms plus those implied by pain qualities (tingling hand -> nerve)."""
+    out = list(pm.symptoms)
+    for r in pm.regions:
+        group = c.regions[r.region].group
+        implied = None
+        if r.quality in ("tingling", "numb"):
+            implied = ("hand_numbness_tingling" if group in ARM_GROUPS
+                       else "leg_numbness_tingling" if group in LEG_GROUPS else None)
+        elif r.quality == "burning":
+            implied = "burning_itching_skin"
+        if implied and implied not in out:
+            out.append(implied)
+    return out
+
+
+def score_zone(z: MuscleZone, painted: Mapping[Key, int], total: float,
+               symptoms: list[str]) -> Evidence:
+    """Evidence for one muscle-side; ``total`` = sum of painted intensities."""
+    ev = Evidence(z.muscle, z.side)
+    if total > 0:
+        num = 0.0
+        for key, intensity in painted.items():
+            kind = z.kind.get(key)
+            if kind is None:
+                ev.unexplained.append(key)
+                continue
+            num += intensity * z.weight(key)
+            ev.by_kind.setdefault(kind, []).append(key)
+            if kind == "neighbour":
+                ev.unexplained.append(key)
+        ev.explained = num / total
+        best = -1.0
+        for tp in z.trigger_points:
+            hit = sum(1 for k in tp.essential if k in painted)
+            cov = hit / (len(tp.essential) + COVERAGE_SMOOTHING)
+            if cov > best:
+                best, ev.best_tp = cov, tp.id
+                ev.unpainted_essential = sorted((k for k in tp.essential if k not in painted),
+                                                key=_key_order)
+            if any(k in painted for k in tp.location):
+                ev.local = True
+        ev.coverage = max(best, 0.0)
+    if symptoms:
+        ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
+    y = len(ev.symptom_matches) / len(symptoms) if symptoms else 0.0
+    raw = (W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage
+           + W_LOCAL * (1.0 if ev.local else 0.0) + W_SYMPTOMS * y)
+    ev.score = raw * (0.9 + 0.1 * prior(z.muscle)) if raw > 0 else 0.0
+    return ev
+
+
+def apply_findings(ev: Evidence, pm: PainMap) -> None:
+    """Re-rank by palpation: none_found sharply lowers, active goes on top, latent keeps."""
+    for f in pm.findings:
+        if f.muscle != ev.muscle or f.side != ev.side:
+            continue
+        ev.finding, ev.finding_tp = f.result, f.trigger_point
+        if f.result == "none_found":
+            ev.score *= NONE_FOUND_TP_FACTOR if f.trigger_point else NONE_FOUND_FACTOR
+        elif f.result == "active":
+            ev.score = 1.0 - (1.0 - ev.score) * 0.1
+
+
+def _key_order(key: Key) -> tuple[str, str]:
+    return (key[0], key[1] or "")

@@ -1,0 +1,110 @@
+"""Referral zones per muscle and side, expanded to concrete (region, side) keys.
+
+Built once from the knowledge base and the chart's adjacency; the scorer only does dictionary
+lookups. Sides are the client's own: a left-sided muscle with an ipsilateral trigger point refers
+to left regions; midline regions (vertex, sternum, sacrum...) have side ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from knoop.kb import KnowledgeBase
+
+Key = tuple[str, "str | None"]
+SIDES = ("left", "right")
+
+#: How much of a painted region a zone explains (the "e" of docs/ranking.md).
+ESSENTIAL = 1.0
+LOCAL = 1.0  # pain over the trigger point itself
+SPILLOVER = 0.45
+NEIGHBOUR = 0.2  # a region touching the essential zone (zones spread in sensitised clients)
+
+KIND_ORDER = {"essential": 0, "local": 1, "spillover": 2, "neighbour": 3}
+KIND_WEIGHT = {"essential": ESSENTIAL, "local": LOCAL, "spillover": SPILLOVER,
+               "neighbour": NEIGHBOUR}
+
+
+def other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+@dataclass(frozen=True)
+class TriggerPointZone:
+    """One trigger point on one side: its essential keys (with its own location)."""
+
+    id: str
+    essential: frozenset[Key]
+    location: frozenset[Key]
+
+
+@dataclass(frozen=True)
+class MuscleZone:
+    """Everything the scorer needs for one muscle on one side."""
+
+    muscle: str
+    side: str
+    kind: Mapping[Key, str]  # essential | local | spillover | neighbour (best kind wins)
+    trigger_points: tuple[TriggerPointZone, ...]
+    symptoms: frozenset[str]
+
+    def weight(self, key: Key) -> float:
+        kind = self.kind.get(key)
+        return KIND_WEIGHT[kind] if kind else 0.0
+
+
+def _expand(regions: list[str], rule: str, side: str, paired: Mapping[str, bool]) -> set[Key]:
+    out: set[Key] = set()
+    for r in regions:
+        if not paired[r]:
+            out.add((r, None))
+        elif rule == "ipsilateral":
+            out.add((r, side))
+        elif rule == "contralateral":
+            out.add((r, other(side)))
+        else:
+            out.update({(r, "left"), (r, "right")})
+    return out
+
+
+def build_zones(kb: KnowledgeBase,
+                adjacency: Mapping[Key, frozenset[Key]]) -> dict[tuple[str, str], MuscleZone]:
+    """Expand every muscle of ``kb`` on both sides into a :class:`MuscleZone`."""
+    paired = {rid: r.paired for rid, r in kb.contract.regions.items()}
+    zones: dict[tuple[str, str], MuscleZone] = {}
+    for mid in sorted(kb.muscles):
+        m = kb.muscles[mid]
+        for side in SIDES:
+            kind: dict[Key, str] = {}
+
+            def put(keys: set[Key], k: str) -> None:
+                for key in keys:
+                    if key not in kind or KIND_ORDER[k] < KIND_ORDER[kind[key]]:
+                        kind[key] = k
+
+            tps: list[TriggerPointZone] = []
+            for tp in m.trigger_points:
+                ess = _expand(tp.referral.essential, tp.referral.side, side, paired)
+                loc = _expand(tp.location, "ipsilateral", side, paired)
+                spill = _expand(tp.referral.spillover, tp.referral.side, side, paired)
+                put(ess, "essential")
+                put(loc, "local")
+                put(spill, "spillover")
+                tps.append(TriggerPointZone(tp.id, frozenset(ess | loc), frozenset(loc)))
+            core = [k for k, v in kind.items() if v in ("essential", "local")]
+            neighbours: set[Key] = set()
+            for key in core:
+                neighbours.update(adjacency.get(key, ()))
+            put(neighbours, "neighbour")
+            zones[(mid, side)] = MuscleZone(mid, side, kind, tuple(tps), frozenset(m.symptoms))
+    return zones
+
+
+def build_index(zones: Mapping[tuple[str, str], MuscleZone]) -> dict[Key, list[tuple[str, str]]]:
+    """Region key -> the (muscle, side) pairs whose zone (any kind) contains it."""
+    index: dict[Key, list[tuple[str, str]]] = {}
+    for ms, z in zones.items():
+        for key in z.kind:
+            index.setdefault(key, []).append(ms)
+    return index

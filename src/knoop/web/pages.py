@@ -1,0 +1,32 @@
+"""Page rendering shared by all routers: Jinja2 environment, language choice, layout texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from knoop import __version__
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+LANGS = ("nl", "en")
+
+
+def lang_of(request: Request) -> str:
+    """``?lang=en`` switches to English; anything else (or nothing) is Dutch."""
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "nl"
+    return lang if lang in LANGS else "nl"
+
+
+def render(request: Request, name: str, context: dict[str, Any],
+           status_code: int = 200) -> Response:
+    lang = lang_of(request)
+    ctx = {"request": request, "lang": lang, "version": __version__,
+           "nl": lang == "nl", **context}
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response

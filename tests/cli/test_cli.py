@@ -1,0 +1,108 @@
+"""The ``knoop`` command line, run as a real process: help, exit codes, formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KNOOP = [sys.executable, "-m", "knoop"]
+PAINMAP = {"regions": [{"region": "temple", "side": "left", "intensity": 7},
+                       {"region": "neck_back_upper", "side": "left"}]}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*KNOOP, *args], input=stdin, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("command", [
+    [], ["kb"], ["kb", "validate"], ["kb", "show"], ["kb", "coverage"], ["chart"],
+    ["chart", "render"], ["serve"], ["rank"], ["eval"],
+])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout
+
+
+def test_kb_show_prints_dutch_by_default_and_english_on_request() -> None:
+    nl = run("kb", "show", "trapezius")
+    en = run("kb", "show", "Trapezius", "--lang", "en")
+    assert nl.returncode == 0 and "Triggerpunten" in nl.stdout and "Hoofdgebied" in nl.stdout
+    assert en.returncode == 0 and "Trigger points" in en.stdout
+
+
+def test_kb_show_of_an_unknown_muscle_exits_2_with_a_message() -> None:
+    result = run("kb", "show", "trapezoid")
+    assert result.returncode == 2
+    assert "unknown muscle 'trapezoid'" in result.stderr
+
+
+def test_kb_validate_reports_a_broken_file_with_its_line(tmp_path: Path) -> None:
+    src = Path(__file__).resolve().parents[2] / "src/knoop/kb/muscles/trapezius.yaml"
+    bad = tmp_path / "trapezius.yaml"
+    bad.write_text(src.read_text().replace("mastoid, temple]", "mastoid, tempel]", 1))
+    result = run("kb", "validate", str(bad))
+    assert result.returncode == 2
+    assert "trapezius.yaml:" in result.stderr and "tempel" in result.stderr
+
+
+def test_kb_coverage_counts_every_contract_muscle() -> None:
+    result = run("kb", "coverage", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["muscles"] == report["contract_muscles"] == 123
+    assert report["missing_muscles"] == []
+
+
+def test_rank_writes_json_when_piped(tmp_path: Path) -> None:
+    f = tmp_path / "pm.json"
+    f.write_text(json.dumps(PAINMAP))
+    result = run("rank", str(f), "--top", "3")
+    out = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert len(out["candidates"]) == 3 and out["candidates"][0]["rank"] == 1
+    assert out["kb_version"]
+
+
+def test_rank_reads_stdin_and_prints_a_table_on_request() -> None:
+    result = run("rank", "-", "--format", "table", "--lang", "en", stdin=json.dumps(PAINMAP))
+    assert result.returncode == 0
+    assert "score" in result.stdout and "Essential zone covers" in result.stdout
+
+
+def test_rank_of_a_bad_pain_map_exits_2_naming_the_field() -> None:
+    bad = {"regions": [{"region": "temple", "side": "up"}]}
+    result = run("rank", "-", stdin=json.dumps(bad))
+    assert result.returncode == 2
+    assert "regions[0].side" in result.stderr and "left or right" in result.stderr
+
+
+def test_rank_batch_keeps_order_and_reports_the_bad_line(tmp_path: Path) -> None:
+    f = tmp_path / "maps.jsonl"
+    f.write_text("\n".join([json.dumps(PAINMAP), "{not json", json.dumps({"regions": [
+        {"region": "heel", "side": "right"}]})]) + "\n")
+    result = run("rank", "--batch", str(f))
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert result.returncode == 2
+    assert len(lines) == 3
+    assert lines[0]["candidates"][0]["side"] == "left"
+    assert lines[1]["line"] == 2 and lines[1]["error"]["code"] == "invalid_painmap"
+    assert lines[2]["candidates"][0]["side"] == "right"
+    assert "line 2" in result.stderr
+
+
+def test_eval_prints_hit_and_recall_per_k() -> None:
+    vignettes = Path(__file__).resolve().parents[1] / "data" / "vignettes_dev.json"
+    result = run("eval", str(vignettes))
+    assert result.returncode == 0
+    for k in (1, 3, 5):
+        assert f"hit@{k}:" in result.stdout and f"recall@{k}:" in result.stdout
+
+
+def test_chart_render_of_an_unknown_view_exits_2(tmp_path: Path) -> None:
+    result = run("chart", "render", "--view", "top", "-o", str(tmp_path / "x.svg"))
+    assert result.returncode == 2

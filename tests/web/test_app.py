@@ -1,0 +1,102 @@
+"""The web app in-process: health, knowledge-base pages, the rank API and its errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knoop import __version__
+from knoop.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(), raise_server_exceptions=False)
+
+
+def test_healthz_answers_200_with_the_version(client: TestClient) -> None:
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json()["version"] == __version__
+
+
+def test_every_page_sends_security_headers(client: TestClient) -> None:
+    r = client.get("/kb")
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_muscle_list_is_dutch_and_searchable_by_every_name(client: TestClient) -> None:
+    assert "Kennisbank" in client.get("/kb").text
+    for q, expect in [("kopdraaier", "sternocleidomastoid"), ("musculus soleus", "soleus"),
+                      ("calf", "gastrocnemius"), ("SCM", "sternocleidomastoid")]:
+        r = client.get("/kb", params={"q": q})
+        assert f"/kb/spieren/{expect}" in r.text, q
+
+
+def test_a_search_without_results_says_so(client: TestClient) -> None:
+    assert "Geen spier gevonden" in client.get("/kb", params={"q": "xyzzy"}).text
+
+
+def test_a_muscle_page_shows_diagrams_trigger_points_and_self_care(client: TestClient) -> None:
+    r = client.get("/kb/spieren/trapezius")
+    assert r.status_code == 200
+    assert r.text.count("<svg") >= 1 and 'data-region="temple"' in r.text
+    for words in ("Triggerpunten", "Zo vind je het", "Zelfmassage", "Rekoefening", "Bronnen"):
+        assert words in r.text
+
+
+def test_the_muscle_page_switches_to_english(client: TestClient) -> None:
+    r = client.get("/kb/spieren/soleus", params={"lang": "en"})
+    assert "How to find it" in r.text and 'lang="en"' in r.text
+
+
+def test_a_region_page_lists_essential_before_spillover(client: TestClient) -> None:
+    r = client.get("/kb/gebieden/heel")
+    assert r.status_code == 200
+    text = r.text
+    assert text.index("Hoofdgebied van") < text.index("Uitloopgebied van")
+    assert "/kb/spieren/soleus" in text[text.index("Hoofdgebied van"):text.index("Uitloopgebied van")]
+
+
+@pytest.mark.parametrize("path", ["/kb/spieren/nope", "/kb/gebieden/nope", "/nope",
+                                  "/kb/spieren/%00", "/kb?q=%ff%fe"])
+def test_bad_urls_give_a_friendly_page_never_a_500(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code in (200, 404)
+    assert "Traceback" not in r.text
+
+
+def test_the_rank_api_ranks_a_pain_map(client: TestClient) -> None:
+    r = client.post("/api/v1/rank", params={"top": 5}, json={"regions": [
+        {"region": "temple", "side": "left", "intensity": 7},
+        {"region": "neck_back_upper", "side": "left"}]})
+    body = r.json()
+    assert r.status_code == 200 and len(body["candidates"]) == 5
+    assert body["candidates"][0]["muscle"] == "trapezius"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"regions": [{"region": "tempel", "side": "left"}]}, "regions[0].region"),
+    ({"regions": [{"region": "temple", "side": "left", "intensity": 12}]},
+     "regions[0].intensity"),
+    ([1, 2], "$"),
+])
+def test_the_rank_api_answers_422_in_the_one_error_shape(client: TestClient, body: object,
+                                                        field: str) -> None:
+    r = client.post("/api/v1/rank", json=body)
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["field"] == field and err["code"] == "invalid_painmap" and err["message"]
+
+
+def test_the_rank_api_refuses_broken_json_in_the_same_shape(client: TestClient) -> None:
+    r = client.post("/api/v1/rank", content=b"{broken",
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "error" in r.json()
+
+
+def test_the_rank_api_is_documented_in_openapi(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/v1/rank" in spec["paths"] and "422" in spec["paths"]["/api/v1/rank"]["post"][
+        "responses"]
