@@ -20,6 +20,8 @@ from knoop.errors import KnowledgeBaseError
 from knoop.kb.contract import Contract, contract
 from knoop.kb.models import Muscle
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _node_line(node: yaml.Node | None, loc: Iterable[object]) -> int | None:
     """Follow a pydantic error location through the YAML node tree; return a 1-based line."""
@@ -60,14 +62,17 @@ def parse_muscle(text: str, filename: str, c: Contract | None = None) -> Muscle:
     """Parse one muscle file's text; raise :class:`KnowledgeBaseError` on the first problem."""
     c = c or contract()
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise KnowledgeBaseError(
             f"not valid YAML: {getattr(exc, 'problem', exc)}",
             file=filename, line=mark.line + 1 if mark else None,
         ) from None
+    def node() -> yaml.Node | None:
+        # The node tree (for line numbers) is only built when there is an error to report.
+        return yaml.compose(text, Loader=_Loader)
+
     if not isinstance(data, dict):
         raise KnowledgeBaseError("must be a mapping with id, names, trigger_points, ...",
                                  file=filename, line=1)
@@ -84,13 +89,13 @@ def parse_muscle(text: str, filename: str, c: Contract | None = None) -> Muscle:
             allowed = _allowed_fields(loc)
             msg = f"unknown field; allowed: {', '.join(allowed)}" if allowed else msg
         raise KnowledgeBaseError(
-            f"{_path(loc)}: {msg}", file=filename, line=_node_line(node, loc),
+            f"{_path(loc)}: {msg}", file=filename, line=_node_line(node(), loc),
             field=_path(loc),
         ) from None
 
     def fail(loc: list[object], message: str, allowed: Iterable[str] | None = None) -> None:
         raise KnowledgeBaseError(f"{_path(loc)}: {message}", file=filename,
-                                 line=_node_line(node, loc), field=_path(loc),
+                                 line=_node_line(node(), loc), field=_path(loc),
                                  allowed=sorted(allowed) if allowed is not None else None)
 
     stem = Path(filename).stem

@@ -7,6 +7,7 @@ ordered list of muscles to examine.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,7 +17,14 @@ from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording, reasons
 from knoop.ranking.redflags import RedFlag, red_flags
-from knoop.ranking.scoring import Evidence, apply_findings, implied_symptoms, score_zone
+from knoop.ranking.scoring import (
+    Evidence,
+    apply_findings,
+    implied_symptoms,
+    nerve_regions,
+    painted_weights,
+    score_zone,
+)
 from knoop.ranking.together import Pick, together
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
 
@@ -91,6 +99,11 @@ class Ranker:
             for s in z.symptoms:
                 self.by_symptom.setdefault(s, []).append(ms)
         self.wording = {lang: Wording(kb, lang) for lang in LANGS}
+        # Rarer symptoms say more: weight = log(1 + muscles / muscles causing it).
+        n = max(len(kb.muscles), 1)
+        self.symptom_weight = {
+            s: math.log(1 + n / max(1, sum(1 for m in kb.muscles.values() if s in m.symptoms)))
+            for s in kb.contract.symptoms}
 
     def parse(self, data: Any) -> PainMap:
         return parse_painmap(data, self.kb.contract, set(self.kb.muscles))
@@ -100,18 +113,25 @@ class Ranker:
 
     def evidence(self, pm: PainMap) -> list[Evidence]:
         """Scored evidence for every muscle-side with any support, best first."""
-        painted: dict[Key, int] = {r.key: r.intensity for r in pm.regions}
+        painted = painted_weights(pm)
         total = float(sum(painted.values()))
         symptoms = implied_symptoms(pm, self.kb.contract)
+        weights = {s: self.symptom_weight[s] for s in symptoms}
+        nerve = nerve_regions(pm, self.kb.contract)
         touched: set[tuple[str, str]] = set()
         for key in painted:
             touched.update(self.index.get(key, ()))
         for s in symptoms:
             touched.update(self.by_symptom.get(s, ()))
         touched.update((f.muscle, f.side) for f in pm.findings)
+        if nerve:
+            limbs = set(nerve.values())
+            sides = {k[1] for k in nerve}
+            touched.update(ms for ms, z in self.zones.items() if z.entraps & limbs and
+                           ms[1] in sides)
         out: list[Evidence] = []
         for ms in touched:
-            ev = score_zone(self.zones[ms], painted, total, symptoms)
+            ev = score_zone(self.zones[ms], painted, total, weights, nerve)
             apply_findings(ev, pm)
             if ev.score > 0 or ev.finding:
                 out.append(ev)
@@ -147,7 +167,7 @@ class Ranker:
             candidates.append(Candidate(
                 i, ev.muscle, ev.side, ev.score, m.names.nl if lang == "nl" else m.names.en,
                 tps, pro, con, ev.finding))
-        painted = {r.key: r.intensity for r in pm.regions}
+        painted = painted_weights(pm)
         pool = [(e.muscle, e.side) for e in evidence if e.finding != "none_found"]
         picks = together(pool, self.zones, painted)
         return Ranking(self.kb.version, lang, candidates, picks, flags, notes)

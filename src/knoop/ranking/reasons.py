@@ -14,6 +14,7 @@ T = {
         "essential": "Hoofdgebied omvat: {r}",
         "local": "Pijn getekend op de plek van het triggerpunt zelf: {r}",
         "spillover": "Uitloopgebied omvat: {r}",
+        "nerve": "Tintelingen of doof gevoel passen bij een zenuw die deze spier kan beknellen: {r}",
         "neighbour": "Grenst aan het hoofdgebied (pijn breidt zich bij gevoeligheid uit): {r}",
         "coverage": "De tekening dekt {hit} van de {n} gebieden van triggerpunt ‘{tp}’",
         "symptoms": "Kan deze klachten geven: {s}",
@@ -31,6 +32,7 @@ T = {
         "essential": "Essential zone covers: {r}",
         "local": "Pain drawn over the trigger point itself: {r}",
         "spillover": "Spillover zone covers: {r}",
+        "nerve": "Tingling or numbness fits a nerve this muscle can squeeze: {r}",
         "neighbour": "Next to its essential zone (zones spread when sensitised): {r}",
         "coverage": "The drawing covers {hit} of the {n} regions of trigger point ‘{tp}’",
         "symptoms": "Can cause these complaints: {s}",
@@ -89,7 +91,7 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
     elif ev.finding == "none_found":
         con.append(t["none_found_tp"].format(tp=w.trigger_point(ev.finding_tp))
                    if ev.finding_tp else t["none_found"])
-    for kind in ("essential", "local", "spillover", "neighbour"):
+    for kind in ("essential", "local", "nerve", "spillover", "neighbour"):
         keys = ev.by_kind.get(kind)
         if keys:
             pro.append(t[kind].format(r=w.regions(keys)))

@@ -3,16 +3,17 @@
 See docs/ranking.md for the model in words with a worked example. In short, for muscle m on
 side s and painted regions p with intensity i_p (1-10):
 
-* ``explained`` X = sum(i_p * e_m(p)) / sum(i_p): the intensity-weighted share of the drawing its
-  zones explain, where e = 1 for its essential zone and its own trigger-point area, 0.45 for
-  spillover, 0.2 for regions touching its essential zone, 0 otherwise.
+* ``explained`` X = sum(w_p * e_m(p)) / sum(w_p) with w_p = i_p ** 1.5: the intensity-weighted
+  share of the drawing its zones explain, where e = 1 for its essential zone and for pain over
+  its own trigger points (local pain), 0.8 for tingling or numbness in a limb whose nerve it can
+  squeeze, 0.45 for spillover, 0.2 for regions touching its essential zone, 0 otherwise.
 * ``coverage`` C = max over its trigger points of painted / (size + 0.5) of that trigger point's
   essential zone: how much of one referral pattern the client drew.
-* ``local`` L = 1 when pain is drawn over a trigger point itself.
-* ``symptoms`` Y = share of the reported symptoms (and symptoms implied by pain qualities) that
-  the muscle can cause; only counts when symptoms were reported.
+* ``symptoms`` Y = weighted share of the reported symptoms (and symptoms implied by pain
+  qualities) that the muscle can cause, rarer symptoms weighing more; only when symptoms exist.
 
-score = (0.55 X + 0.30 C + 0.05 L + 0.10 Y) * (0.9 + 0.1 prior), in 0..1. Findings then re-rank.
+score = (0.55 X + 0.30 C + 0.30 Y) / (0.85 + 0.30 if symptoms) * (0.8 + 0.2 prior), in 0..1.
+Findings then re-rank.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from dataclasses import dataclass, field
 from knoop.kb.contract import Contract
 from knoop.ranking.painmap import PainMap
 from knoop.ranking.priors import prior
-from knoop.ranking.zones import Key, MuscleZone
+from knoop.ranking.zones import KIND_WEIGHT, Key, MuscleZone
 
-W_EXPLAINED, W_COVERAGE, W_LOCAL, W_SYMPTOMS = 0.55, 0.30, 0.05, 0.10
+W_EXPLAINED, W_COVERAGE, W_SYMPTOMS = 0.55, 0.30, 0.30
 COVERAGE_SMOOTHING = 0.5
+PRIOR_WEIGHT = 0.2  # the prior moves a score by at most 20 %
+INTENSITY_POWER = 1.5  # weight of a painted region = intensity ** INTENSITY_POWER
 NONE_FOUND_FACTOR = 0.15
 NONE_FOUND_TP_FACTOR = 0.6
 ARM_GROUPS = {"upper_arm", "elbow", "forearm", "wrist", "hand", "axilla"}
@@ -57,6 +60,24 @@ class Evidence:
                 self.side)
 
 
+def painted_weights(pm: PainMap) -> dict[Key, float]:
+    """Each painted region's weight in the drawing: intensity ** INTENSITY_POWER."""
+    return {r.key: float(r.intensity) ** INTENSITY_POWER for r in pm.regions}
+
+
+def nerve_regions(pm: PainMap, c: Contract) -> dict[Key, str]:
+    """Painted keys drawn as tingling or numb, with their limb (arm or leg)."""
+    out: dict[Key, str] = {}
+    for r in pm.regions:
+        if r.quality in ("tingling", "numb"):
+            group = c.regions[r.region].group
+            if group in ARM_GROUPS:
+                out[r.key] = "arm"
+            elif group in LEG_GROUPS:
+                out[r.key] = "leg"
+    return out
+
+
 def implied_symptoms(pm: PainMap, c: Contract) -> list[str]:
     """Reported symptoms plus those implied by pain qualities (tingling hand -> nerve)."""
     out = list(pm.symptoms)
@@ -74,17 +95,24 @@ def implied_symptoms(pm: PainMap, c: Contract) -> list[str]:
 
 
 def score_zone(z: MuscleZone, painted: Mapping[Key, int], total: float,
-               symptoms: list[str]) -> Evidence:
-    """Evidence for one muscle-side; ``total`` = sum of painted intensities."""
+               symptoms: Mapping[str, float], nerve: Mapping[Key, str] | None = None) -> Evidence:
+    """Evidence for one muscle-side.
+
+    ``total`` = sum of painted intensities; ``symptoms`` maps each reported (or implied) symptom
+    to its weight (rarer symptoms weigh more); ``nerve`` maps painted keys drawn as tingling or
+    numb to their limb ("arm"/"leg")."""
     ev = Evidence(z.muscle, z.side)
     if total > 0:
         num = 0.0
         for key, intensity in painted.items():
             kind = z.kind.get(key)
+            if (nerve and key in nerve and nerve[key] in z.entraps and key[1] == z.side
+                    and (kind is None or KIND_WEIGHT[kind] < KIND_WEIGHT["nerve"])):
+                kind = "nerve"
             if kind is None:
                 ev.unexplained.append(key)
                 continue
-            num += intensity * z.weight(key)
+            num += intensity * KIND_WEIGHT[kind]
             ev.by_kind.setdefault(kind, []).append(key)
             if kind == "neighbour":
                 ev.unexplained.append(key)
@@ -102,10 +130,11 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, int], total: float,
         ev.coverage = max(best, 0.0)
     if symptoms:
         ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
-    y = len(ev.symptom_matches) / len(symptoms) if symptoms else 0.0
-    raw = (W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage
-           + W_LOCAL * (1.0 if ev.local else 0.0) + W_SYMPTOMS * y)
-    ev.score = raw * (0.9 + 0.1 * prior(z.muscle)) if raw > 0 else 0.0
+    y = (sum(symptoms[s] for s in ev.symptom_matches) / sum(symptoms.values())
+         if symptoms else 0.0)
+    raw = W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage + W_SYMPTOMS * y
+    raw /= W_EXPLAINED + W_COVERAGE + (W_SYMPTOMS if symptoms else 0.0)
+    ev.score = raw * (1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(z.muscle)) if raw > 0 else 0.0
     return ev
 
 

@@ -28,7 +28,7 @@ class Pick:
 
 
 def together(candidates: Sequence[tuple[str, str]], zones: Mapping[tuple[str, str], MuscleZone],
-             painted: Mapping[Key, int]) -> list[Pick]:
+             painted: Mapping[Key, float]) -> list[Pick]:
     """``candidates``: muscle-sides best first (those ruled out already removed)."""
     total = float(sum(painted.values()))
     if total <= 0:

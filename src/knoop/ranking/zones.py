@@ -20,10 +20,15 @@ ESSENTIAL = 1.0
 LOCAL = 1.0  # pain over the trigger point itself
 SPILLOVER = 0.45
 NEIGHBOUR = 0.2  # a region touching the essential zone (zones spread in sensitised clients)
+#: Tingling or numbness drawn in the limb whose nerve or vessels the muscle can squeeze: the
+#: sensation follows the nerve, not the referral zone.
+NERVE = 0.8
 
-KIND_ORDER = {"essential": 0, "local": 1, "spillover": 2, "neighbour": 3}
-KIND_WEIGHT = {"essential": ESSENTIAL, "local": LOCAL, "spillover": SPILLOVER,
+KIND_ORDER = {"essential": 0, "local": 1, "nerve": 2, "spillover": 3, "neighbour": 4}
+KIND_WEIGHT = {"essential": ESSENTIAL, "local": LOCAL, "nerve": NERVE, "spillover": SPILLOVER,
                "neighbour": NEIGHBOUR}
+#: Which limb an entrapping muscle affects, by the symptom it lists.
+ENTRAPMENT_SYMPTOMS = {"hand_numbness_tingling": "arm", "leg_numbness_tingling": "leg"}
 
 
 def other(side: str) -> str:
@@ -48,6 +53,7 @@ class MuscleZone:
     kind: Mapping[Key, str]  # essential | local | spillover | neighbour (best kind wins)
     trigger_points: tuple[TriggerPointZone, ...]
     symptoms: frozenset[str]
+    entraps: frozenset[str] = frozenset()  # "arm" and/or "leg": limbs whose nerves it can squeeze
 
     def weight(self, key: Key) -> float:
         kind = self.kind.get(key)
@@ -97,7 +103,10 @@ def build_zones(kb: KnowledgeBase,
             for key in core:
                 neighbours.update(adjacency.get(key, ()))
             put(neighbours, "neighbour")
-            zones[(mid, side)] = MuscleZone(mid, side, kind, tuple(tps), frozenset(m.symptoms))
+            entraps = frozenset(limb for sym, limb in ENTRAPMENT_SYMPTOMS.items()
+                                if m.entrapment is not None and sym in m.symptoms)
+            zones[(mid, side)] = MuscleZone(mid, side, kind, tuple(tps), frozenset(m.symptoms),
+                                            entraps)
     return zones
 
 

@@ -1,0 +1,141 @@
+"""Muscle diagrams: a muscle's referral zones and trigger points on the chart."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from knoop.bodymap.model import RegionKey, chart
+from knoop.bodymap.render import Fill, Mark, render_svg
+from knoop.errors import ChartError
+
+ESSENTIAL = Fill("#b3261e", 1.0, "solid")
+SPILLOVER = Fill("#f2a49c", 1.0, "stipple")
+SIDES = ("left", "right")
+#: Views a diagram may choose, in order of preference when they show a zone equally well.
+DIAGRAM_VIEWS = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
+
+
+def _other(side: str) -> str:
+    return "left" if side == "right" else "right"
+
+
+def _keys(regions: Iterable[str], sides: Iterable[str]) -> set[RegionKey]:
+    from knoop.kb import knowledge_base
+
+    meta = knowledge_base().contract.regions
+    out: set[RegionKey] = set()
+    for r in regions:
+        if r in meta and not meta[r].paired:
+            out.add((r, None))
+        else:
+            out.update((r, s) for s in sides)
+    return out
+
+
+def _sides(rule: str, side: str) -> tuple[str, ...]:
+    if rule == "contralateral":
+        return (_other(side),)
+    if rule == "bilateral":
+        return SIDES
+    return (side,)
+
+
+def muscle_zones(muscle_id: str, side: str = "right"):
+    """(essential keys, spillover keys, [(trigger point, location keys)]) for a muscle on a side.
+    A region essential for one trigger point is not also drawn as spillover."""
+    from knoop.kb import knowledge_base
+
+    if side not in SIDES:
+        raise ChartError(f"unknown side '{side}'", field="side", allowed=list(SIDES))
+    m = knowledge_base().muscle(muscle_id)
+    essential: set[RegionKey] = set()
+    spill: set[RegionKey] = set()
+    points = []
+    for tp in m.trigger_points:
+        sides = _sides(tp.referral.side, side)
+        essential |= _keys(tp.referral.essential, sides)
+        spill |= _keys(tp.referral.spillover, sides)
+        points.append((tp, _keys(tp.location, (side,))))
+    return essential, spill - essential, points
+
+
+def best_view(essential: set[RegionKey], spill: set[RegionKey]) -> str:
+    """The view that shows most of a zone: per region the share of its geometry on the view,
+    essential counted twice."""
+    c = chart()
+    best, score_best = DIAGRAM_VIEWS[0], -1.0
+    for view in DIAGRAM_VIEWS:
+        score = 0.0
+        for s in c.shapes(view):
+            w = 2.0 if s.key in essential else 1.0 if s.key in spill else 0.0
+            if w:
+                total = c.area(s.key)
+                if total > 0:
+                    score += w * s.polygon.area / total
+        if score > score_best + 1e-9:
+            best, score_best = view, score
+    return best
+
+
+def _nudge(points: list[tuple[float, float, str]], min_dist: float = 13.0):
+    """Spread marks that would sit on top of each other around their common centre."""
+    out = list(points)
+    groups: list[list[int]] = []
+    for i, (x, y, _) in enumerate(out):
+        for g in groups:
+            gx, gy, _ = out[g[0]]
+            if math.hypot(x - gx, y - gy) < min_dist:
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    for g in groups:
+        if len(g) < 2:
+            continue
+        cx = sum(out[i][0] for i in g) / len(g)
+        cy = sum(out[i][1] for i in g) / len(g)
+        r = min_dist * 0.75
+        for k, i in enumerate(g):
+            a = 2 * math.pi * k / len(g) - math.pi / 2
+            out[i] = (cx + r * math.cos(a), cy + r * math.sin(a), out[i][2])
+    return out
+
+
+def muscle_diagram_svg(muscle_id: str, *, side: str = "right", view: str | None = None,
+                       lang: str = "nl", width: float | None = None) -> str:
+    """The referral pattern of a muscle on one side: essential zone dark red, spillover light
+    red stippled, trigger points as X marks over their location regions."""
+    from knoop.kb import knowledge_base
+
+    m = knowledge_base().muscle(muscle_id)
+    essential, spill, points = muscle_zones(muscle_id, side)
+    c = chart()
+    if view is None:
+        view = best_view(essential, spill)
+    c.view(view)
+    fills = {k: SPILLOVER for k in spill}
+    fills.update({k: ESSENTIAL for k in essential})
+    present = {s.key for s in c.shapes(view)}
+    fills = {k: f for k, f in fills.items() if k in present}
+    shapes = {s.key: s for s in c.shapes(view)}
+    raw = []
+    for tp, locs in points:
+        geoms = [shapes[k].polygon for k in sorted(locs, key=repr) if k in shapes]
+        if not geoms:
+            continue
+        # the centroid of the location regions, kept inside them
+        from shapely.ops import unary_union
+
+        u = unary_union(geoms)
+        p = u.centroid if u.contains(u.centroid) else u.representative_point()
+        raw.append((p.x, p.y, tp.name.get(lang)))
+    marks = [Mark(x, y, label) for x, y, label in _nudge(raw)]
+    name = m.names.nl if lang == "nl" else m.names.en
+    side_word = {"nl": {"left": "links", "right": "rechts"},
+                 "en": {"left": "left", "right": "right"}}[lang][side]
+    legend = [(ESSENTIAL, "hoofdgebied" if lang == "nl" else "main zone"),
+              (SPILLOVER, "uitloop" if lang == "nl" else "spillover"),
+              (None, "triggerpunt" if lang == "nl" else "trigger point")]
+    return render_svg(view, fills, marks, lang=lang, width=width, title=f"{name} ({side_word})",
+                      legend=legend)

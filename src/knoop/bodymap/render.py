@@ -1,0 +1,236 @@
+"""SVG rendering of the chart: region fills, trigger-point marks, R/L labels.
+
+The SVG is self-contained (no scripts, no external references, no <style> element that could leak
+into a host page), so it can be inlined in HTML and rendered by cairosvg and WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from xml.sax.saxutils import escape, quoteattr
+
+from knoop.bodymap.model import RegionKey, chart
+from knoop.errors import ChartError
+
+SKIN = "#f7f1ec"
+REGION_LINE = "#d8cdc4"
+OUTLINE = "#5b4f49"
+LABEL = "#3b3330"
+
+SIDE_WORD = {
+    "nl": {"left": "links", "right": "rechts", None: ""},
+    "en": {"left": "left", "right": "right", None: ""},
+}
+SIDE_LETTER = {"nl": {"right": "R", "left": "L"}, "en": {"right": "R", "left": "L"}}
+VIEW_TITLE = {
+    "nl": {"front": "Voorkant", "back": "Achterkant", "lateral": "Zijkant",
+           "palm": "Handpalmen", "dorsum_hand": "Handruggen", "sole": "Voetzolen",
+           "dorsum_foot": "Voetruggen"},
+    "en": {"front": "Front", "back": "Back", "lateral": "Side", "palm": "Palms",
+           "dorsum_hand": "Backs of the hands", "sole": "Soles", "dorsum_foot": "Tops of the feet"},
+}
+
+
+@dataclass(frozen=True)
+class Fill:
+    """How to paint a region: a colour, an opacity and solid or stippled."""
+
+    colour: str
+    opacity: float = 1.0
+    pattern: Literal["solid", "stipple"] = "solid"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An X on the chart (a trigger point), in template coordinates, with a short label."""
+
+    x: float
+    y: float
+    label: str = ""
+
+
+def _region_name(region: str, lang: str) -> str:
+    from knoop.kb.contract import contract
+
+    r = contract().regions.get(region)
+    if r is None:
+        return region
+    return r.nl if lang == "nl" else r.en
+
+
+def _title(region: str, side: str | None, lang: str) -> str:
+    name = _region_name(region, lang)
+    word = SIDE_WORD[lang][side]
+    return f"{name} ({word})" if word else name
+
+
+def _check_colour(colour: str) -> str:
+    c = colour.strip()
+    ok = (c.startswith("#") and len(c) in (4, 7, 9)
+          and all(ch in "0123456789abcdefABCDEF" for ch in c[1:])) or c.isalpha()
+    if not ok:
+        raise ChartError(f"invalid colour '{colour}'", field="fill.colour",
+                         allowed=["#rgb", "#rrggbb", "a CSS colour name"])
+    return c
+
+
+def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
+               marks: Sequence[Mark] = (), *, lang: str = "nl", interactive: bool = False,
+               width: float | None = None, title: str | None = None,
+               legend: Sequence[tuple[Fill | None, str]] = ()) -> str:
+    """Render one view as an SVG string. ``fills`` paints regions by (region, side); ``marks``
+    draws X marks; ``legend`` adds a line of (swatch, text) below the figure."""
+    if lang not in ("nl", "en"):
+        raise ChartError(f"unknown language '{lang}'", field="lang", allowed=["nl", "en"])
+    c = chart()
+    v = c.view(view)
+    fills = dict(fills or {})
+    known = c.keys()
+    for key in fills:
+        if tuple(key) not in known:
+            raise ChartError(f"unknown region key {key!r}", field="fills")
+    legend_h = 34.0 if legend else 0.0
+    title_h = 30.0 if title else 0.0
+    vw, vh = v.width, v.height + legend_h + title_h
+    px_w = float(width) if width else vw
+    px_h = px_w * vh / vw
+    seed = hashlib.sha1(repr((view, sorted(fills.items(), key=repr), list(marks), title))
+                        .encode()).hexdigest()[:8]
+
+    defs: list[str] = []
+    pattern_ids: dict[tuple[str, float], str] = {}
+
+    def paint(f: Fill) -> tuple[str, str]:
+        col = _check_colour(f.colour)
+        op = max(0.0, min(1.0, float(f.opacity)))
+        if f.pattern == "stipple":
+            k = (col, op)
+            if k not in pattern_ids:
+                pid = f"knoop-{seed}-st{len(pattern_ids)}"
+                pattern_ids[k] = pid
+                defs.append(
+                    f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                    f'<rect width="6" height="6" fill="{SKIN}"/>'
+                    f'<rect width="6" height="6" fill="{col}" fill-opacity="{op * 0.35:.2f}"/>'
+                    f'<circle cx="1.5" cy="1.5" r="1.1" fill="{col}" fill-opacity="{op:.2f}"/>'
+                    f'<circle cx="4.5" cy="4.5" r="1.1" fill="{col}" fill-opacity="{op:.2f}"/>'
+                    f"</pattern>")
+            return f"url(#{pattern_ids[k]})", "1"
+        if f.pattern != "solid":
+            raise ChartError(f"unknown fill pattern '{f.pattern}'", field="fill.pattern",
+                             allowed=["solid", "stipple"])
+        return col, f"{op:.2f}"
+
+    body: list[str] = []
+    oy = title_h
+    if title:
+        body.append(f'<text x="{vw / 2:g}" y="21" text-anchor="middle" font-size="17" '
+                    f'font-weight="600" font-family="Helvetica, Arial, sans-serif" '
+                    f'fill="{LABEL}">{escape(title)}</text>')
+    body.append(f'<g transform="translate(0 {oy:g})">')
+    body.append(f'<path d="{v.silhouette}" fill="{SKIN}" stroke="none"/>')
+    extra = ' tabindex="0" role="button"' if interactive else ""
+    deep_shapes = []
+    for s in c.shapes(view):
+        if s.deep:
+            deep_shapes.append(s)
+            continue
+        f = fills.get(s.key)
+        if f is not None:
+            colour, op = paint(f)
+            style = f'fill="{colour}" fill-opacity="{op}"'
+        else:
+            style = f'fill="{SKIN}"'
+        t = _title(s.region, s.side, lang)
+        aria = f" aria-label={quoteattr(t)}" if interactive else ""
+        body.append(
+            f'<path class="region" d="{c.path(s)}" {style} stroke="{REGION_LINE}" '
+            f'stroke-width="0.7" stroke-linejoin="round" data-region="{s.region}" '
+            f'data-side="{s.side or "midline"}" data-view="{view}"{extra}{aria}>'
+            f"<title>{escape(t)}</title></path>")
+    if v.lines:
+        body.append(f'<path d="{v.lines}" fill="none" stroke="{OUTLINE}" stroke-width="1.1" '
+                    f'stroke-linecap="round" pointer-events="none"/>')
+    if v.context:  # a hint of the forearm and hand, not part of the chart
+        body.append(f'<path d="{v.context}" fill="none" stroke="#a0938b" stroke-width="1" '
+                    f'stroke-dasharray="3 3" pointer-events="none"/>')
+    body.append(f'<path d="{v.silhouette}" fill="none" stroke="{OUTLINE}" stroke-width="1.6" '
+                f'stroke-linejoin="round" pointer-events="none"/>')
+    for s in deep_shapes:
+        f = fills.get(s.key)
+        if f is not None:
+            colour, op = paint(f)
+            style = f'fill="{colour}" fill-opacity="{op}" stroke="{OUTLINE}"'
+        else:
+            style = 'fill="#ffffff" fill-opacity="0.35" stroke="#8a7d76"'
+        t = _title(s.region, s.side, lang)
+        aria = f" aria-label={quoteattr(t)}" if interactive else ""
+        body.append(
+            f'<path class="region deep" d="{c.path(s)}" {style} stroke-width="0.8" '
+            f'stroke-dasharray="2 1.5" data-region="{s.region}" '
+            f'data-side="{s.side or "midline"}" data-view="{view}"{extra}{aria}>'
+            f"<title>{escape(t)}</title></path>")
+    for m in marks:
+        if not (math.isfinite(m.x) and math.isfinite(m.y)):
+            raise ChartError("mark coordinates must be finite numbers", field="marks")
+        r = 6.0
+        body.append(
+            f'<g class="mark" pointer-events="none">'
+            f'<path d="M{m.x - r:.1f} {m.y - r:.1f} L{m.x + r:.1f} {m.y + r:.1f} '
+            f'M{m.x - r:.1f} {m.y + r:.1f} L{m.x + r:.1f} {m.y - r:.1f}" stroke="#ffffff" '
+            f'stroke-width="4.6" stroke-linecap="round"/>'
+            f'<path d="M{m.x - r:.1f} {m.y - r:.1f} L{m.x + r:.1f} {m.y + r:.1f} '
+            f'M{m.x - r:.1f} {m.y + r:.1f} L{m.x + r:.1f} {m.y - r:.1f}" stroke="#1d1b1a" '
+            f'stroke-width="2.2" stroke-linecap="round"/>'
+            + (f"<title>{escape(m.label)}</title>" if m.label else "") + "</g>")
+    # R / L labels: the client's own sides
+    for side, (x, y) in v.labels.items():
+        letter = SIDE_LETTER[lang][side]
+        body.append(
+            f'<g class="side-label" data-side="{side}" pointer-events="none">'
+            f'<circle cx="{x:g}" cy="{y - 7:g}" r="15" fill="#ffffff" stroke="{LABEL}" '
+            f'stroke-width="1.4"/>'
+            f'<text x="{x:g}" y="{y:g}" text-anchor="middle" font-size="19" font-weight="700" '
+            f'font-family="Helvetica, Arial, sans-serif" fill="{LABEL}">{letter}</text>'
+            f"<title>{escape(SIDE_WORD[lang][side])}</title></g>")
+    body.append("</g>")
+    if legend:
+        ly = oy + v.height + 22
+        x = 20.0
+        for f, text in legend:
+            if f is None:
+                body.append(
+                    f'<path d="M{x:g} {ly - 12:g} l10 10 m-10 0 l10 -10" stroke="#1d1b1a" '
+                    f'stroke-width="2.2" stroke-linecap="round"/>')
+            else:
+                colour, op = paint(f)
+                body.append(f'<rect x="{x:g}" y="{ly - 13:g}" width="14" height="14" '
+                            f'fill="{colour}" fill-opacity="{op}" stroke="{OUTLINE}" '
+                            f'stroke-width="0.6"/>')
+            body.append(f'<text x="{x + 20:g}" y="{ly:g}" font-size="13" '
+                        f'font-family="Helvetica, Arial, sans-serif" fill="{LABEL}">'
+                        f"{escape(text)}</text>")
+            x += 34 + 7.0 * len(text)
+    label = title or VIEW_TITLE[lang].get(view, view)
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {vw:g} {vh:g}" '
+            f'width="{px_w:g}" height="{px_h:.1f}" class="knoop-chart" role="img" '
+            f'aria-label={quoteattr(label)} data-chart-version="{c.version}" '
+            f'data-view="{view}">')
+    parts = [head, f"<title>{escape(label)}</title>"]
+    if defs:
+        parts.append("<defs>" + "".join(defs) + "</defs>")
+    parts.extend(body)
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def png_from_svg(svg: str, width: int) -> bytes:
+    """Rasterise an SVG string to PNG bytes of the given pixel width (via cairosvg)."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=int(width),
+                            background_color="white")
