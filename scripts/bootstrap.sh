@@ -17,6 +17,8 @@ if command -v dpkg >/dev/null; then
   if [ "$want_test" = 1 ]; then
     need chromium
     need poppler-utils
+    need wrk
+    [ -x /usr/lib/postgresql/15/bin/initdb ] || need postgresql-15
   fi
 fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
