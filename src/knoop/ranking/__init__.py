@@ -111,11 +111,13 @@ class Ranker:
     def parse_text(self, text: str) -> PainMap:
         return parse_painmap_text(text, self.kb.contract, set(self.kb.muscles))
 
-    def evidence(self, pm: PainMap) -> list[Evidence]:
-        """Scored evidence for every muscle-side with any support, best first."""
+    def evidence(self, pm: PainMap, symptoms: list[str] | None = None) -> list[Evidence]:
+        """Scored evidence for every muscle-side with any support, best first.
+        ``symptoms``: the reported and implied symptoms, if already worked out."""
         painted = painted_weights(pm)
         total = float(sum(painted.values()))
-        symptoms = implied_symptoms(pm, self.kb.contract)
+        if symptoms is None:
+            symptoms = implied_symptoms(pm, self.kb.contract)
         weights = {s: self.symptom_weight[s] for s in symptoms}
         nerve = nerve_regions(pm, self.kb.contract)
         touched: set[tuple[str, str]] = set()
@@ -133,6 +135,7 @@ class Ranker:
         for ms in touched:
             ev = score_zone(self.zones[ms], painted, total, weights, nerve)
             apply_findings(ev, pm)
+            ev.score = round(ev.score, 9)  # float noise must not decide an order
             if ev.score > 0 or ev.finding:
                 out.append(ev)
         out.sort(key=lambda e: e.sort_key)
@@ -151,8 +154,8 @@ class Ranker:
             notes.append(NOTES["empty"][lang])
             return Ranking(self.kb.version, lang, [], [], flags, notes)
         notes.append(NOTES["wording"][lang])
-        evidence = self.evidence(pm)
         symptoms = implied_symptoms(pm, self.kb.contract)
+        evidence = self.evidence(pm, symptoms)
         listed = evidence if top is None else evidence[:max(top, 0)]
         candidates: list[Candidate] = []
         for i, ev in enumerate(listed, start=1):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +105,8 @@ def _id(path: str, value: object, allowed: Any, what: str) -> str:
 def _keys(path: str, obj: dict, allowed: tuple[str, ...]) -> None:
     for key in obj:
         if key not in allowed:
-            _fail(f"{path}.{key}" if path else str(key),
+            name = key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else json.dumps(key)
+            _fail(f"{path}.{name}" if path else name,
                   f"unknown field; allowed: {', '.join(allowed)}", allowed)
 
 

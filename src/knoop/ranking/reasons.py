@@ -54,19 +54,31 @@ class Wording:
     def __init__(self, kb: KnowledgeBase, lang: str) -> None:
         self.kb, self.lang, self.t = kb, lang, T[lang]
         self.tp_names = {tp.id: tp.name for m in kb.muscles.values() for tp in m.trigger_points}
+        self._labels: dict[Key, str] = {}
+        self._lists: dict[frozenset[Key], str] = {}
 
     def region(self, key: Key) -> str:
-        r = self.kb.contract.regions[key[0]]
-        name = (r.nl if self.lang == "nl" else r.en).split(" (")[0]
-        name = name[0].lower() + name[1:]
-        return f"{name} ({self.t[key[1]]})" if key[1] else name
+        label = self._labels.get(key)
+        if label is None:
+            r = self.kb.contract.regions[key[0]]
+            name = (r.nl if self.lang == "nl" else r.en).split(" (")[0]
+            name = name[0].lower() + name[1:]
+            label = self._labels[key] = f"{name} ({self.t[key[1]]})" if key[1] else name
+        return label
 
     def regions(self, keys: list[Key]) -> str:
-        keys = sorted(keys, key=lambda k: (k[0], k[1] or ""))
-        words = [self.region(k) for k in keys[:MAX_LISTED]]
-        if len(keys) > MAX_LISTED:
-            words.append(self.t["more"].format(n=len(keys) - MAX_LISTED))
-        return ", ".join(words)
+        """Region names, sorted, at most MAX_LISTED and a count of the rest."""
+        cache_key = frozenset(keys)
+        text = self._lists.get(cache_key)
+        if text is None:
+            ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
+            words = [self.region(k) for k in ordered[:MAX_LISTED]]
+            if len(ordered) > MAX_LISTED:
+                words.append(self.t["more"].format(n=len(ordered) - MAX_LISTED))
+            text = ", ".join(words)
+            if len(self._lists) < 50_000:
+                self._lists[cache_key] = text
+        return text
 
     def symptom(self, sid: str) -> str:
         s = self.kb.contract.symptoms[sid]

@@ -56,7 +56,7 @@ class Evidence:
 
     @property
     def sort_key(self) -> tuple[int, float, str, str]:
-        return (0 if self.finding == "active" else 1, -round(self.score, 9), self.muscle,
+        return (0 if self.finding == "active" else 1, -self.score, self.muscle,
                 self.side)
 
 
@@ -117,17 +117,18 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, int], total: float,
             if kind == "neighbour":
                 ev.unexplained.append(key)
         ev.explained = num / total
-        best = -1.0
+        keys = painted.keys()
+        best, best_tp = -1.0, None
         for tp in z.trigger_points:
-            hit = sum(1 for k in tp.essential if k in painted)
-            cov = hit / (len(tp.essential) + COVERAGE_SMOOTHING)
+            cov = len(tp.essential & keys) / (len(tp.essential) + COVERAGE_SMOOTHING)
             if cov > best:
-                best, ev.best_tp = cov, tp.id
-                ev.unpainted_essential = sorted((k for k in tp.essential if k not in painted),
-                                                key=_key_order)
-            if any(k in painted for k in tp.location):
+                best, best_tp = cov, tp
+            if not ev.local and not tp.location.isdisjoint(keys):
                 ev.local = True
         ev.coverage = max(best, 0.0)
+        if best_tp is not None:
+            ev.best_tp = best_tp.id
+            ev.unpainted_essential = sorted(best_tp.essential - keys, key=_key_order)
     if symptoms:
         ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
     y = (sum(symptoms[s] for s in ev.symptom_matches) / sum(symptoms.values())

@@ -33,22 +33,20 @@ def together(candidates: Sequence[tuple[str, str]], zones: Mapping[tuple[str, st
     total = float(sum(painted.values()))
     if total <= 0:
         return []
-    current = {k: 0.0 for k in painted}
+    keys = list(painted)
+    intensity = [painted[k] for k in keys]
+    current = [0.0] * len(keys)
+    pool = {ms: [zones[ms].weight(k) for k in keys] for ms in candidates[:POOL]}
     picks: list[Pick] = []
-    pool = list(candidates[:POOL])
     while pool and len(picks) < MAX_MUSCLES:
         best, best_gain = None, 0.0
-        for ms in pool:
-            z = zones[ms]
-            gain = sum(i * max(0.0, z.weight(k) - current[k]) for k, i in painted.items())
+        for ms, weights in pool.items():
+            gain = sum(i * (w - c) for i, w, c in zip(intensity, weights, current) if w > c)
             if gain > best_gain + 1e-12:
                 best, best_gain = ms, gain
         share = best_gain / total
         if best is None or (share < MIN_GAIN and len(picks) >= 2) or share <= 0:
             break
-        z = zones[best]
-        for k in painted:
-            current[k] = max(current[k], z.weight(k))
+        current = [max(c, w) for c, w in zip(current, pool.pop(best))]
         picks.append(Pick(best[0], best[1], share))
-        pool.remove(best)
     return picks

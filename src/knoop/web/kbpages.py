@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
+from knoop.bodymap import muscle_zones
 from knoop.errors import UnknownMuscle, UnknownRegion
 from knoop.kb import knowledge_base
 from knoop.kb.models import CAUSES, TOOLS, Muscle
@@ -43,15 +44,19 @@ def muscle_list(request: Request, q: str = "") -> Response:
 
 
 def _views_of(m: Muscle) -> list[str]:
-    regions = knowledge_base().contract.regions
-    order: list[str] = []
-    for tp in m.trigger_points:
-        for rid in [*tp.referral.essential, *tp.location]:
-            for v in regions[rid].views:
-                if v not in order:
-                    order.append(v)
-    main = [v for v in ("front", "back") if v in order]
-    return (main or order)[:2]
+    """The view that shows most of the muscle's zones, then a second whole-body view if its
+    essential zone shows there too."""
+    from knoop.bodymap import chart
+    from knoop.bodymap.diagram import best_view
+
+    essential, spill, _ = muscle_zones(m.id, "right")
+    first = best_view(essential, spill)
+    views = [first]
+    for v in ("front", "back", "lateral"):
+        if v != first and any(s.key in essential for s in chart().shapes(v) if not s.deep):
+            views.append(v)
+            break
+    return views
 
 
 @router.get("/kb/spieren/{muscle_id}")

@@ -1,0 +1,66 @@
+"""The knowledge-base browser in real Chromium: search, a muscle page with its diagram, a region
+page. Screenshots go to artifacts/ to be looked at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+
+from knoop.web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with live_server(create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_a_therapist_searches_a_muscle_and_sees_its_referral_diagram(
+        browser: Browser, base_url: str, artifacts: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base_url}/kb")
+    page.screenshot(path=str(artifacts / "kb-list.png"))
+    page.fill("#q", "monnikskap")
+    page.click("button[type=submit]")
+    page.click("text=Monnikskapspier")
+    assert page.url.endswith("/kb/spieren/trapezius")
+    assert page.locator("svg path[data-region='temple'][data-side='right']").count() >= 1
+    assert page.locator("text=Zo vind je het").count() >= 1
+    page.screenshot(path=str(artifacts / "kb-muscle-trapezius.png"), full_page=False)
+    page.click(".lang a[href='?lang=en']")
+    assert page.locator("h1").inner_text() == "Trapezius"
+    page.close()
+
+
+def test_a_region_page_lists_the_muscles_that_refer_there(browser: Browser, base_url: str,
+                                                          artifacts: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base_url}/kb/gebieden/heel?lang=nl")
+    assert "Hoofdgebied van" in page.content()
+    assert page.locator("a[href^='/kb/spieren/soleus']").count() == 1
+    page.screenshot(path=str(artifacts / "kb-region-heel.png"))
+    page.close()
+
+
+def test_the_muscle_page_works_on_a_phone(browser: Browser, base_url: str,
+                                          artifacts: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page.goto(f"{base_url}/kb/spieren/soleus")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways: {width}px"
+    page.screenshot(path=str(artifacts / "kb-muscle-soleus-phone.png"))
+    page.close()
