@@ -50,9 +50,10 @@ def create_app() -> FastAPI:
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from knoop.web import api, kbpages
+    from knoop.web import api, education, kbpages
 
     app.include_router(kbpages.router)
+    app.include_router(education.router)
     app.include_router(api.router)
 
     @app.get("/healthz", tags=["meta"])
