@@ -43,7 +43,7 @@ def test_kb_show_of_an_unknown_muscle_exits_2_with_a_message() -> None:
 
 
 def test_kb_validate_reports_a_broken_file_with_its_line(tmp_path: Path) -> None:
-    src = Path(__file__).resolve().parents[2] / "src/knoop/kb/muscles/trapezius.yaml"
+    src = Path(__file__).resolve().parents[1] / "kb/fixtures/trapezius.yaml"
     bad = tmp_path / "trapezius.yaml"
     bad.write_text(src.read_text().replace("mastoid, temple]", "mastoid, tempel]", 1))
     result = run("kb", "validate", str(bad))
