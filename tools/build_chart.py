@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 from shapely import affinity, set_precision
-from shapely.geometry import GeometryCollection, MultiPolygon, Point, Polygon, box
+from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
 from shapely.validation import make_valid
 
@@ -110,6 +110,22 @@ def smooth_curve(pts, n: int = 8):
                 0.5 * ((2 * p1[j]) + (-p0[j] + p2[j]) * t + (2 * p0[j] - 5 * p1[j] + 4 * p2[j]
                        - p3[j]) * t2 + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t3)
                 for j in range(2)))
+    return out
+
+
+def open_curve(pts, n: int = 8):
+    """Catmull-Rom through the points of an open curve (end points repeated)."""
+    ext = [pts[0], *pts, pts[-1]]
+    out = []
+    for i in range(len(pts) - 1):
+        p0, p1, p2, p3 = ext[i], ext[i + 1], ext[i + 2], ext[i + 3]
+        for k in range(n):
+            t = k / n
+            out.append(tuple(
+                0.5 * ((2 * p1[j]) + (-p0[j] + p2[j]) * t + (2 * p0[j] - 5 * p1[j] + 4 * p2[j]
+                       - p3[j]) * t * t + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t ** 3)
+                for j in range(2)))
+    out.append(tuple(pts[-1]))
     return out
 
 
@@ -213,6 +229,14 @@ class Tiler:
 # --------------------------------------------------------------------------- hand & foot
 
 
+def beyond(p, d, across: float, along: float = 30.0):
+    """Everything past a gently curved crease through ``p`` across the direction ``d`` (unit):
+    an ellipse whose near end touches ``p``, so the crease bows toward the palm or sole in the
+    middle and runs a little further out at the sides, like a skin crease."""
+    ang = math.degrees(math.atan2(d[0], d[1]))
+    return ell(p[0] + d[0] * along, p[1] + d[1] * along, across, along, -ang)
+
+
 def hand_local(kind: str, web: bool = True, relaxed: bool = True):
     """A hand in local units: wrist centre at (0, 0), +y toward the fingertips, +x toward the
     thumb; 100 units from wrist crease to middle fingertip. ``kind``: palm or dorsum.
@@ -226,16 +250,23 @@ def hand_local(kind: str, web: bool = True, relaxed: bool = True):
         "little": (-14.6, 46.5, -8.0, 35.0, 4.3),
     }
     fgeo = {}
+    fcrease = {}
+    # the finger crease sits at the level of the webs on either side of the finger
+    web_at = {"index": 5.5, "middle": 4.0, "ring": 4.5, "little": 4.0}
     for name, (bx, by, ang, ln, r) in fingers.items():
         a = math.radians(ang)
-        tip = (bx + math.sin(a) * ln, by + math.cos(a) * ln)
-        mid = (bx + math.sin(a) * ln * 0.5, by + math.cos(a) * ln * 0.5)
+        d = (math.sin(a), math.cos(a))
+        tip = (bx + d[0] * ln, by + d[1] * ln)
+        mid = (bx + d[0] * ln * 0.5, by + d[1] * ln * 0.5)
         fgeo[name] = chain([(bx, by - 6, r + 0.6), (*mid, r), (tip[0], tip[1] - r * 0.2,
                                                                 r * 0.88)])
+        base = (bx + d[0] * web_at[name], by + d[1] * web_at[name])
+        fcrease[name] = beyond(base, d, r * 3.4)
     if relaxed:
-        thumb = chain([(12.0, 6.0, 9.5), (25.5, 27.0, 8.4), (34.0, 42.0, 6.6), (38.5, 55.0, 5.6)])
+        thumb_nodes = [(12.0, 6.0, 9.5), (25.5, 27.0, 8.4), (34.0, 42.0, 6.6), (38.5, 55.0, 5.6)]
     else:
-        thumb = chain([(12.0, 6.0, 9.5), (22.5, 28.0, 8.2), (27.0, 43.0, 6.5), (28.5, 56.0, 5.5)])
+        thumb_nodes = [(12.0, 6.0, 9.5), (22.5, 28.0, 8.2), (27.0, 43.0, 6.5), (28.5, 56.0, 5.5)]
+    thumb = chain(thumb_nodes)
     wrist = capsule((0, -16), (0, 2), 17.5, 18.5).intersection(box(-30, -16, 30, 30))
     outline = smooth(unary_union([palm, thumb, wrist]), 3.0)
     outline = clean(unary_union([outline] + list(fgeo.values())))
@@ -249,16 +280,21 @@ def hand_local(kind: str, web: bool = True, relaxed: bool = True):
     else:
         cuts.append(("wrist_dorsal_radial", box(0, -big, big, 3.0)))
         cuts.append(("wrist_dorsal_ulnar", box(-big, -big, 0, 3.0)))
-    knuckle = {"index": 50.0, "middle": 53.0, "ring": 51.5, "little": 47.5}
     for name, g in fgeo.items():
-        y0 = knuckle[name]
         reg = f"{name}_finger_{'palmar' if kind == 'palm' else 'dorsal'}"
-        cuts.append((reg, g.intersection(box(-big, y0, big, big))))
+        # the whole finger past its crease, a little wider than the finger so that the
+        # outline's rounding at the webs is not left to the palm
+        cuts.append((reg, g.buffer(1.5).intersection(fcrease[name])))
     if kind == "palm" and web:
         cuts.append(("thumb_web", poly(smooth_curve([(16.5, 42), (24, 38.5), (29.5, 45),
                                                      (23, 50.5), (17, 48.5)], 4))))
     if kind == "palm":
-        cuts.append(("thumb_palmar", poly([(17, 36), (40, 26), (70, 60), (30, 80)])))
+        tn = thumb_nodes[1], thumb_nodes[2]
+        td = (tn[1][0] - tn[0][0], tn[1][1] - tn[0][1])
+        tl = math.hypot(*td)
+        td = (td[0] / tl, td[1] / tl)
+        tp = (tn[0][0] + td[0] * tl * 0.55, tn[0][1] + td[1] * tl * 0.55)
+        cuts.append(("thumb_palmar", thumb.buffer(1.5).intersection(beyond(tp, td, 28))))
         cuts.append(("thenar", poly(smooth_curve([(4, 3), (14, 2), (23, 14), (31, 33), (22, 40),
                                                   (12, 36), (5, 22)], 6))))
         cuts.append(("hypothenar", poly(smooth_curve([(-30, 3), (-9, 3), (-7.5, 22), (-9, 45),
@@ -295,12 +331,15 @@ def foot_local(kind: str):
             for k, v in toes.items()}
     outline = smooth(unary_union([body, *tgeo.values()]), 1.2)
     big = 300
-    unary_union([tgeo["t2"], tgeo["t3"], tgeo["t4"], tgeo["t5"]])
-    # the toe crease: an arc behind the toes
-    crease_big = ell(13.5, 79.5, 11, 5).union(box(-big, 79.5, big, big)).intersection(
-        box(4.5, -big, big, big))
-    crease_lesser = poly([(4.5, 77.5), (-2, 76.5), (-10, 72.5), (-16, 67.5), (-24, 62),
-                          (-40, 62), (-40, 200), (4.5, 200)])
+    # the toe crease runs behind each toe and comes forward at the webs between the toes; the
+    # big toe is split from the lesser toes along the gap between the first two toes
+    crease = open_curve([(40, 79.5), (21, 78.0), (13.5, 77.0), (7.7, 81.0), (2.6, 79.0),
+                         (-1.3, 79.6), (-5.2, 76.3), (-8.5, 76.4), (-11.8, 72.6), (-14.6, 72.2),
+                         (-17.8, 68.0), (-22, 65.0), (-40, 58)], 6)
+    toe_zone = poly(crease + [(-40, 200), (40, 200)])
+    crease_big = toe_zone.intersection(poly([(7.7, 60), (7.7, 81.0), (7.2, 90), (6.8, 200),
+                                             (60, 200), (60, 60)]))
+    crease_lesser = toe_zone
     inner = outline.buffer(-5.5)
     rim = outline.difference(inner)
     cuts = []
@@ -308,7 +347,7 @@ def foot_local(kind: str):
         cuts.append(("big_toe_plantar", crease_big))
         cuts.append(("lesser_toes_plantar", crease_lesser))
         cuts.append(("foot_lateral_border", rim.intersection(poly([(-1, 14), (-1, 62),
-                                                                   (-40, 66), (-40, 14)]))))
+                                                                   (-40, 72), (-40, 14)]))))
         cuts.append(("foot_medial_border", rim.intersection(poly([(1, 18), (1, 58),
                                                                   (40, 58), (40, 18)]))))
         cuts.append(("heel", box(-big, -big, big, 27)))
@@ -319,7 +358,7 @@ def foot_local(kind: str):
         cuts.append(("big_toe_dorsal", crease_big))
         cuts.append(("lesser_toes_dorsal", crease_lesser))
         cuts.append(("foot_lateral_border", rim.intersection(poly([(-1, -20), (-1, 62),
-                                                                   (-40, 66), (-40, -20)]))))
+                                                                   (-40, 72), (-40, -20)]))))
         cuts.append(("foot_medial_border", rim.intersection(poly([(1, -20), (1, 63),
                                                                   (40, 63), (40, -20)]))))
         cuts.append(("ankle_front", box(-big, -big, big, 27)))
@@ -391,13 +430,37 @@ def arm_u_at_y(y: float) -> float:
     return lo
 
 
+# toes seen from the front: (distance from the midline, y, rx, ry, tilt) — big toe medial
+FRONT_TOES = [(25.5, 960.0, 7.8, 9.0, -4), (36.4, 963.5, 5.0, 6.6, 4), (45.0, 962.5, 4.7, 6.2, 10),
+              (52.8, 959.5, 4.4, 5.7, 16), (59.5, 955.0, 4.0, 5.0, 24)]
+
+
 def front_foot(c: float):
-    """The foot seen from the front (viewer-left half), and its toes."""
-    foot = pcd(c, [(25, 893), (51, 893), (58, 915), (64.5, 940), (63, 952), (34, 956),
-                   (22, 953), (19.5, 935)], 6)
-    toes = [circle(c - 27.5, 952, 7.2), circle(c - 38.5, 954.5, 5.0), circle(c - 46, 954, 4.6),
-            circle(c - 53, 951.5, 4.2), circle(c - 59, 947.5, 3.8)]
-    return smooth(unary_union([foot, *toes]), 1.5), toes
+    """The foot seen from the front (viewer-left half): ankle with both malleoli (the medial one
+    higher), the instep widening toward the ball of the foot, five toes with the big toe on the
+    medial side. Returns (outline, toe shapes)."""
+    foot = pcd(c, [(26, 868), (25, 884), (24.5, 904), (23, 917), (20, 931), (17.5, 944),
+                   (18.5, 953), (40, 957), (62, 951), (64.5, 943), (62, 930), (57.5, 917),
+                   (55, 904), (52, 882), (51.5, 868)], 6)
+    malleoli = [ell(c - 24.2, 893, 3.2, 8), ell(c - 54.2, 904, 3.2, 8)]
+    toes = [ell(c - d, y, rx, ry, -rot) for d, y, rx, ry, rot in FRONT_TOES]
+    return smooth(unary_union([foot, *malleoli, *toes]), 1.0), toes
+
+
+def toe_tip(c: float, d: float, y: float, rx: float, ry: float, rot: float):
+    """A toe below the crease at its base: the crease is an arc that follows the toe's round."""
+    toe = ell(c - d, y, rx, ry, -rot).buffer(0.6)
+    return toe.intersection(ell(c - d, y + 0.62 * ry, rx * 1.7, ry * 1.05, -rot))
+
+
+def back_foot(c: float):
+    """The foot seen from behind: Achilles tendon, both malleoli, the rounded heel and a glimpse
+    of the forefoot on either side."""
+    foot = pcd(c, [(27, 868), (26, 884), (25.5, 906), (24, 925), (22.5, 940), (23.5, 952),
+                   (30, 960), (38.5, 962.5), (47, 960), (53.5, 955), (58.5, 951), (61, 944),
+                   (58.5, 928), (55.5, 910), (52, 884), (51, 868)], 6)
+    malleoli = [ell(c - 24.2, 893, 3.2, 8), ell(c - 54.2, 904, 3.2, 8)]
+    return smooth(unary_union([foot, *malleoli]), 1.5), []
 
 
 def hand_world(kind: str):
@@ -433,18 +496,18 @@ def whole_body(kind: str):
         mid.take("umbilical", ell(c, 418, 19, 17))
         mid.take("suprapubic", symmetric(pcd(c, [(0, 498), (24, 498), (33, 516), (28, 548),
                                                  (0, 552)], 6), c))
-        deep_mid["throat"] = ell(c, 184, 10, 8)
-        deep_mid["pelvis_deep"] = ell(c, 505, 32, 19)
-        deep_mid["genitals"] = ell(c, 547, 11, 10)
-        deep_mid["perineum"] = ell(c, 566, 8, 6)
+        deep_mid["throat"] = ell(c, 182, 7, 6)
+        deep_mid["pelvis_deep"] = ell(c, 501, 15, 9)
+        deep_mid["genitals"] = ell(c, 548, 8, 7)
+        deep_mid["perineum"] = ell(c, 566, 5.5, 4)
     else:
         mid.take("vertex", symmetric(sil.difference(ell(c, 109, 75, 64)).intersection(box(0, 0, W, 80)), c))
         mid.take("sacrum", symmetric(pcd(c, [(0, 488), (24, 490), (24, 505), (14, 535),
                                              (6, 552), (0, 554)], 6), c))
         mid.take("coccyx", symmetric(pcd(c, [(0, 551), (7, 551), (7.5, 563), (3, 572),
                                              (0, 573)], 4), c))
-        deep_mid["pelvis_deep"] = ell(c, 522, 30, 18)
-        deep_mid["perineum"] = ell(c, 580, 8, 6)
+        deep_mid["pelvis_deep"] = ell(c, 519, 25, 9)
+        deep_mid["perineum"] = ell(c, 578, 5.5, 4)
     mid_regions = dict(mid.out)
     used = unary_union(list(mid_regions.values()))
     half_area = clean(sil.intersection(box(-1e4, -1e4, c, 1e4)).difference(used))
@@ -534,22 +597,25 @@ def whole_body(kind: str):
         t.take("thigh_front_lower", leg(628, 706, -0.45, 0.5))
         t.take("knee_lateral", leg(700, 752, 0.45, 3))
         t.take("knee_medial", leg(700, 752, -3, -0.45))
-        t.take("medial_malleolus", ell(c - 27.5, 896, 7.5, 9))
-        t.take("lateral_malleolus", ell(c - 50, 901, 7.5, 9))
-        t.take("ankle_front", pd(c, [(18, 884), (60, 884), (60, 906), (18, 906)]))
+        t.take("medial_malleolus", ell(c - 24.5, 895, 6.5, 8.5))
+        t.take("lateral_malleolus", ell(c - 53.5, 903, 6.5, 8.5))
+        t.take("ankle_front", pcd(c, [(16, 880), (64, 880), (64, 905), (40, 911), (16, 905)], 4))
         t.take("leg_lateral", leg(752, 886, 0.4, 3))
         t.take("leg_medial", leg(752, 886, -3, -0.5))
         t.take("shin", leg(752, 886, -0.5, 0.4))
-        t.take("big_toe_dorsal", circle(c - 27.5, 952, 7.2).union(
-            pd(c, [(18, 946), (33.5, 946), (33.5, 990), (18, 990)])))
-        t.take("lesser_toes_dorsal", pd(c, [(33.5, 945), (70, 936), (70, 990), (33.5, 990)]))
+        toe_cuts = [toe_tip(c, *tp) for tp in FRONT_TOES]
+        t.take("big_toe_dorsal", toe_cuts[0])
+        t.take("lesser_toes_dorsal", unary_union(toe_cuts[1:]).convex_hull.intersection(
+            unary_union([*toe_cuts[1:], pd(c, [(31, 958), (62, 948), (62, 990), (31, 990)])])))
         t.take("foot_dorsum", pd(c, [(10, 900), (80, 900), (80, 990), (10, 990)]))
-        deep_half["eye"] = ell(c - 19.5, 104, 8.5, 4.6)
-        deep_half["upper_front_teeth"] = ell(c - 6, 133, 5, 3)
-        deep_half["upper_back_teeth"] = ell(c - 16, 133, 5, 3)
-        deep_half["lower_front_teeth"] = ell(c - 6, 142, 5, 3)
-        deep_half["lower_back_teeth"] = ell(c - 16, 142, 5, 3)
-        deep_half["mouth"] = ell(c - 11, 137.5, 9, 3.4)
+        # small anchors that draw a face: almond eyes, a mouth line, teeth as dots above and
+        # below it (front teeth near the midline, back teeth toward the corners)
+        deep_half["eye"] = ell(c - 19.5, 104, 7.5, 3.6)
+        deep_half["mouth"] = ell(c - 8.2, 137.0, 8.2, 2.1, -8)
+        deep_half["upper_front_teeth"] = ell(c - 4, 132.4, 3.0, 1.5)
+        deep_half["upper_back_teeth"] = ell(c - 12.5, 132.9, 3.0, 1.5)
+        deep_half["lower_front_teeth"] = ell(c - 4, 140.4, 3.0, 1.5)
+        deep_half["lower_back_teeth"] = ell(c - 12.5, 139.9, 3.0, 1.5)
     else:
         # head
         t.take("occiput_base", pcd(c, [(-1, 122), (30, 121), (40, 128), (36, 150), (22, 156),
@@ -619,24 +685,17 @@ def whole_body(kind: str):
         t.take("knee_lateral", leg(704, 750, 0.42, 3))
         t.take("knee_medial", leg(708, 750, -3, -0.45))
         t.take("knee_back", leg(700, 750, -0.45, 0.45))
-        t.take("medial_malleolus", ell(c - 27.5, 896, 7.5, 9))
-        t.take("lateral_malleolus", ell(c - 50, 901, 7.5, 9))
+        t.take("medial_malleolus", ell(c - 24.5, 895, 6.5, 8.5))
+        t.take("lateral_malleolus", ell(c - 53.5, 903, 6.5, 8.5))
         t.take("achilles", pd(c, [(26, 862), (50, 862), (58, 990), (20, 990)]))
         t.take("leg_lateral", leg(750, 888, 0.45, 3))
         t.take("leg_medial", leg(750, 888, -3, -0.5))
         t.take("calf_upper", leg(750, 815, -0.5, 0.45))
         t.take("calf_lower", leg(815, 888, -0.5, 0.45))
-        deep_half["scapula_deep"] = ell(c - 66, 270, 16, 22, 10)
-        deep_half["buttock_deep"] = ell(c - 55, 532, 15, 12)
+        deep_half["scapula_deep"] = ell(c - 67, 263, 12, 17, 10)
+        deep_half["buttock_deep"] = ell(c - 55, 532, 10, 8)
     half = t.finish()
     return sil, mid_regions, half, deep_mid, deep_half
-
-
-def back_foot(c: float):
-    """The foot seen from behind: heel, a glimpse of the forefoot."""
-    foot = pcd(c, [(26, 893), (51, 893), (56, 920), (57, 946), (49, 958), (30, 959),
-                   (21, 950), (20, 920)], 6)
-    return smooth(foot, 1.5), []
 
 
 # --------------------------------------------------------------------------- lateral view
@@ -667,17 +726,27 @@ def lateral_figure():
     trunk = poly(smooth_curve(body, 5))
     head = ell(x - 2, 92, 55, 55).intersection(box(0, 0, x + 30, 150))
     sil = smooth(clean(unary_union([trunk, head])), 2.0)
-    arm = unary_union([ell(x + 1, 262, 30, 31), capsule((x + 1, 266), (x + 11, 398), 23, 17)])
+    # the arm hangs in front of the trunk, slightly forward, elbow a little bent: the deltoid,
+    # upper arm and elbow carry regions; forearm and hand are drawn (solid, skin) but carry none
+    arm = smooth(unary_union([ell(x + 1, 262, 30, 31),
+                              capsule((x + 1, 266), (x + 19, 392), 23, 16.5)]), 2.0)
     sil = smooth(clean(unary_union([sil, arm])), 2.5)
-    ghost = unary_union([capsule((x + 11, 398), (x + 22, 505), 16.5, 11.5),
-                         ell(x + 24, 545, 12, 36, -6)])
-    ghost = smooth(clean(ghost.difference(arm)), 1.0)
-    return sil, arm, ghost
+    forearm = unary_union([
+        capsule((x + 19, 392), (x + 60, 506), 15.5, 11),                 # forearm
+        chain([(x + 61, 508, 11.5), (x + 69, 540, 12.5), (x + 78, 578, 8)]),  # hand, fingers
+        capsule((x + 68, 520), (x + 85, 548), 6.2, 4.6),                 # thumb in front
+    ])
+    forearm = smooth(clean(forearm), 1.5).difference(arm.buffer(-1.0))
+    forearm = clean(forearm)
+    return sil, arm, forearm
 
 
 def lateral_view():
     x = LX
-    sil, arm, ghost = lateral_figure()
+    body, arm, forearm = lateral_figure()
+    # regions tile the figure except where the forearm lies over it
+    sil = clean(body.difference(forearm))
+    sil = clean(unary_union([p for p in polys(sil) if p.area > 50]))
 
     def pf(pts):
         return poly([(x + f, y) for f, y in pts])
@@ -685,13 +754,30 @@ def lateral_view():
     def pcf(pts, n=6):
         return poly(smooth_curve([(x + f, y) for f, y in pts], n))
 
+    def band(pts, r_above, r_below):
+        """A strip along a smooth open curve ``pts`` (f, y): r_above units above it, r_below
+        below it."""
+        line = open_curve(pts)
+        return poly([(x + f, y - r_above) for f, y in line]
+                    + [(x + f, y + r_below) for f, y in reversed(line)])
+
+    def behind(pts):
+        """Everything behind (viewer-left of) a smooth curve running top to bottom."""
+        line = [(x + f, y) for f, y in open_curve(pts)]
+        return poly(line + [(x - 300, line[-1][1]), (x - 300, line[0][1])])
+
+    def above(pts):
+        """Everything above a smooth curve running back to front."""
+        line = [(x + f, y) for f, y in open_curve(pts)]
+        return poly(line + [(line[-1][0], 0), (line[0][0], 0)])
+
     mid = Tiler(sil)
     mid.take("vertex", sil.difference(ell(x - 2, 108, 70, 66)).intersection(
         box(x - 40, 0, x + 24, 200)))
     mid.take("upper_lip", pf([(47, 126.5), (80, 126.5), (80, 138.5), (47, 138.5)]))
     mid.take("chin", pcf([(42, 138.5), (70, 138.5), (70, 170), (46, 168), (40, 155)], 4))
     mid_regions = dict(mid.out)
-    deep_mid = {"throat": ell(x + 16, 178, 9, 8)}
+    deep_mid = {"throat": ell(x + 16, 178, 7, 6.5)}
     t = Tiler(clean(sil.difference(unary_union(list(mid_regions.values())))))
     # head
     t.take("nose", pcf([(48, 100), (58, 101), (72, 124), (58, 129), (48, 127)], 4))
@@ -729,18 +815,34 @@ def lateral_view():
     t.take("elbow_lateral", pf([(-60, 370), (60, 376), (60, 460), (-60, 460)]).intersection(
         arm_a))
     # trunk
-    t.take("chest_side", pf([(-90, 225), (90, 225), (90, 392), (-90, 400)]))
-    t.take("flank", pf([(-90, 392), (90, 392), (90, 452), (-90, 446)]))
-    t.take("iliac_crest", pcf([(-56, 440), (-20, 444), (30, 450), (40, 460), (28, 468),
-                               (-20, 463), (-54, 462)], 5))
-    t.take("groin", pf([(28, 486), (50, 480), (70, 560), (42, 560), (38, 528)]))
-    t.take("hip_front", pf([(10, 462), (45, 462), (46, 560), (16, 560)]))
-    t.take("buttock_upper", pf([(-90, 455), (-16, 462), (-20, 535), (-90, 548)]))
-    t.take("hip_lateral", pf([(-40, 462), (20, 462), (22, 572), (-40, 578)]))
-    # leg
-    t.take("thigh_lateral_upper", pf([(-90, 540), (90, 540), (90, 636), (-90, 636)]))
-    t.take("thigh_lateral_lower", pf([(-90, 636), (90, 636), (90, 702), (-90, 702)]))
-    t.take("knee_lateral", pf([(-90, 702), (90, 702), (90, 752), (-90, 752)]))
+    t.take("chest_side", pcf([(-90, 225), (90, 225), (90, 388), (20, 396), (-20, 400),
+                              (-90, 404)], 4))
+    # pelvis: the iliac crest arches from the back (PSIS) over the side to the front (ASIS);
+    # the buttock is bounded in front by a curve behind the greater trochanter and below by the
+    # gluteal fold; the groin runs along the front fold between belly and thigh
+    crest = [(-70, 458), (-48, 452), (-24, 444.5), (0, 441.5), (20, 446), (34, 457), (48, 472)]
+    t.take("iliac_crest", band(crest, 6.5, 8.5))
+    t.take("flank", pf([(-90, 380), (90, 380), (90, 470), (-90, 470)]).difference(
+        band(crest, -6.5, 60)))
+    thigh_top = [(-140, 606), (-60, 598), (-40, 589), (-15, 584), (10, 578), (35, 568),
+                 (60, 560), (140, 556)]
+    buttock_front = [(-28, 400), (-26, 450), (-19, 490), (-16, 525), (-21, 560), (-35, 590),
+                     (-50, 625)]
+    hip_front_back = [(15, 400), (15, 450), (13, 500), (17, 540), (23, 574), (28, 625)]
+    groin_back = [(33, 400), (36, 462), (37, 500), (41, 540), (47, 566), (55, 625)]
+    hip = above(thigh_top).intersection(box(0, 380, W, H))
+    t.take("buttock_upper", hip.intersection(behind(buttock_front)))
+    t.take("groin", hip.difference(behind(groin_back)))
+    t.take("hip_front", hip.difference(behind(hip_front_back)))
+    t.take("hip_lateral", hip)
+    # thigh and knee: bands that sag a little toward the back, like the thigh's slant
+    upper_lower = [(-140, 652), (-40, 643), (0, 638), (40, 633), (140, 628)]
+    knee_top = [(-140, 710), (-40, 704), (0, 701), (40, 698), (140, 694)]
+    knee_bottom = [(-140, 762), (-40, 757), (0, 755), (40, 753), (140, 750)]
+    legs = box(0, 540, W, H)
+    t.take("thigh_lateral_upper", above(upper_lower).intersection(legs))
+    t.take("thigh_lateral_lower", above(knee_top).intersection(legs))
+    t.take("knee_lateral", above(knee_bottom).intersection(legs))
     t.take("lateral_malleolus", ell(x - 1, 901, 9, 10.5))
     t.take("achilles", pcf([(-14, 848), (-30, 850), (-38, 920), (-36, 958), (-20, 964),
                             (-14, 935), (-8, 900)], 5))
@@ -749,20 +851,26 @@ def lateral_view():
     half = t.finish()
     deep_half = {
         "ear": ell(x - 9, 114, 9.5, 15, 12),
-        "eye": ell(x + 45, 103.5, 6, 4),
-        "upper_front_teeth": ell(x + 49, 133, 4, 2.6),
-        "upper_back_teeth": ell(x + 36, 133, 6, 2.6),
-        "lower_front_teeth": ell(x + 48, 141.5, 4, 2.6),
-        "lower_back_teeth": ell(x + 36, 141.5, 6, 2.6),
+        "eye": ell(x + 45, 103.5, 4.5, 3),
+        "upper_front_teeth": ell(x + 48.5, 133, 3, 1.5),
+        "upper_back_teeth": ell(x + 38, 133.5, 3.5, 1.5),
+        "lower_front_teeth": ell(x + 47.5, 141, 3, 1.5),
+        "lower_back_teeth": ell(x + 38, 140.5, 3.5, 1.5),
     }
     # mirror the whole figure: the left side, facing the viewer's left
     sil_full = clean(unary_union([sil, mirror(sil, CX)]))
     mid_full = {r: clean(unary_union([g, mirror(g, CX)])) for r, g in mid_regions.items()}
     deep_mid_full = {r: clean(unary_union([g, mirror(g, CX)])) for r, g in deep_mid.items()}
-    ghost_full = clean(unary_union([ghost, mirror(ghost, CX)]))
-    edge = arm.boundary.intersection(sil.buffer(-1.5))
+    outline = clean(unary_union([body, forearm]))
+    outline_full = clean(unary_union([outline, mirror(outline, CX)]))
+    context = clean(forearm.difference(sil.buffer(0.05)))
+    context_full = clean(unary_union([context, mirror(context, CX)]))
+    # dark edges where the arm lies over the trunk (the upper arm, and the forearm)
+    inside = body.buffer(-1.5)
+    edge = unary_union([arm.boundary.difference(forearm.buffer(0.5)),
+                        forearm.boundary.difference(arm.buffer(-0.5))]).intersection(inside)
     edge = unary_union([edge, mirror(edge, CX)])
-    return sil_full, mid_full, half, deep_mid_full, deep_half, (ghost_full, edge)
+    return sil_full, mid_full, half, deep_mid_full, deep_half, (context_full, edge, outline_full)
 
 
 # --------------------------------------------------------------------------- detail views
@@ -885,8 +993,9 @@ def build() -> dict:
                     shapes, key=lambda s: (s["deep"], s["region"], s["side"] or ""))}
         del sil_half
         if ghost is not None:
-            ghost, edge = ghost
+            ghost, edge, outline = ghost
             view["context"] = path_d(rings(snap(ghost)))
+            view["outline"] = path_d(rings(snap(outline)))
             lines = [ln for ln in getattr(edge, "geoms", [edge]) if ln.length > 2]
             view["lines"] = " ".join(
                 "M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in ln.simplify(0.1).coords)

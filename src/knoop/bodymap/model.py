@@ -34,6 +34,8 @@ class View:
     labels: dict[str, tuple[float, float]] = field(repr=False, default_factory=dict)
     context: str | None = field(repr=False, default=None)
     lines: str | None = field(repr=False, default=None)
+    #: The drawn outline when it differs from the region silhouette (lateral: body + forearm).
+    outline: str | None = field(repr=False, default=None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +79,8 @@ class Chart:
                 name=name, width=float(v["width"]), height=float(v["height"]),
                 silhouette=v["silhouette"],
                 labels={k: (float(x), float(y)) for k, (x, y) in v.get("labels", {}).items()},
-                context=v.get("context"), lines=v.get("lines"))
+                context=v.get("context"), lines=v.get("lines"),
+                outline=v.get("outline"))
             shapes = []
             for s in v["shapes"]:
                 sh = Shape(region=s["region"], side=s["side"], view=name, deep=bool(s["deep"]),

@@ -19,6 +19,7 @@ from knoop.errors import ChartError
 SKIN = "#f7f1ec"
 REGION_LINE = "#d8cdc4"
 OUTLINE = "#5b4f49"
+DEEP_LINE = "#a39489"
 LABEL = "#3b3330"
 
 SIDE_WORD = {
@@ -133,6 +134,8 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
                     f'fill="{LABEL}">{escape(title)}</text>')
     body.append(f'<g transform="translate(0 {oy:g})">')
     body.append(f'<path d="{v.silhouette}" fill="{SKIN}" stroke="none"/>')
+    if v.context:  # drawn body parts that carry no regions (the forearm and hand on lateral)
+        body.append(f'<path d="{v.context}" fill="{SKIN}" stroke="none" pointer-events="none"/>')
     extra = ' tabindex="0" role="button"' if interactive else ""
     deep_shapes = []
     for s in c.shapes(view):
@@ -155,37 +158,39 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
     if v.lines:
         body.append(f'<path d="{v.lines}" fill="none" stroke="{OUTLINE}" stroke-width="1.1" '
                     f'stroke-linecap="round" pointer-events="none"/>')
-    if v.context:  # a hint of the forearm and hand, not part of the chart
-        body.append(f'<path d="{v.context}" fill="none" stroke="#a0938b" stroke-width="1" '
-                    f'stroke-dasharray="3 3" pointer-events="none"/>')
-    body.append(f'<path d="{v.silhouette}" fill="none" stroke="{OUTLINE}" stroke-width="1.6" '
+    body.append(f'<path d="{v.outline or v.silhouette}" fill="none" stroke="{OUTLINE}" '
+                f'stroke-width="1.6" '
                 f'stroke-linejoin="round" pointer-events="none"/>')
     for s in deep_shapes:
         f = fills.get(s.key)
         if f is not None:
             colour, op = paint(f)
-            style = f'fill="{colour}" fill-opacity="{op}" stroke="{OUTLINE}"'
-        else:
-            style = 'fill="#ffffff" fill-opacity="0.35" stroke="#8a7d76"'
+            style = (f'fill="{colour}" fill-opacity="{op}" stroke="{OUTLINE}" '
+                     f'stroke-width="0.7" stroke-dasharray="2 1.2"')
+        else:  # a faint dotted anchor: it must not hide a painted zone or crowd the face
+            style = (f'fill="#ffffff" fill-opacity="0" stroke="{DEEP_LINE}" '
+                     f'stroke-width="0.55" stroke-dasharray="1.4 1.2"')
         t = _title(s.region, s.side, lang)
         aria = f" aria-label={quoteattr(t)}" if interactive else ""
         body.append(
-            f'<path class="region deep" d="{c.path(s)}" {style} stroke-width="0.8" '
-            f'stroke-dasharray="2 1.5" data-region="{s.region}" '
+            f'<path class="region deep" d="{c.path(s)}" {style} '
+            f'data-region="{s.region}" '
             f'data-side="{s.side or "midline"}" data-view="{view}"{extra}{aria}>'
             f"<title>{escape(t)}</title></path>")
     for m in marks:
         if not (math.isfinite(m.x) and math.isfinite(m.y)):
             raise ChartError("mark coordinates must be finite numbers", field="marks")
         r = 6.0
+        x_path = (f'M{m.x - r:.1f} {m.y - r:.1f} L{m.x + r:.1f} {m.y + r:.1f} '
+                  f'M{m.x - r:.1f} {m.y + r:.1f} L{m.x + r:.1f} {m.y - r:.1f}')
+        # a white halo with a thin dark rim keeps the X readable on dark red, on light
+        # stipple and on bare skin, on screen and in print
         body.append(
             f'<g class="mark" pointer-events="none">'
-            f'<path d="M{m.x - r:.1f} {m.y - r:.1f} L{m.x + r:.1f} {m.y + r:.1f} '
-            f'M{m.x - r:.1f} {m.y + r:.1f} L{m.x + r:.1f} {m.y - r:.1f}" stroke="#ffffff" '
-            f'stroke-width="4.6" stroke-linecap="round"/>'
-            f'<path d="M{m.x - r:.1f} {m.y - r:.1f} L{m.x + r:.1f} {m.y + r:.1f} '
-            f'M{m.x - r:.1f} {m.y + r:.1f} L{m.x + r:.1f} {m.y - r:.1f}" stroke="#1d1b1a" '
-            f'stroke-width="2.2" stroke-linecap="round"/>'
+            f'<path d="{x_path}" stroke="#1d1b1a" stroke-opacity="0.55" stroke-width="7.6" '
+            f'stroke-linecap="round"/>'
+            f'<path d="{x_path}" stroke="#ffffff" stroke-width="6.2" stroke-linecap="round"/>'
+            f'<path d="{x_path}" stroke="#1d1b1a" stroke-width="2.4" stroke-linecap="round"/>'
             + (f"<title>{escape(m.label)}</title>" if m.label else "") + "</g>")
     # R / L labels: the client's own sides
     for side, (x, y) in v.labels.items():
@@ -203,9 +208,12 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
         x = 20.0
         for f, text in legend:
             if f is None:
+                lx = f'M{x + 2:g} {ly - 11:g} l10 10 m-10 0 l10 -10'
                 body.append(
-                    f'<path d="M{x:g} {ly - 12:g} l10 10 m-10 0 l10 -10" stroke="#1d1b1a" '
-                    f'stroke-width="2.2" stroke-linecap="round"/>')
+                    f'<path d="{lx}" stroke="#1d1b1a" stroke-opacity="0.55" stroke-width="7.6" '
+                    f'stroke-linecap="round"/>'
+                    f'<path d="{lx}" stroke="#ffffff" stroke-width="6.2" stroke-linecap="round"/>'
+                    f'<path d="{lx}" stroke="#1d1b1a" stroke-width="2.4" stroke-linecap="round"/>')
             else:
                 colour, op = paint(f)
                 body.append(f'<rect x="{x:g}" y="{ly - 13:g}" width="14" height="14" '
