@@ -76,7 +76,8 @@ def test_bad_urls_give_a_friendly_page_never_a_500(client: TestClient, path: str
 def test_the_rank_api_ranks_a_pain_map(client: TestClient) -> None:
     r = client.post("/api/v1/rank", params={"top": 5}, json={"regions": [
         {"region": "temple", "side": "left", "intensity": 7},
-        {"region": "neck_back_upper", "side": "left"}]})
+        {"region": "neck_back_upper", "side": "left"},
+        {"region": "mastoid", "side": "left", "intensity": 4}]})
     body = r.json()
     assert r.status_code == 200 and len(body["candidates"]) == 5
     assert body["candidates"][0]["muscle"] == "trapezius"

@@ -7,7 +7,7 @@ side s and painted regions p with intensity i_p (1-10):
   share of the drawing its zones explain, where e = 1 for its essential zone and for pain over
   its own trigger points (local pain), 0.8 for tingling or numbness in a limb whose nerve it can
   squeeze, 0.45 for spillover, 0.2 for regions touching its essential zone, 0 otherwise.
-* ``coverage`` C = max over its trigger points of painted / (size + 0.5) of that trigger point's
+* ``coverage`` C = max over its trigger points of painted / (size + 1) of that trigger point's
   essential zone: how much of one referral pattern the client drew.
 * ``symptoms`` Y = weighted share of the reported symptoms (and symptoms implied by pain
   qualities) that the muscle can cause, rarer symptoms weighing more; only when symptoms exist.
@@ -27,7 +27,7 @@ from knoop.ranking.priors import prior
 from knoop.ranking.zones import KIND_WEIGHT, Key, MuscleZone
 
 W_EXPLAINED, W_COVERAGE, W_SYMPTOMS = 0.55, 0.30, 0.30
-COVERAGE_SMOOTHING = 0.5
+COVERAGE_SMOOTHING = 1.0
 PRIOR_WEIGHT = 0.2  # the prior moves a score by at most 20 %
 INTENSITY_POWER = 1.5  # weight of a painted region = intensity ** INTENSITY_POWER
 NONE_FOUND_FACTOR = 0.15

@@ -40,7 +40,7 @@ class TriggerPointZone:
     """One trigger point on one side: its essential keys (with its own location)."""
 
     id: str
-    essential: frozenset[Key]
+    essential: frozenset[Key]  # its essential zone plus its own area (location)
     location: frozenset[Key]
 
 
