@@ -86,3 +86,47 @@ class PainMapError(BadInput):
     """A pain map breaks the contract; ``field`` is a JSON path like ``regions[2].side``."""
 
     code = "invalid_painmap"
+
+
+class NotFound(BadInput):
+    """An object that does not exist or belongs to another practice (HTTP 404).
+
+    The message never tells the two apart: a client of another practice is indistinguishable
+    from a client that does not exist."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(KnoopError):
+    """The request clashes with what is stored (a duplicate e-mail, a closed session)."""
+
+    code = "conflict"
+    http_status = 409
+
+
+class AuthError(KnoopError):
+    """Login refused, a session expired, or throttled after too many failures (HTTP 401)."""
+
+    code = "auth_failed"
+    http_status = 401
+
+
+class Forbidden(KnoopError):
+    """The actor's role does not allow this (e.g. a therapist managing users) (HTTP 403)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class BackupError(KnoopError):
+    """A backup cannot be written or restored: wrong passphrase, tampered or foreign file."""
+
+    code = "backup_error"
+
+
+class AuditChainBroken(KnoopError):
+    """The access log's hash chain does not verify; the message names the first bad row."""
+
+    code = "audit_chain_broken"
+    http_status = 500

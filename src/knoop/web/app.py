@@ -55,6 +55,9 @@ def create_app() -> FastAPI:
     app.include_router(kbpages.router)
     app.include_router(education.router)
     app.include_router(api.router)
+    from knoop.web import drawing
+
+    app.include_router(drawing.router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

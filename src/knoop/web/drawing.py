@@ -1,0 +1,437 @@
+"""The drawable body chart: the "Pijntekening" page, the drawing API and muscle overlays.
+
+* ``GET /tekenen``: the stand-alone drawing page (chart, tools, region list, symptoms,
+  screening and live results). ``GET /tekenen/kaart/{view}``: one view's SVG, for the detail
+  views the page loads when their tab is first opened.
+* ``POST /api/v1/drawing``: strokes + explicit regions + intake answers -> region coverage
+  (computed here with :func:`knoop.bodymap.coverage`, so browser and server never disagree),
+  the merged contract pain map and its ranking.
+* ``GET /api/v1/muscles/{id}/overlay``: a muscle's zones for one side and its trigger-point
+  marks on one view, with how to find them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
+
+from knoop.errors import ChartError, NotFound, PainMapError
+from knoop.web.pages import lang_of, render
+
+router = APIRouter(tags=["drawing"])
+
+VIEWS = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
+MAIN_VIEWS = ("front", "back")
+QUALITIES = ("aching", "burning", "tingling", "numb", "stabbing")
+QUALITY_NAMES = {
+    "aching": ("zeurend", "aching"), "burning": ("brandend", "burning"),
+    "tingling": ("tintelend", "tingling"), "numb": ("doof", "numb"),
+    "stabbing": ("stekend", "stabbing"),
+}
+VIEW_NAMES = {
+    "front": ("Voorkant", "Front"), "back": ("Achterkant", "Back"),
+    "lateral": ("Zijkant", "Side"), "palm": ("Handpalmen", "Palms"),
+    "dorsum_hand": ("Handruggen", "Hands (back)"), "sole": ("Voetzolen", "Soles"),
+    "dorsum_foot": ("Voetruggen", "Feet (top)"),
+}
+#: NRS 1..10 as colour, light yellow -> deep red (the same list is in chart.js).
+NRS_COLOURS = ("#fff3a8", "#ffe07a", "#ffc457", "#ffa440", "#fb8230", "#f05f26", "#dc3d1f",
+               "#c1231a", "#9f1214", "#7a0a0e")
+
+TOP_KEYS = ("strokes", "regions", "exclude", "symptoms", "screening", "findings")
+STROKE_KEYS = ("view", "points", "width", "intensity", "quality", "erase")
+MAX_STROKES = 2000
+MAX_POINTS = 100_000
+MAX_WIDTH = 200.0
+DEFAULT_TOP = 20
+
+STROKE_SCHEMA = {
+    "type": "object", "required": ["view", "points"],
+    "properties": {
+        "view": {"type": "string", "enum": list(VIEWS)},
+        "points": {"type": "array", "description": "[[x, y], ...] in template coordinates "
+                   "of the view (the SVG viewBox units)",
+                   "items": {"type": "array", "items": {"type": "number"},
+                             "minItems": 2, "maxItems": 2}},
+        "width": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_WIDTH, "default": 20},
+        "intensity": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5},
+        "quality": {"type": "string", "enum": list(QUALITIES)},
+        "erase": {"type": "boolean", "default": False,
+                  "description": "an eraser stroke removes paint drawn before it"},
+    },
+}
+KEY_SCHEMA = {"type": "object", "required": ["region"], "properties": {
+    "region": {"type": "string"}, "side": {"type": "string", "enum": ["left", "right",
+                                                                       "midline"]}}}
+DRAWING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A drawing: brush strokes plus explicit region choices (taps, the region "
+                   "list, deep regions) and the intake answers. Unknown fields are refused.",
+    "properties": {
+        "strokes": {"type": "array", "items": STROKE_SCHEMA, "maxItems": MAX_STROKES},
+        "regions": {"type": "array", "description": "explicit regions in pain-map form "
+                    "(region, side, intensity, quality); they override what the strokes give "
+                    "for the same region and side"},
+        "exclude": {"type": "array", "items": KEY_SCHEMA, "description": "regions switched "
+                    "off in the region list: dropped from what the strokes give"},
+        "symptoms": {"type": "array", "items": {"type": "string"}},
+        "screening": {"type": "array", "items": {"type": "string"}},
+        "findings": {"type": "array", "items": {"type": "object"},
+                     "description": "palpation findings, as in the pain map"},
+    },
+}
+DRAWING_EXAMPLE = {
+    "strokes": [{"view": "front", "points": [[330, 80], [350, 92]], "width": 16,
+                 "intensity": 7, "quality": "aching", "erase": False}],
+    "regions": [{"region": "ear", "side": "left", "intensity": 4}],
+    "symptoms": ["dizziness"], "screening": [], "findings": [],
+}
+ERROR_422 = {"description": "Invalid drawing: the field and the allowed values are named.",
+             "content": {"application/json": {"example": {"error": {
+                 "code": "chart_error", "message": "strokes[0].view: unknown view 'side'",
+                 "field": "strokes[0].view", "allowed": list(VIEWS)}}}}}
+
+
+def _type_name(v: object) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean",
+            type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def _bad(field: str, message: str, allowed: list[str] | None = None) -> None:
+    raise ChartError(f"{field}: {message}", field=field, allowed=allowed)
+
+
+def _strokes(raw: Any) -> list:
+    from knoop.bodymap import Stroke
+
+    if not isinstance(raw, list):
+        _bad("strokes", f"must be an array, got {_type_name(raw)}")
+    if len(raw) > MAX_STROKES:
+        _bad("strokes", f"at most {MAX_STROKES} strokes, got {len(raw)}")
+    out: list[Stroke] = []
+    total = 0
+    for i, s in enumerate(raw):
+        p = f"strokes[{i}]"
+        if not isinstance(s, dict):
+            _bad(p, f"must be an object with {', '.join(STROKE_KEYS)}; got {_type_name(s)}")
+        for k in s:
+            if k not in STROKE_KEYS:
+                _bad(f"{p}.{k}" if str(k).isidentifier() else p,
+                     f"unknown field {json.dumps(k)}; allowed: {', '.join(STROKE_KEYS)}",
+                     list(STROKE_KEYS))
+        if "view" not in s:
+            _bad(f"{p}.view", "is required", list(VIEWS))
+        if not isinstance(s["view"], str) or s["view"] not in VIEWS:
+            _bad(f"{p}.view", f"unknown view {json.dumps(s['view'])}", list(VIEWS))
+        pts = s.get("points")
+        if not isinstance(pts, list) or not pts:
+            _bad(f"{p}.points", "must be a non-empty array of [x, y] pairs", ["[[x, y], ...]"])
+        total += len(pts)
+        if total > MAX_POINTS:
+            _bad(f"{p}.points", f"too many points in the drawing (at most {MAX_POINTS})")
+        clean: list[tuple[float, float]] = []
+        for j, pt in enumerate(pts):
+            ok = (isinstance(pt, list) and len(pt) == 2
+                  and all(isinstance(c, (int, float)) and not isinstance(c, bool)
+                          and math.isfinite(c) and abs(c) < 1e6 for c in pt))
+            if not ok:
+                _bad(f"{p}.points[{j}]", f"must be [x, y], two finite numbers; got "
+                     f"{json.dumps(pt)[:40]}", ["[x, y] finite numbers"])
+            clean.append((float(pt[0]), float(pt[1])))
+        width = s.get("width", 20)
+        if isinstance(width, bool) or not isinstance(width, (int, float)) or \
+                not math.isfinite(width) or not 0 < width <= MAX_WIDTH:
+            _bad(f"{p}.width", f"must be a number > 0 and <= {MAX_WIDTH:g}, got "
+                 f"{json.dumps(width)[:40]}", [f"0 < width <= {MAX_WIDTH:g}"])
+        intensity = s.get("intensity", 5)
+        if isinstance(intensity, bool) or not isinstance(intensity, (int, float)) or \
+                not math.isfinite(intensity) or intensity != int(intensity) or \
+                not 1 <= intensity <= 10:
+            _bad(f"{p}.intensity", f"must be a whole number 1-10, got "
+                 f"{json.dumps(intensity)[:40]}", [str(n) for n in range(1, 11)])
+        quality = s.get("quality")
+        if quality is not None and quality not in QUALITIES:
+            _bad(f"{p}.quality", f"unknown quality {json.dumps(quality)[:40]}", list(QUALITIES))
+        erase = s.get("erase", False)
+        if not isinstance(erase, bool):
+            _bad(f"{p}.erase", f"must be true or false, got {json.dumps(erase)[:40]}",
+                 ["true", "false"])
+        out.append(Stroke(view=s["view"], points=clean, width=float(width),
+                          intensity=int(intensity), quality=quality, erase=erase))
+    return out
+
+
+def _exclude(raw: Any) -> set[tuple[str, str | None]]:
+    from knoop.kb.contract import contract
+
+    regions = contract().regions
+    if not isinstance(raw, list):
+        _bad("exclude", f"must be an array, got {_type_name(raw)}")
+    out: set[tuple[str, str | None]] = set()
+    for i, item in enumerate(raw):
+        p = f"exclude[{i}]"
+        if not isinstance(item, dict) or set(item) - {"region", "side"}:
+            _bad(p, "must be an object with region and side", ["region", "side"])
+        rid = item.get("region")
+        if not isinstance(rid, str) or rid not in regions:
+            raise PainMapError(f"{p}.region: unknown region {json.dumps(rid)[:60]}",
+                               field=f"{p}.region", allowed=sorted(regions))
+        side = item.get("side")
+        if regions[rid].paired:
+            if side not in ("left", "right"):
+                raise PainMapError(f"{p}.side: must be left or right", field=f"{p}.side",
+                                   allowed=["left", "right"])
+        elif side not in (None, "midline"):
+            raise PainMapError(f"{p}.side: '{rid}' is a midline region", field=f"{p}.side",
+                               allowed=["midline"])
+        out.add((rid, side if regions[rid].paired else None))
+    return out
+
+
+def derive(data: Any, lang: str = "nl", top: int | None = DEFAULT_TOP) -> dict[str, Any]:
+    """The whole drawing computation: validate, coverage from strokes, merge with explicit
+    regions, rank. Raises :class:`ChartError`/:class:`PainMapError` naming the field."""
+    from knoop.bodymap import CHART_VERSION, coverage
+    from knoop.ranking import default_ranker
+
+    if not isinstance(data, dict):
+        _bad("$", f"a drawing must be a JSON object, got {_type_name(data)}")
+    for k in data:
+        if k not in TOP_KEYS:
+            _bad(str(k) if str(k).isidentifier() else "$",
+                 f"unknown field {json.dumps(k)}; allowed: {', '.join(TOP_KEYS)}",
+                 list(TOP_KEYS))
+    strokes = _strokes(data.get("strokes", []))
+    excluded = _exclude(data.get("exclude", []))
+    r = default_ranker()
+    # The explicit part is parsed as a pain map first, so its errors name regions[i]... fields.
+    explicit = r.parse({k: data[k] for k in ("regions", "symptoms", "screening", "findings")
+                        if k in data})
+    cov = coverage(strokes)
+    merged: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for c in cov:
+        if (c.region, c.side) in excluded:
+            continue
+        item: dict[str, Any] = {"region": c.region, "intensity": c.intensity}
+        if c.side:
+            item["side"] = c.side
+        if c.quality:
+            item["quality"] = c.quality
+        merged[(c.region, c.side)] = item
+    for reg in explicit.regions:  # an explicit choice is deliberate: it wins
+        item = {"region": reg.region, "intensity": reg.intensity}
+        if reg.side:
+            item["side"] = reg.side
+        if reg.quality:
+            item["quality"] = reg.quality
+        merged[reg.key] = item
+    painmap = explicit.to_dict()
+    painmap["regions"] = [merged[k] for k in sorted(merged, key=lambda k: (k[0], k[1] or ""))]
+    pm = r.parse(painmap)
+    ranking = r.rank(pm, lang).to_dict()
+    if top is not None:
+        keep = ranking["candidates"][:top]
+        keep += [c for c in ranking["candidates"][top:] if c.get("finding")]
+        ranking["total_candidates"] = len(ranking["candidates"])
+        ranking["candidates"] = keep
+    return {
+        "chart_version": CHART_VERSION,
+        "painmap": pm.to_dict(),
+        "coverage": [{"region": c.region, "side": c.side or "midline",
+                      "fraction": c.fraction, "intensity": c.intensity, "quality": c.quality,
+                      "excluded": (c.region, c.side) in excluded}
+                     for c in cov],
+        "ranking": ranking,
+    }
+
+
+@router.post(
+    "/api/v1/drawing",
+    response_class=JSONResponse,
+    responses={200: {"description": "`painmap` (contract pain map: strokes' coverage merged "
+                                    "with the explicit regions), `coverage` (fraction of each "
+                                    "region painted, max intensity, quality) and `ranking` "
+                                    "(the ranking JSON, best 20 plus any with a finding).",
+                     "content": {"application/json": {"example": {
+                         "chart_version": "1",
+                         "painmap": {"regions": [{"region": "temple", "side": "left",
+                                                  "intensity": 7}], "symptoms": [],
+                                     "screening": [], "findings": []},
+                         "coverage": [{"region": "temple", "side": "left", "fraction": 0.4,
+                                       "intensity": 7, "quality": None, "excluded": False}],
+                         "ranking": {"kb_version": "2026.11.0", "red_flags": [],
+                                     "candidates": [], "together": [], "notes": []}}}}},
+               422: ERROR_422},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": DRAWING_SCHEMA, "example": DRAWING_EXAMPLE}}}},
+)
+async def drawing(
+    request: Request,
+    lang: Literal["nl", "en"] = Query("nl", description="Language of reasons and messages."),
+    top: int = Query(DEFAULT_TOP, ge=1, le=500,
+                     description="List the best N candidates (plus any with a finding)."),
+) -> Response:
+    """From a drawing to the muscles to examine: the server derives region coverage from the
+    brush strokes (template geometry), merges it with the explicit region choices into a
+    contract pain map and ranks it."""
+    body = await request.body()
+    try:
+        data = json.loads(body.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError as exc:
+        raise ChartError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                         field="$") from None
+    except RecursionError:
+        raise ChartError("not valid JSON: nested too deeply", field="$") from None
+    out = derive(data, lang, top)
+    return Response(json.dumps(out, ensure_ascii=False), media_type="application/json")
+
+
+def _marks(points: list, view: str, lang: str) -> list[dict[str, Any]]:
+    from shapely.ops import unary_union
+
+    from knoop.bodymap import chart
+    from knoop.bodymap.diagram import _nudge
+
+    shapes = {s.key: s for s in chart().shapes(view)}
+    raw, ids = [], []
+    for tp, locs in points:
+        geoms = [shapes[k].polygon for k in sorted(locs, key=repr) if k in shapes]
+        if not geoms:
+            continue
+        u = unary_union(geoms)
+        p = u.centroid if u.contains(u.centroid) else u.representative_point()
+        raw.append((p.x, p.y, tp.name.get(lang)))
+        ids.append(tp.id)
+    return [{"trigger_point": i, "x": round(x, 1), "y": round(y, 1)}
+            for i, (x, y, _) in zip(ids, _nudge(raw))]
+
+
+def _key(k: tuple[str, str | None]) -> dict[str, str]:
+    return {"region": k[0], "side": k[1] or "midline"}
+
+
+@router.get(
+    "/api/v1/muscles/{muscle_id}/overlay",
+    responses={404: {"description": "Unknown muscle."},
+               422: {"description": "Unknown side, view or language (the field is named)."}},
+)
+def muscle_overlay(
+    muscle_id: str,
+    side: str = Query("right", description="The client's side: left or right."),
+    view: str | None = Query(None, description="The chart view for the trigger-point marks; "
+                             "default: the view that shows most of the zone."),
+    lang: str = Query("nl", description="nl or en"),
+) -> dict[str, Any]:
+    """A muscle's referral zones on one side (essential and spillover region keys, for every
+    view) and its trigger points: names, how to find them, and X marks on ``view``."""
+    from knoop.bodymap import chart, muscle_zones
+    from knoop.bodymap.diagram import best_view
+    from knoop.kb import knowledge_base
+
+    if lang not in ("nl", "en"):
+        raise ChartError(f"lang: unknown language {json.dumps(lang)[:40]}", field="lang",
+                         allowed=["nl", "en"])
+    if side not in ("left", "right"):
+        raise ChartError(f"side: must be left or right, got {json.dumps(side)[:40]}",
+                         field="side", allowed=["left", "right"])
+    m = knowledge_base().muscle(muscle_id)  # UnknownMuscle -> 404
+    essential, spill, points = muscle_zones(m.id, side)
+    best = best_view(essential, spill)
+    if view is None:
+        view = best
+    if view not in VIEWS:
+        raise ChartError(f"view: unknown view {json.dumps(view)[:40]}", field="view",
+                         allowed=list(VIEWS))
+    c = chart()
+    zone = essential | spill
+    views = [v for v in VIEWS if any(s.key in zone for s in c.shapes(v))]
+    marks = {mk["trigger_point"]: mk for mk in _marks(points, view, lang)}
+    regions = knowledge_base().contract.regions
+
+    def rname(k: tuple[str, str | None]) -> str:
+        r = regions[k[0]]
+        name = r.nl if lang == "nl" else r.en
+        word = {"left": ("links", "left"), "right": ("rechts", "right")}.get(k[1] or "")
+        return f"{name} ({word[0] if lang == 'nl' else word[1]})" if word else name
+
+    return {
+        "muscle": m.id, "side": side, "view": view, "best_view": best, "views": views,
+        "name": m.names.nl if lang == "nl" else m.names.en,
+        "latin": m.names.latin,
+        "essential": [_key(k) for k in sorted(essential, key=lambda k: (k[0], k[1] or ""))],
+        "spillover": [_key(k) for k in sorted(spill, key=lambda k: (k[0], k[1] or ""))],
+        "trigger_points": [{
+            "id": tp.id, "name": tp.name.get(lang), "how_to_find": tp.how_to_find.get(lang),
+            "location": [_key(k) for k in sorted(locs, key=lambda k: (k[0], k[1] or ""))],
+            "location_names": [rname(k) for k in sorted(locs, key=lambda k: (k[0], k[1] or ""))],
+            "mark": ({"x": marks[tp.id]["x"], "y": marks[tp.id]["y"]} if tp.id in marks
+                     else None),
+        } for tp, locs in points],
+        "kb_page": f"/kb/spieren/{m.id}",
+    }
+
+
+# ---------------------------------------------------------------------------------- pages
+
+
+def _chart_svg(view: str, lang: str) -> Markup:
+    from knoop.bodymap import render_svg
+
+    svg = render_svg(view, lang=lang, interactive=True)
+    # Regions stay clickable buttons with labels for screen readers, but out of the tab order:
+    # keyboard users have the region list (hundreds of tab stops would bury the results).
+    svg = svg.replace(' tabindex="0" role="button"', ' tabindex="-1" role="button"')
+    return Markup(svg)
+
+
+def _region_rows(lang: str) -> list[dict[str, Any]]:
+    from knoop.kb.contract import contract
+    from knoop.kb.search import REGION_GROUP_NAMES
+
+    rows = []
+    for r in contract().regions.values():
+        name = r.nl if lang == "nl" else r.en
+        group = REGION_GROUP_NAMES.get(r.group, (r.group, r.group))[0 if lang == "nl" else 1]
+        sides = ("right", "left") if r.paired else (None,)
+        for s in sides:
+            word = {"left": ("links", "left"), "right": ("rechts", "right")}.get(s or "")
+            label = f"{name} ({word[0] if lang == 'nl' else word[1]})" if word else name
+            rows.append({"region": r.id, "side": s or "midline", "label": label,
+                         "group": group, "deep": r.depth == "deep",
+                         "search": f"{label} {r.nl} {r.en} {r.id} {group}".lower()})
+    return rows
+
+
+@router.get("/tekenen", include_in_schema=False)
+def drawing_page(request: Request) -> Response:
+    from knoop.kb import knowledge_base
+
+    lang = lang_of(request)
+    i = 0 if lang == "nl" else 1
+    kb = knowledge_base()
+    rows = _region_rows(lang)
+    return render(request, "draw/page.html", {
+        "views": [(v, VIEW_NAMES[v][i]) for v in VIEWS],
+        "svgs": {v: _chart_svg(v, lang) for v in MAIN_VIEWS},
+        "qualities": [(q, QUALITY_NAMES[q][i]) for q in QUALITIES],
+        "nrs": list(enumerate(NRS_COLOURS, start=1)),
+        "rows": rows, "deep_rows": [r for r in rows if r["deep"]],
+        "symptoms": [(s.id, s.nl if lang == "nl" else s.en) for s in kb.contract.symptoms.values()],
+        "screening": [(s.id, s.nl if lang == "nl" else s.en, s.urgency)
+                      for s in kb.contract.screening.values()],
+        "kb_version": kb.version,
+    })
+
+
+@router.get("/tekenen/kaart/{view}", include_in_schema=False)
+def chart_view(request: Request, view: str) -> Response:
+    """One view of the interactive chart as an SVG fragment (loaded when its tab opens)."""
+    if view not in VIEWS:
+        raise NotFound(f"unknown view '{view}'", field="view", allowed=list(VIEWS))
+    return Response(str(_chart_svg(view, lang_of(request))), media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-cache"})

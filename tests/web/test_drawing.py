@@ -1,0 +1,216 @@
+"""The drawing API in-process: coverage from strokes, merging with explicit regions, errors that
+name the field, the muscle overlay, and the /tekenen page."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knoop.bodymap import chart
+from knoop.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(), raise_server_exceptions=False)
+
+
+def _centre(view: str, region: str, side: str | None) -> tuple[float, float]:
+    shape = next(s for s in chart().shapes(view) if s.region == region and s.side == side)
+    p = shape.polygon.representative_point()
+    return p.x, p.y
+
+
+def _across(view: str, region: str, side: str | None, half: float = 6.0) -> list[list[float]]:
+    x, y = _centre(view, region, side)
+    return [[x - half, y - half / 2], [x, y], [x + half, y + half / 2]]
+
+
+def test_a_stroke_across_the_left_temple_gives_temple_left(client: TestClient) -> None:
+    body = {"strokes": [{"view": "front", "points": _across("front", "temple", "left"),
+                         "width": 12, "intensity": 7, "quality": "aching"}]}
+    r = client.post("/api/v1/drawing", json=body)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    cov = {(c["region"], c["side"]): c for c in out["coverage"]}
+    assert ("temple", "left") in cov and cov[("temple", "left")]["intensity"] == 7
+    assert ("temple", "right") not in cov
+    regions = {(x["region"], x.get("side")): x for x in out["painmap"]["regions"]}
+    assert regions[("temple", "left")] == {"region": "temple", "side": "left", "intensity": 7,
+                                           "quality": "aching"}
+    assert out["ranking"]["candidates"], "a drawn temple must give muscles to examine"
+    assert out["chart_version"] == chart().version
+
+
+def test_temple_and_back_of_neck_put_the_trapezius_near_the_top(client: TestClient) -> None:
+    body = {"strokes": [
+        {"view": "front", "points": _across("front", "temple", "left"), "width": 14,
+         "intensity": 7},
+        {"view": "back", "points": _across("back", "neck_back_upper", "left", 4), "width": 12,
+         "intensity": 6}]}
+    out = client.post("/api/v1/drawing", json=body).json()
+    top3 = [(c["muscle"], c["side"]) for c in out["ranking"]["candidates"][:3]]
+    assert ("trapezius", "left") in top3, top3
+    body["findings"] = [{"muscle": "trapezius", "side": "left", "result": "none_found"}]
+    after = client.post("/api/v1/drawing", json=body).json()["ranking"]["candidates"]
+    trap = next(c for c in after if c["muscle"] == "trapezius" and c["side"] == "left")
+    assert trap["rank"] > 3 and trap["finding"] == "none_found"
+
+
+def test_an_eraser_stroke_removes_paint(client: TestClient) -> None:
+    pts = _across("front", "temple", "left")
+    body = {"strokes": [{"view": "front", "points": pts, "width": 12},
+                        {"view": "front", "points": pts, "width": 40, "erase": True}]}
+    out = client.post("/api/v1/drawing", json=body).json()
+    assert out["coverage"] == [] and out["painmap"]["regions"] == []
+
+
+def test_explicit_regions_merge_and_win_and_exclusions_drop(client: TestClient) -> None:
+    body = {"strokes": [{"view": "front", "points": _across("front", "temple", "left"),
+                         "width": 12, "intensity": 3}],
+            "regions": [{"region": "temple", "side": "left", "intensity": 9},
+                        {"region": "ear", "side": "right", "intensity": 4},
+                        {"region": "vertex"}],
+            "symptoms": ["dizziness"], "screening": []}
+    pm = client.post("/api/v1/drawing", json=body).json()["painmap"]
+    regions = {(x["region"], x.get("side")): x["intensity"] for x in pm["regions"]}
+    assert regions[("temple", "left")] == 9 and regions[("ear", "right")] == 4
+    assert regions[("vertex", None)] == 5 and pm["symptoms"] == ["dizziness"]
+    body["regions"] = []
+    body["exclude"] = [{"region": "temple", "side": "left"}]
+    out = client.post("/api/v1/drawing", json=body).json()
+    assert ("temple", "left") not in {(x["region"], x.get("side"))
+                                      for x in out["painmap"]["regions"]}
+    assert any(c["region"] == "temple" and c["excluded"] for c in out["coverage"])
+
+
+def test_a_screening_answer_gives_a_red_flag_first(client: TestClient) -> None:
+    out = client.post("/api/v1/drawing", json={"screening": ["chest_pain_exertion"]}).json()
+    assert out["ranking"]["red_flags"][0]["id"] == "chest_pain_exertion"
+
+
+def test_an_empty_drawing_is_valid(client: TestClient) -> None:
+    r = client.post("/api/v1/drawing", json={})
+    assert r.status_code == 200 and r.json()["ranking"]["candidates"] == []
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"strokes": [{"view": "side", "points": [[1, 2]]}]}, "strokes[0].view"),
+    ({"strokes": [{"view": "front", "points": []}]}, "strokes[0].points"),
+    ({"strokes": [{"view": "front", "points": [[1, "x"]]}]}, "strokes[0].points[0]"),
+    ({"strokes": [{"view": "front", "points": [[1, 2, 3]]}]}, "strokes[0].points[0]"),
+    ({"strokes": [{"view": "front", "points": [[1, 2]], "width": -3}]}, "strokes[0].width"),
+    ({"strokes": [{"view": "front", "points": [[1, 2]], "width": 1e9}]}, "strokes[0].width"),
+    ({"strokes": [{"view": "front", "points": [[1, 2]], "intensity": 11}]},
+     "strokes[0].intensity"),
+    ({"strokes": [{"view": "front", "points": [[1, 2]], "quality": "sore"}]},
+     "strokes[0].quality"),
+    ({"strokes": [{"view": "front", "points": [[1, 2]], "erase": "yes"}]}, "strokes[0].erase"),
+    ({"strokes": [{"view": "front", "points": [[1, 2]], "colour": "red"}]},
+     "strokes[0].colour"),
+    ({"strokes": [{"points": [[1, 2]]}]}, "strokes[0].view"),
+    ({"strokes": "front"}, "strokes"),
+    ({"strokes": [7]}, "strokes[0]"),
+    ({"regions": [{"region": "tempel", "side": "left"}]}, "regions[0].region"),
+    ({"regions": [{"region": "temple"}]}, "regions[0].side"),
+    ({"regions": [{"region": "temple", "side": "left", "intensity": 0}]},
+     "regions[0].intensity"),
+    ({"symptoms": ["headache_from_space"]}, "symptoms[0]"),
+    ({"screening": ["nope"]}, "screening[0]"),
+    ({"findings": [{"muscle": "trapezius", "side": "left", "result": "maybe"}]},
+     "findings[0].result"),
+    ({"exclude": [{"region": "temple"}]}, "exclude[0].side"),
+    ({"brush": 3}, "brush"),
+])
+def test_bad_input_is_422_naming_the_field(client: TestClient, body: dict, field: str) -> None:
+    r = client.post("/api/v1/drawing", json=body)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["field"] == field and field.split(".")[0].split("[")[0] in err["message"]
+
+
+@pytest.mark.parametrize("raw", [b"", b"{", b"[]", b"null", b"7", b'"x"', b"\xff\xfe",
+                                 b'{"strokes": [{"view": "front", "points": [[NaN, 1]]}]}',
+                                 b'{"strokes": [{"view": "front", "points": [[1e400, 1]]}]}',
+                                 b"[" * 5000, b'{"regions": {"a": 1}}', b'{"findings": 3}'])
+def test_junk_never_gives_a_500(client: TestClient, raw: bytes) -> None:
+    r = client.post("/api/v1/drawing", content=raw,
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422, (raw[:30], r.status_code, r.text[:200])
+    assert "error" in r.json()
+
+
+def test_too_many_points_are_refused(client: TestClient) -> None:
+    body = {"strokes": [{"view": "front", "points": [[300, 300]] * 100_001}]}
+    r = client.post("/api/v1/drawing", json=body)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "strokes[0].points"
+
+
+def test_the_overlay_gives_zones_marks_and_how_to_find(client: TestClient) -> None:
+    r = client.get("/api/v1/muscles/trapezius/overlay",
+                   params={"side": "left", "view": "back", "lang": "nl"})
+    assert r.status_code == 200, r.text
+    o = r.json()
+    assert o["muscle"] == "trapezius" and o["side"] == "left" and o["view"] == "back"
+    assert {"region": "temple", "side": "left"} in o["essential"]
+    assert all(k["side"] in ("left", "midline") for k in o["essential"])
+    assert not {(k["region"], k["side"]) for k in o["essential"]} & \
+        {(k["region"], k["side"]) for k in o["spillover"]}
+    w, h = chart().view("back").width, chart().view("back").height
+    marks = [tp["mark"] for tp in o["trigger_points"] if tp["mark"]]
+    assert marks and all(0 <= m["x"] <= w and 0 <= m["y"] <= h for m in marks)
+    assert all(len(tp["how_to_find"]) > 20 for tp in o["trigger_points"])
+    assert o["name"] == "Monnikskapspier" and "back" in o["views"]
+    en = client.get("/api/v1/muscles/trapezius/overlay", params={"side": "left",
+                                                                 "lang": "en"}).json()
+    assert en["name"] == "Trapezius" and en["view"] == en["best_view"]
+
+
+@pytest.mark.parametrize("url, status, field", [
+    ("/api/v1/muscles/nope/overlay", 404, None),
+    ("/api/v1/muscles/trapezius/overlay?side=up", 422, "side"),
+    ("/api/v1/muscles/trapezius/overlay?view=top", 422, "view"),
+    ("/api/v1/muscles/trapezius/overlay?lang=de", 422, "lang"),
+])
+def test_overlay_errors(client: TestClient, url: str, status: int, field: str | None) -> None:
+    r = client.get(url)
+    assert r.status_code == status and "error" in r.json()
+    if field:
+        assert r.json()["error"]["field"] == field
+
+
+def test_the_endpoints_are_in_the_openapi_document(client: TestClient) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    post = paths["/api/v1/drawing"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert "strokes" in schema["properties"] and "422" in post["responses"]
+    assert "/api/v1/muscles/{muscle_id}/overlay" in paths
+    assert "/tekenen" not in paths
+
+
+def test_the_page_is_dutch_with_the_chart_tools_and_questions(client: TestClient) -> None:
+    r = client.get("/tekenen")
+    assert r.status_code == 200
+    t = r.text
+    for words in ("Pijntekening", "Penseel", "Gum", "Ongedaan maken", "zeurend", "brandend",
+                  "tintelend", "doof", "stekend", "Kortademig in rust", "Duizeligheid",
+                  "Zoek gebied", "Slaap (links)"):
+        assert words in t, words
+    assert 'data-region="temple" data-side="left"' in t and 'class="knoop-chart"' in t
+    assert '<script src="/static/chart.js" defer></script>' in t
+    assert "<script>" not in t and " style=" not in t.split("<svg")[0]  # CSP: no inline code
+    assert 'tabindex="0" role="button"' not in t  # regions are not hundreds of tab stops
+    en = client.get("/tekenen", params={"lang": "en"}).text
+    assert "Pain drawing" in en and "Brush" in en and "Temple (left)" in en
+
+
+def test_detail_views_load_as_svg_and_unknown_views_are_404(client: TestClient) -> None:
+    for v in ("lateral", "palm", "dorsum_hand", "sole", "dorsum_foot"):
+        r = client.get(f"/tekenen/kaart/{v}")
+        assert r.status_code == 200 and r.text.startswith("<svg") and f'data-view="{v}"' in r.text
+    assert client.get("/tekenen/kaart/top").status_code == 404
+
+
+def test_the_static_files_are_served(client: TestClient) -> None:
+    assert client.get("/static/chart.js").status_code == 200
+    assert client.get("/static/chart.css").status_code == 200
