@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from knoop import __version__
+from knoop.web.i18n import translations
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LANGS = ("nl", "en")
@@ -24,8 +25,9 @@ def lang_of(request: Request) -> str:
 def render(request: Request, name: str, context: dict[str, Any],
            status_code: int = 200) -> Response:
     lang = lang_of(request)
+    t = translations(lang)
     ctx = {"request": request, "lang": lang, "version": __version__,
-           "nl": lang == "nl", **context}
+           "nl": lang == "nl", "_": t.gettext, "ngettext": t.ngettext, **context}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
