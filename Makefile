@@ -1,5 +1,6 @@
 # The two commands of the README.
-#   make run    installs what is missing and serves knoop on http://127.0.0.1:8000
+#   make run    installs what is missing, creates the SQLite database in data/ with demo data,
+#               and serves knoop on http://127.0.0.1:8000
 #   make test   installs what is missing (also Chromium) and runs the whole test suite
 .PHONY: run test bench lint
 
@@ -7,6 +8,8 @@ export UV_PYTHON_DOWNLOADS := never
 
 run:
 	@scripts/bootstrap.sh
+	.venv/bin/knoop db upgrade
+	.venv/bin/knoop demo load
 	.venv/bin/knoop serve
 
 test:

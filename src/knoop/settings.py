@@ -24,9 +24,32 @@ class Settings:
     language: str = "nl"
     data_dir: Path = Path("data")
     log_level: str = "info"
+    #: SQLAlchemy URL of the records database; ``None`` means SQLite in ``data_dir``.
+    database_url_override: str | None = None
+
+    @property
+    def database_url(self) -> str:
+        """``DATABASE_URL``, or ``sqlite:///<data_dir>/knoop.sqlite3`` when it is not set."""
+        if self.database_url_override:
+            return self.database_url_override
+        return f"sqlite:///{(self.data_dir / 'knoop.sqlite3').resolve()}"
 
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+DATABASE_SCHEMES = ("sqlite", "postgresql+psycopg", "postgresql")
+
+
+def _database_url(raw: str) -> str:
+    value = raw.strip()
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme not in DATABASE_SCHEMES or not rest:
+        raise SettingsError(
+            f"DATABASE_URL={raw!r} is not a database URL; allowed schemes: "
+            + ", ".join(f"{s}://" for s in DATABASE_SCHEMES),
+            field="DATABASE_URL", allowed=[f"{s}://" for s in DATABASE_SCHEMES])
+    if scheme == "postgresql":
+        value = "postgresql+psycopg://" + rest
+    return value
 
 
 def _port(name: str, raw: str) -> int:
@@ -66,4 +89,6 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         kwargs["data_dir"] = Path(env["KNOOP_DATA_DIR"])
     if "KNOOP_LOG_LEVEL" in env:
         kwargs["log_level"] = _choice("KNOOP_LOG_LEVEL", env["KNOOP_LOG_LEVEL"], LOG_LEVELS)
+    if env.get("DATABASE_URL", "").strip():
+        kwargs["database_url_override"] = _database_url(env["DATABASE_URL"])
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -36,13 +36,21 @@ def main() -> None:
 
 
 def _register() -> None:
-    from knoop.cli import chart, kb, rank, serve
+    from knoop.cli import audit, backup, chart, db, demo, kb, rank, retention, serve, users
 
     main.add_command(kb.kb)
     main.add_command(chart.chart)
     main.add_command(serve.serve)
     main.add_command(rank.rank)
     main.add_command(rank.eval_cmd)
+    main.add_command(db.db)
+    main.add_command(users.practice)
+    main.add_command(users.user)
+    main.add_command(audit.audit)
+    main.add_command(retention.retention)
+    main.add_command(backup.backup)
+    main.add_command(backup.restore)
+    main.add_command(demo.demo)
 
 
 _register()

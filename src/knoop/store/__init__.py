@@ -1,0 +1,58 @@
+"""Practice records: the only package that speaks SQL.
+
+    from knoop.store import Store, Actor, upgrade
+    store = Store("sqlite:///data/knoop.sqlite3")   # or an Engine, or postgresql+psycopg://...
+    upgrade(store.engine)                           # knoop db upgrade
+    token, user = store.login("a@b.nl", "secret...", None, "127.0.0.1")
+    me = user.actor
+    c = store.create_client(me, first_name="Anna", last_name="Jansen")
+
+Every call runs as one transaction, takes an :class:`Actor` when it touches client data, only
+sees the actor's practice, and appends to the hash-chained access log. Results are frozen
+dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
+"""
+
+from __future__ import annotations
+
+from knoop.store.accounts import AccountsMixin
+from knoop.store.engine import make_engine
+from knoop.store.migrate import current_revision, head_revision, upgrade
+from knoop.store.records import RecordsMixin
+from knoop.store.types import (
+    AccessEntry,
+    Actor,
+    ChainReport,
+    Client,
+    ClientSummary,
+    Consent,
+    Finding,
+    Handout,
+    IntakeGrant,
+    Note,
+    Practice,
+    RetentionRow,
+    Session,
+    SessionSummary,
+    Treatment,
+    User,
+)
+
+
+class Store(AccountsMixin, RecordsMixin):
+    """The records API (accounts, clients, sessions, access log, retention)."""
+
+
+def open_store(url: str, *, migrate: bool = False) -> Store:
+    """A :class:`Store` on ``url``; with ``migrate`` the schema is brought to head first."""
+    store = Store(make_engine(url))
+    if migrate:
+        upgrade(store.engine)
+    return store
+
+
+__all__ = [
+    "AccessEntry", "Actor", "ChainReport", "Client", "ClientSummary", "Consent", "Finding",
+    "Handout", "IntakeGrant", "Note", "Practice", "RetentionRow", "Session", "SessionSummary",
+    "Store", "Treatment", "User", "current_revision", "head_revision", "make_engine",
+    "open_store", "upgrade",
+]

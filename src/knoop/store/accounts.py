@@ -1,0 +1,374 @@
+"""Practices, users, login sessions, throttling, TOTP and intake links.
+
+Nothing lives in process memory: login sessions, failed attempts and intake tokens are rows, so
+any number of app processes on any number of machines can share one database. Tokens are random
+(256 bits), handed out once, and stored only as their sha256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import TYPE_CHECKING, Any
+
+import pyotp
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
+
+from knoop.errors import AuthError, Conflict, Forbidden, NotFound
+from knoop.store import audit
+from knoop.store import validate as v
+from knoop.store.base import StoreBase
+from knoop.store.models import (
+    ROLES,
+    ClientRow,
+    IntakeTokenRow,
+    LoginAttemptRow,
+    LoginSessionRow,
+    PracticeRow,
+    UserRow,
+)
+from knoop.store.types import Actor, IntakeGrant, Practice, User
+
+MAX_FAILURES = 5
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+SESSION_TTL = dt.timedelta(hours=12)
+MIN_PASSWORD = 10
+INTAKE_FIELDS = ("complaint", "symptoms", "causes", "screening", "painmap", "strokes", "intake",
+                 "nrs_before")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def practice_of(r: PracticeRow) -> Practice:
+    return Practice(r.id, r.name, r.city, r.created_at)
+
+
+def user_of(r: UserRow) -> User:
+    return User(r.id, r.practice_id, r.email, r.name, r.role, r.active, bool(r.totp_secret),
+                r.created_at)
+
+
+class AccountsMixin(StoreBase):
+    # ---- practices -------------------------------------------------------------------------
+    def create_practice(self, name: str, city: str = "") -> Practice:
+        """A new practice (tenant). Operator command: no actor."""
+        name = v.text("name", name, max_len=200, required=True)
+        city = v.text("city", city, max_len=100)
+
+        def op(s: OrmSession) -> Practice:
+            row = PracticeRow(name=name, city=city, created_at=self.clock())
+            s.add(row)
+            s.flush()
+            audit.append(s, at=self.clock(), actor=None, action="practice_create",
+                         obj=f"practice:{row.id}", practice_id=row.id)
+            return practice_of(row)
+        return self._run(op)
+
+    def practices(self) -> list[Practice]:
+        def op(s: OrmSession) -> list[Practice]:
+            return [practice_of(r) for r in s.scalars(select(PracticeRow).order_by(PracticeRow.id))]
+        return self._run(op)
+
+    def practice(self, practice_id: int) -> Practice:
+        def op(s: OrmSession) -> Practice:
+            r = s.get(PracticeRow, practice_id)
+            if r is None:
+                raise NotFound(f"practice {practice_id} not found", field="practice_id")
+            return practice_of(r)
+        return self._run(op)
+
+    def find_practice(self, name: str) -> Practice | None:
+        def op(s: OrmSession) -> Practice | None:
+            r = s.scalars(select(PracticeRow).where(PracticeRow.name == name)
+                          .order_by(PracticeRow.id)).first()
+            return practice_of(r) if r else None
+        return self._run(op)
+
+    # ---- users -----------------------------------------------------------------------------
+    def _check_password(self, password: str) -> str:
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+            raise v.BadInput(f"password: at least {MIN_PASSWORD} characters", field="password")
+        if len(password) > 1024:
+            raise v.BadInput("password: at most 1024 characters", field="password")
+        return password
+
+    def create_user(self, practice_id: int, email: str, role: str, password: str, *,
+                    name: str = "", actor: Actor | None = None) -> User:
+        """A new user. ``actor`` (when given, e.g. from the web app) must be an admin of the
+        same practice; the CLI operator passes none."""
+        email = v.email("email", email)
+        role = v.choice("role", role, ROLES)
+        name = v.text("name", name, max_len=200)
+        pw_hash = self.hasher.hash(self._check_password(password))
+        if actor is not None and (not actor.is_admin or actor.practice_id != practice_id):
+            raise Forbidden("only an admin of the practice can add users")
+
+        def op(s: OrmSession) -> User:
+            if s.get(PracticeRow, practice_id) is None:
+                raise NotFound(f"practice {practice_id} not found", field="practice")
+            if s.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
+                raise Conflict(f"a user with e-mail {email} already exists", field="email")
+            row = UserRow(practice_id=practice_id, email=email, name=name, role=role,
+                          password_hash=pw_hash, totp_secret=None, active=True,
+                          created_at=self.clock())
+            s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise Conflict(f"a user with e-mail {email} already exists",
+                               field="email") from None
+            audit.append(s, at=self.clock(), actor=actor, action="user_create",
+                         obj=f"user:{row.id}", detail=f"role={role}", practice_id=practice_id)
+            return user_of(row)
+        return self._run(op)
+
+    def users(self, actor: Actor) -> list[User]:
+        """Users of the actor's practice (admins only)."""
+        self._admin(actor)
+
+        def op(s: OrmSession) -> list[User]:
+            rows = s.scalars(select(UserRow).where(UserRow.practice_id == actor.practice_id)
+                             .order_by(UserRow.id))
+            return [user_of(r) for r in rows]
+        return self._run(op)
+
+    def all_users(self) -> list[User]:
+        """Every user of every practice (operator CLI)."""
+        def op(s: OrmSession) -> list[User]:
+            return [user_of(r) for r in s.scalars(select(UserRow).order_by(UserRow.id))]
+        return self._run(op)
+
+    def user_by_email(self, email: str) -> User:
+        e = v.email("email", email)
+
+        def op(s: OrmSession) -> User:
+            r = s.scalar(select(UserRow).where(UserRow.email == e))
+            if r is None:
+                raise NotFound(f"no user with e-mail {e}", field="email")
+            return user_of(r)
+        return self._run(op)
+
+    def _admin(self, actor: Actor) -> None:
+        if not actor.is_admin:
+            raise Forbidden("only an admin can manage users")
+
+    def _own_user(self, s: OrmSession, actor: Actor | None, user_id: int) -> UserRow:
+        r = s.get(UserRow, user_id)
+        if r is None or (actor is not None and r.practice_id != actor.practice_id):
+            raise NotFound(f"user {user_id} not found", field="user_id")
+        if actor is not None and actor.user_id != user_id and not actor.is_admin:
+            raise Forbidden("only an admin can change another user")
+        return r
+
+    def set_password(self, actor: Actor | None, user_id: int, password: str) -> None:
+        pw_hash = self.hasher.hash(self._check_password(password))
+
+        def op(s: OrmSession) -> None:
+            r = self._own_user(s, actor, user_id)
+            r.password_hash = pw_hash
+            s.execute(delete(LoginSessionRow).where(LoginSessionRow.user_id == user_id))
+            audit.append(s, at=self.clock(), actor=actor, action="user_password",
+                         obj=f"user:{user_id}", practice_id=r.practice_id)
+        self._run(op)
+
+    def set_active(self, actor: Actor | None, user_id: int, active: bool) -> User:
+        def op(s: OrmSession) -> User:
+            r = self._own_user(s, actor, user_id)
+            if actor is not None and not actor.is_admin:
+                raise Forbidden("only an admin can (de)activate users")
+            r.active = bool(active)
+            if not active:
+                s.execute(delete(LoginSessionRow).where(LoginSessionRow.user_id == user_id))
+            audit.append(s, at=self.clock(), actor=actor, action="user_active",
+                         obj=f"user:{user_id}", detail=f"active={bool(active)}",
+                         practice_id=r.practice_id)
+            return user_of(r)
+        return self._run(op)
+
+    def enable_totp(self, actor: Actor | None, user_id: int) -> tuple[str, str]:
+        """Turn on the second factor; returns (secret, otpauth:// URI for the QR code)."""
+        secret = pyotp.random_base32()
+
+        def op(s: OrmSession) -> tuple[str, str]:
+            r = self._own_user(s, actor, user_id)
+            r.totp_secret = secret
+            audit.append(s, at=self.clock(), actor=actor, action="user_totp",
+                         obj=f"user:{user_id}", detail="enabled", practice_id=r.practice_id)
+            return secret, pyotp.TOTP(secret).provisioning_uri(name=r.email, issuer_name="knoop")
+        return self._run(op)
+
+    def disable_totp(self, actor: Actor | None, user_id: int) -> None:
+        def op(s: OrmSession) -> None:
+            r = self._own_user(s, actor, user_id)
+            r.totp_secret = None
+            audit.append(s, at=self.clock(), actor=actor, action="user_totp",
+                         obj=f"user:{user_id}", detail="disabled", practice_id=r.practice_id)
+        self._run(op)
+
+    # ---- login -----------------------------------------------------------------------------
+    def login(self, email: str, password: str, totp: str | None = None,
+              ip: str = "") -> tuple[str, User]:
+        """Check the password (and TOTP code when enabled); returns (token, user).
+
+        Five failures within 15 minutes for one e-mail from one IP lock that pair out until
+        the oldest failure is 15 minutes old. Every refusal is the same :class:`AuthError`
+        except the throttle and the missing second factor."""
+        email = (email or "").strip().lower()
+        ip = (ip or "")[:64]
+        now = self.clock()
+
+        def check(s: OrmSession) -> tuple[int, UserRow | None]:
+            fails = s.scalar(select(func.count()).select_from(LoginAttemptRow).where(
+                LoginAttemptRow.email == email, LoginAttemptRow.ip == ip,
+                LoginAttemptRow.at > now - THROTTLE_WINDOW)) or 0
+            return fails, s.scalar(select(UserRow).where(UserRow.email == email))
+        fails, row = self._run(check)
+        if fails >= MAX_FAILURES:
+            raise AuthError("too many failed logins; wait 15 minutes and try again "
+                            "(te veel mislukte pogingen; probeer het over 15 minuten opnieuw)")
+        ok = False
+        if row is not None and row.active:
+            try:
+                ok = self.hasher.verify(row.password_hash, password or "")
+            except (VerificationError, InvalidHashError):
+                ok = False
+        else:
+            try:  # same work for unknown users: no timing oracle
+                self.hasher.verify(self._dummy_hash(), password or "")
+            except (VerificationError, InvalidHashError):
+                pass
+        if ok and row is not None and row.totp_secret:
+            if not totp:
+                raise AuthError("enter the 6-digit code from your authenticator app",
+                                field="totp")
+            ok = pyotp.TOTP(row.totp_secret).verify(str(totp).strip(), valid_window=1)
+
+        if not ok:
+            def fail(s: OrmSession) -> None:
+                s.add(LoginAttemptRow(email=email, ip=ip, at=now))
+            self._run(fail)
+            raise AuthError("wrong e-mail, password or code (onjuiste gegevens)")
+
+        assert row is not None
+        token = secrets.token_urlsafe(32)
+
+        def succeed(s: OrmSession) -> User:
+            s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.email == email,
+                                                    LoginAttemptRow.ip == ip))
+            s.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at < now))
+            s.add(LoginSessionRow(token_hash=token_hash(token), user_id=row.id, ip=ip,
+                                  created_at=now, expires_at=now + SESSION_TTL))
+            u = user_of(s.get(UserRow, row.id))  # type: ignore[arg-type]
+            audit.append(s, at=now, actor=u.actor, action="login", obj=f"user:{u.id}",
+                         detail=f"ip={ip}")
+            if self.hasher.check_needs_rehash(row.password_hash):
+                s.get(UserRow, row.id).password_hash = self.hasher.hash(password)  # type: ignore[union-attr]
+            return u
+        return token, self._run(succeed)
+
+    _dummy: str | None = None
+
+    def _dummy_hash(self) -> str:
+        if self._dummy is None:
+            self._dummy = self.hasher.hash(secrets.token_hex(16))
+        return self._dummy
+
+    def user_for_token(self, token: str) -> User | None:
+        """The user of a live login session, or None (unknown, expired, logged out, inactive)."""
+        if not token:
+            return None
+        now = self.clock()
+
+        def op(s: OrmSession) -> User | None:
+            r = s.execute(select(UserRow).join(LoginSessionRow,
+                                               LoginSessionRow.user_id == UserRow.id)
+                          .where(LoginSessionRow.token_hash == token_hash(token),
+                                 LoginSessionRow.expires_at > now,
+                                 UserRow.active.is_(True))).scalar_one_or_none()
+            return user_of(r) if r else None
+        return self._run(op)
+
+    def logout(self, token: str) -> None:
+        def op(s: OrmSession) -> None:
+            s.execute(delete(LoginSessionRow).where(LoginSessionRow.token_hash ==
+                                                    token_hash(token or "")))
+        self._run(op)
+
+    # ---- intake links ----------------------------------------------------------------------
+    def create_intake_token(self, actor: Actor, client_id: int,
+                            ttl: dt.timedelta = dt.timedelta(days=3)) -> str:
+        """A one-time link token for the client to fill in the intake at home."""
+        if ttl <= dt.timedelta(0) or ttl > dt.timedelta(days=30):
+            raise v.BadInput("ttl: between 1 second and 30 days", field="ttl")
+        token = secrets.token_urlsafe(32)
+        now = self.clock()
+
+        def op(s: OrmSession) -> str:
+            c = self._client_row(s, actor, client_id)
+            s.add(IntakeTokenRow(token_hash=token_hash(token), practice_id=actor.practice_id,
+                                 client_id=c.id, created_by=actor.user_id, created_at=now,
+                                 expires_at=now + ttl))
+            audit.append(s, at=now, actor=actor, action="intake_link", client_id=c.id,
+                         obj=f"client:{c.id}", detail=f"expires={(now + ttl).isoformat()}")
+            return token
+        return self._run(op)
+
+    if TYPE_CHECKING:  # provided by RecordsMixin
+        def _client_row(self, s: OrmSession, actor: Actor, client_id: int,
+                        lock: bool = False) -> ClientRow: ...
+
+        def _new_session(self, s: OrmSession, actor: Actor, client_id: int,
+                         **kw: Any) -> Any: ...
+
+    def check_intake_token(self, token: str) -> IntakeGrant:
+        """What the token allows, without using it up (to show the form)."""
+        now = self.clock()
+
+        def op(s: OrmSession) -> IntakeGrant:
+            r = self._intake_row(s, token, now)
+            return IntakeGrant(r.practice_id, r.client_id, r.created_by, r.expires_at)
+        return self._run(op)
+
+    def _intake_row(self, s: OrmSession, token: str, now: dt.datetime,
+                    lock: bool = False) -> IntakeTokenRow:
+        q = select(IntakeTokenRow).where(IntakeTokenRow.token_hash == token_hash(token or ""))
+        if lock:
+            q = q.with_for_update()
+        r = s.scalar(q)
+        if r is None or r.used_at is not None or r.expires_at <= now:
+            raise AuthError("this intake link is unknown, used or expired; ask the practice "
+                            "for a new one (deze link is niet meer geldig)")
+        return r
+
+    def use_intake_token(self, token: str, intake: dict | None = None) -> IntakeGrant:
+        """Use the token once. With ``intake`` (the keyword arguments of
+        :meth:`create_session`: complaint, symptoms, causes, screening, painmap, strokes,
+        intake, nrs_before) a draft session is stored in the same transaction."""
+        now = self.clock()
+
+        def op(s: OrmSession) -> IntakeGrant:
+            r = self._intake_row(s, token, now, lock=True)
+            r.used_at = now
+            actor = Actor(None, r.practice_id, "client",
+                          on_behalf_of=f"client {r.client_id} (intake link of user "
+                                       f"{r.created_by})")
+            sid = None
+            if intake is not None:
+                unknown = set(intake) - set(INTAKE_FIELDS)
+                if unknown:
+                    f = sorted(unknown)[0]
+                    raise v.BadInput(f"{f}: not an intake field", field=f,
+                                     allowed=INTAKE_FIELDS)
+                sid = self._new_session(s, actor, r.client_id, status="draft",
+                                        **intake).id
+            else:
+                audit.append(s, at=now, actor=actor, action="intake_link_used",
+                             client_id=r.client_id, obj=f"client:{r.client_id}")
+            return IntakeGrant(r.practice_id, r.client_id, r.created_by, r.expires_at, sid)
+        return self._run(op)

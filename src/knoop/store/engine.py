@@ -1,0 +1,74 @@
+"""Engines for SQLite (the solo practice default) and PostgreSQL (a clinic, several app servers).
+
+SQLite is opened in WAL mode with foreign keys on, a 30 s busy timeout and ``synchronous=FULL``;
+every transaction starts with ``BEGIN IMMEDIATE`` so writers queue up at the start instead of
+failing half-way with "database is locked". PostgreSQL runs at READ COMMITTED; the access log is
+serialised with a row lock on its chain head (see :mod:`knoop.store.audit`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from knoop.errors import SettingsError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
+    try:
+        u = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - sqlalchemy raises ArgumentError and friends
+        raise SettingsError(f"not a database URL: {url!r} ({exc})", field="DATABASE_URL") from None
+    if u.get_backend_name() == "sqlite":
+        path = _sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=NullPool if path is None else None,
+                               connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                             "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _rec: object) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if u.get_backend_name() == "postgresql":
+        if u.drivername != "postgresql+psycopg":
+            u = u.set(drivername="postgresql+psycopg")
+        return create_engine(u, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    raise SettingsError(f"unsupported database {u.get_backend_name()!r}; allowed: sqlite, "
+                        "postgresql", field="DATABASE_URL", allowed=["sqlite", "postgresql"])
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def libpq_url(engine: Engine) -> str:
+    """The engine's URL as ``pg_dump``/``psql`` understand it (``postgresql://...``)."""
+    u = engine.url.set(drivername="postgresql")
+    return u.render_as_string(hide_password=False)

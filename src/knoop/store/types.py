@@ -1,0 +1,246 @@
+"""Plain, frozen results of the store API. No SQLAlchemy object ever leaves :mod:`knoop.store`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class _Dict:
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates become ISO strings."""
+        def conv(v: Any) -> Any:
+            if isinstance(v, (dt.date, dt.datetime)):
+                return v.isoformat()
+            if isinstance(v, (list, tuple)):
+                return [conv(x) for x in v]
+            if isinstance(v, dict):
+                return {k: conv(x) for k, x in v.items()}
+            if dataclasses.is_dataclass(v) and not isinstance(v, type):
+                return v.to_dict()  # type: ignore[union-attr]
+            return v
+        return {f.name: conv(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Actor(_Dict):
+    """Who is acting: every store call that touches client data takes one.
+
+    ``on_behalf_of`` is written into the access log (default: the practice)."""
+
+    user_id: int | None
+    practice_id: int
+    role: str
+    email: str = ""
+    on_behalf_of: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class Practice(_Dict):
+    id: int
+    name: str
+    city: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class User(_Dict):
+    id: int
+    practice_id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+    totp_enabled: bool
+    created_at: dt.datetime
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, self.practice_id, self.role, self.email)
+
+
+@dataclass(frozen=True)
+class ClientSummary(_Dict):
+    id: int
+    display_name: str
+    date_of_birth: dt.date | None
+    last_change: dt.datetime
+
+
+@dataclass(frozen=True)
+class Client(_Dict):
+    id: int
+    practice_id: int
+    first_name: str
+    infix: str
+    last_name: str
+    date_of_birth: dt.date | None
+    email: str
+    phone: str
+    gp_name: str
+    created_at: dt.datetime
+    last_change: dt.datetime
+    retention_until: dt.date
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.infix, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class Consent(_Dict):
+    id: int
+    client_id: int
+    kind: str
+    given: bool
+    date: dt.date
+    text_version: str
+    taken_by: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Finding(_Dict):
+    id: int
+    session_id: int
+    muscle: str
+    side: str
+    trigger_point: str | None
+    result: str
+    pain_recognised: bool | None = None
+    tender_spot: bool | None = None
+    taut_band: bool | None = None
+    referral_elicited: bool | None = None
+    twitch: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Treatment(_Dict):
+    id: int
+    session_id: int
+    muscle: str
+    side: str
+    technique: str
+    duration_min: int | None
+    pressure_tolerance: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Note(_Dict):
+    session_id: int
+    subjective: str
+    objective: str
+    assessment: str
+    plan: str
+    soap_text: str
+    updated_at: dt.datetime
+    updated_by: int
+
+
+@dataclass(frozen=True)
+class Handout(_Dict):
+    id: int
+    session_id: int
+    kind: str
+    language: str
+    muscles: list[dict[str, str]]
+    kb_version: str
+    issued_at: dt.datetime
+    issued_by: int
+
+
+@dataclass(frozen=True)
+class SessionSummary(_Dict):
+    id: int
+    client_id: int
+    started_at: dt.datetime
+    status: str
+    complaint: str
+    nrs_before: int | None
+    nrs_after: int | None
+    therapist_id: int | None
+
+
+@dataclass(frozen=True)
+class Session(_Dict):
+    """A treatment session (or a client's intake, status ``draft``) with everything in it."""
+
+    id: int
+    client_id: int
+    practice_id: int
+    therapist_id: int | None
+    started_at: dt.datetime
+    status: str
+    complaint: str
+    symptoms: list[str]
+    causes: list[str]
+    screening: list[str]
+    intake: dict[str, Any]
+    painmap: dict[str, Any] | None
+    regions: list[dict[str, Any]]
+    chart_version: str | None
+    strokes: list[dict[str, Any]] | None
+    ranking: dict[str, Any] | None
+    kb_version: str | None
+    nrs_before: int | None
+    nrs_after: int | None
+    next_appointment: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    findings: list[Finding] = field(default_factory=list)
+    treatments: list[Treatment] = field(default_factory=list)
+    note: Note | None = None
+    handouts: list[Handout] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IntakeGrant(_Dict):
+    """What a valid intake link allows: one draft session for one client."""
+
+    practice_id: int
+    client_id: int
+    created_by: int
+    expires_at: dt.datetime
+    session_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AccessEntry(_Dict):
+    id: int
+    at: dt.datetime
+    practice_id: int | None
+    user_id: int | None
+    user_email: str
+    on_behalf_of: str
+    client_id: int | None
+    action: str
+    object: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChainReport(_Dict):
+    """Result of verifying the access log. ``bad_id``/``problem`` name the first broken row."""
+
+    ok: bool
+    rows: int
+    head_hash: str
+    bad_id: int | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class RetentionRow(_Dict):
+    client_id: int
+    practice_id: int
+    last_change: dt.datetime
+    retention_until: dt.date
+    expired: bool
