@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from playwright.sync_api import Browser
+from tests.browser import live_server
 
 from knoop.web.app import create_app
 
@@ -20,13 +20,6 @@ def base_url() -> Iterator[str]:
     with live_server(create_app()) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_a_therapist_searches_a_muscle_and_sees_its_referral_diagram(

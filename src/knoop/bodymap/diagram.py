@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from knoop.bodymap.model import RegionKey, chart
 from knoop.bodymap.render import Fill, Mark, render_svg
@@ -78,6 +79,26 @@ def best_view(essential: set[RegionKey], spill: set[RegionKey]) -> str:
     return best
 
 
+def trigger_point_marks(points: list, view: str) -> list[tuple[Any, float, float]]:
+    """Where to draw each trigger point's X on ``view``: the centroid of its location regions
+    (kept inside them), marks that would overlap spread apart. ``points`` is the third item of
+    :func:`muscle_zones`; trigger points with no location on the view are left out."""
+    from shapely.ops import unary_union
+
+    shapes = {s.key: s for s in chart().shapes(view)}
+    raw: list[tuple[float, float, str]] = []
+    tps = []
+    for tp, locs in points:
+        geoms = [shapes[k].polygon for k in sorted(locs, key=repr) if k in shapes]
+        if not geoms:
+            continue
+        u = unary_union(geoms)
+        p = u.centroid if u.contains(u.centroid) else u.representative_point()
+        raw.append((p.x, p.y, tp.id))
+        tps.append(tp)
+    return [(tp, x, y) for tp, (x, y, _) in zip(tps, _nudge(raw))]
+
+
 def _nudge(points: list[tuple[float, float, str]], min_dist: float = 13.0):
     """Spread marks that would sit on top of each other around their common centre."""
     out = list(points)
@@ -118,19 +139,7 @@ def muscle_diagram_svg(muscle_id: str, *, side: str = "right", view: str | None 
     fills.update({k: ESSENTIAL for k in essential})
     present = {s.key for s in c.shapes(view)}
     fills = {k: f for k, f in fills.items() if k in present}
-    shapes = {s.key: s for s in c.shapes(view)}
-    raw = []
-    for tp, locs in points:
-        geoms = [shapes[k].polygon for k in sorted(locs, key=repr) if k in shapes]
-        if not geoms:
-            continue
-        # the centroid of the location regions, kept inside them
-        from shapely.ops import unary_union
-
-        u = unary_union(geoms)
-        p = u.centroid if u.contains(u.centroid) else u.representative_point()
-        raw.append((p.x, p.y, tp.name.get(lang)))
-    marks = [Mark(x, y, label) for x, y, label in _nudge(raw)]
+    marks = [Mark(x, y, tp.name.get(lang)) for tp, x, y in trigger_point_marks(points, view)]
     name = m.names.nl if lang == "nl" else m.names.en
     side_word = {"nl": {"left": "links", "right": "rechts"},
                  "en": {"left": "left", "right": "right"}}[lang][side]

@@ -291,24 +291,11 @@ async def drawing(
     return Response(json.dumps(out, ensure_ascii=False), media_type="application/json")
 
 
-def _marks(points: list, view: str, lang: str) -> list[dict[str, Any]]:
-    from shapely.ops import unary_union
+def _marks(points: list, view: str) -> list[dict[str, Any]]:
+    from knoop.bodymap.diagram import trigger_point_marks
 
-    from knoop.bodymap import chart
-    from knoop.bodymap.diagram import _nudge
-
-    shapes = {s.key: s for s in chart().shapes(view)}
-    raw, ids = [], []
-    for tp, locs in points:
-        geoms = [shapes[k].polygon for k in sorted(locs, key=repr) if k in shapes]
-        if not geoms:
-            continue
-        u = unary_union(geoms)
-        p = u.centroid if u.contains(u.centroid) else u.representative_point()
-        raw.append((p.x, p.y, tp.name.get(lang)))
-        ids.append(tp.id)
-    return [{"trigger_point": i, "x": round(x, 1), "y": round(y, 1)}
-            for i, (x, y, _) in zip(ids, _nudge(raw))]
+    return [{"trigger_point": tp.id, "x": round(x, 1), "y": round(y, 1)}
+            for tp, x, y in trigger_point_marks(points, view)]
 
 
 def _key(k: tuple[str, str | None]) -> dict[str, str]:
@@ -350,7 +337,7 @@ def muscle_overlay(
     c = chart()
     zone = essential | spill
     views = [v for v in VIEWS if any(s.key in zone for s in c.shapes(v))]
-    marks = {mk["trigger_point"]: mk for mk in _marks(points, view, lang)}
+    marks = {mk["trigger_point"]: mk for mk in _marks(points, view)}
     regions = knowledge_base().contract.regions
 
     def rname(k: tuple[str, str | None]) -> str:
