@@ -26,6 +26,44 @@ class Settings:
     log_level: str = "info"
     #: SQLAlchemy URL of the records database; ``None`` means SQLite in ``data_dir``.
     database_url_override: str | None = None
+    #: Contact lines printed on handouts and exports (name and city come from the store).
+    practice_address: str = ""
+    practice_phone: str = ""
+    practice_email: str = ""
+    practice_website: str = ""
+    #: Who the export/handout commands act as (``KNOOP_USER``, an e-mail); ``--user`` wins.
+    user_email: str = ""
+    #: ``KNOOP_SECRET_KEY``: signs CSRF tokens and encrypts the pending second login step.
+    #: ``None`` means a random key kept in ``<data_dir>/secret.key`` (made on first use).
+    secret_key_override: str | None = None
+    #: ``KNOOP_COOKIE_SECURE``: ``auto`` (Secure when the request came over https), ``on``, ``off``.
+    cookie_secure: str = "auto"
+
+    def secret_key(self) -> bytes:
+        """The server key: ``KNOOP_SECRET_KEY`` or ``<data_dir>/secret.key`` (32 random bytes,
+        created with mode 0600 the first time it is needed)."""
+        if self.secret_key_override:
+            return self.secret_key_override.encode("utf-8")
+        path = self.data_dir / "secret.key"
+        try:
+            key = path.read_bytes().strip()
+            if len(key) >= 32:
+                return key
+        except FileNotFoundError:
+            pass
+        import secrets
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32).encode("ascii")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_bytes().strip()
+        try:
+            os.write(fd, key + b"\n")
+        finally:
+            os.close(fd)
+        return key
 
     @property
     def database_url(self) -> str:
@@ -89,6 +127,21 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         kwargs["data_dir"] = Path(env["KNOOP_DATA_DIR"])
     if "KNOOP_LOG_LEVEL" in env:
         kwargs["log_level"] = _choice("KNOOP_LOG_LEVEL", env["KNOOP_LOG_LEVEL"], LOG_LEVELS)
+    if env.get("KNOOP_SECRET_KEY", "").strip():
+        if len(env["KNOOP_SECRET_KEY"].strip()) < 32:
+            raise SettingsError("KNOOP_SECRET_KEY is too short; allowed: at least 32 characters",
+                                field="KNOOP_SECRET_KEY")
+        kwargs["secret_key_override"] = env["KNOOP_SECRET_KEY"].strip()
+    if "KNOOP_COOKIE_SECURE" in env:
+        kwargs["cookie_secure"] = _choice("KNOOP_COOKIE_SECURE", env["KNOOP_COOKIE_SECURE"],
+                                          ("auto", "on", "off"))
+    for name, key in (("KNOOP_PRACTICE_ADDRESS", "practice_address"),
+                      ("KNOOP_PRACTICE_PHONE", "practice_phone"),
+                      ("KNOOP_PRACTICE_EMAIL", "practice_email"),
+                      ("KNOOP_PRACTICE_WEBSITE", "practice_website"),
+                      ("KNOOP_USER", "user_email")):
+        if env.get(name, "").strip():
+            kwargs[key] = env[name].strip()
     if env.get("DATABASE_URL", "").strip():
         kwargs["database_url_override"] = _database_url(env["DATABASE_URL"])
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -51,6 +51,11 @@ def _register() -> None:
     main.add_command(backup.backup)
     main.add_command(backup.restore)
     main.add_command(demo.demo)
+    from knoop.cli import export, handouts
+
+    main.add_command(handouts.handout)
+    main.add_command(export.export)
+    main.add_command(export.import_)
 
 
 _register()

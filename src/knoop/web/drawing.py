@@ -394,15 +394,15 @@ def _region_rows(lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/tekenen", include_in_schema=False)
-def drawing_page(request: Request) -> Response:
+def widget_context(lang: str) -> dict[str, Any]:
+    """What the drawing widget's templates need (``draw/_widget_*.html``); shared by the
+    stand-alone page, the session page and the client's intake page."""
     from knoop.kb import knowledge_base
 
-    lang = lang_of(request)
     i = 0 if lang == "nl" else 1
     kb = knowledge_base()
     rows = _region_rows(lang)
-    return render(request, "draw/page.html", {
+    return {
         "views": [(v, VIEW_NAMES[v][i]) for v in VIEWS],
         "svgs": {v: _chart_svg(v, lang) for v in MAIN_VIEWS},
         "qualities": [(q, QUALITY_NAMES[q][i]) for q in QUALITIES],
@@ -412,7 +412,12 @@ def drawing_page(request: Request) -> Response:
         "screening": [(s.id, s.nl if lang == "nl" else s.en, s.urgency)
                       for s in kb.contract.screening.values()],
         "kb_version": kb.version,
-    })
+    }
+
+
+@router.get("/tekenen", include_in_schema=False)
+def drawing_page(request: Request) -> Response:
+    return render(request, "draw/page.html", widget_context(lang_of(request)))
 
 
 @router.get("/tekenen/kaart/{view}", include_in_schema=False)

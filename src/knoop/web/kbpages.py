@@ -4,7 +4,6 @@ with its diagrams, and a page per region listing the muscles that refer there.""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
@@ -23,23 +22,55 @@ from knoop.web.pages import lang_of, render
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
-def home(request: Request) -> Response:
-    return RedirectResponse("/kb", status_code=307)
-
-
 @router.get("/kb")
-def muscle_list(request: Request, q: str = "") -> Response:
+def muscle_list(request: Request, q: str = "", regio: str = "", klacht: str = "") -> Response:
+    """Search by name (``q``), by region (``regio``: the muscles that refer pain there or
+    have a trigger point there) and by symptom (``klacht``); the filters combine."""
+    from knoop.web.deps import translator
+
+    _ = translator(request)
     lang = lang_of(request)
     kb = knowledge_base()
-    found = search_muscles(kb, q)
+    c = kb.contract
+    found = search_muscles(kb, q[:200])
+    notes: list[str] = []
+    why: dict[str, str] = {}
+    regio, klacht = regio.strip()[:60], klacht.strip()[:60]
+    if regio:
+        if regio in c.regions:
+            essential, spillover, local = muscles_for_region(kb, regio)
+            for m in local:
+                why[m.id] = _("trigger point here")
+            for m in spillover:
+                why[m.id] = _("spillover zone")
+            for m in essential:
+                why[m.id] = _("main zone")
+            found = [m for m in found if m.id in why]
+        else:
+            notes.append(_("Unknown region: choose one from the list."))
+            regio = ""
+    if klacht:
+        if klacht in c.symptoms:
+            found = [m for m in found if klacht in m.symptoms]
+        else:
+            notes.append(_("Unknown complaint: choose one from the list."))
+            klacht = ""
     groups: dict[str, list[Muscle]] = {}
     for m in found:
         groups.setdefault(m.group, []).append(m)
-    ordered = [(g, GROUP_NAMES[g][lang], groups[g]) for g in kb.contract.muscle_groups
-               if g in groups]
+    ordered = [(g, GROUP_NAMES[g][lang], groups[g]) for g in c.muscle_groups if g in groups]
+    region_groups: dict[str, list[tuple[str, str]]] = {}
+    for r in c.regions.values():
+        region_groups.setdefault(r.group, []).append((r.id, r.nl if lang == "nl" else r.en))
+    region_options = [(REGION_GROUP_NAMES.get(g, (g, g))[0 if lang == "nl" else 1],
+                       sorted(items, key=lambda x: x[1])) for g, items in region_groups.items()]
+    symptom_options = sorted(((s.id, s.nl if lang == "nl" else s.en)
+                              for s in c.symptoms.values()), key=lambda x: x[1])
     return render(request, "kb/list.html", {"q": q, "groups": ordered, "count": len(found),
-                                            "total": len(kb.muscles),
+                                            "total": len(kb.muscles), "regio": regio,
+                                            "klacht": klacht, "why": why, "notes": notes,
+                                            "region_options": region_options,
+                                            "symptom_options": symptom_options,
                                             "kb_version": kb.version})
 
 

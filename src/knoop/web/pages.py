@@ -24,10 +24,19 @@ def lang_of(request: Request) -> str:
 
 def render(request: Request, name: str, context: dict[str, Any],
            status_code: int = 200) -> Response:
+    from knoop.web.deps import SESSION_COOKIE, csrf_token, current_user
+
     lang = lang_of(request)
     t = translations(lang)
+    user = None
+    if request.cookies.get(SESSION_COOKIE):
+        try:
+            user = current_user(request)
+        except Exception:  # noqa: BLE001 - an error page must render even without a database
+            user = None
     ctx = {"request": request, "lang": lang, "version": __version__,
-           "nl": lang == "nl", "_": t.gettext, "ngettext": t.ngettext, **context}
+           "nl": lang == "nl", "_": t.gettext, "ngettext": t.ngettext, "user": user,
+           "csrf": lambda: csrf_token(request), **context}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")

@@ -27,7 +27,11 @@
           show: "Toon", region: "gebied", regions: "gebieden", shown: "getoond", score: "score", explains: "verklaart",
           close: "Sluiten", found: "Gevonden", select: "Kies om zones en triggerpunten te zien",
           error: "Kon de lijst niet bijwerken: ", noMark: "(niet zichtbaar op dit aanzicht)",
-          urg: { emergency: "spoed", urgent: "vandaag", gp: "huisarts", caution: "let op" } },
+          urg: { emergency: "spoed", urgent: "vandaag", gp: "huisarts", caution: "let op" },
+          criteria: "Criteria", tpWhich: "Welk triggerpunt?", tpAny: "niet aangegeven",
+          crit: { pain_recognised: "herkenbare pijn", tender_spot: "drukpijnlijk punt", taut_band: "strakke streng",
+                  referral_elicited: "uitstraling opgewekt", twitch: "twitch-respons" },
+          tapX: "Tik op een ✕ op de kaart om het triggerpunt te kiezen." },
     en: { left: "left", right: "right", midline: "", drawn: "drawn", chosen: "chosen",
           off: "switched off", more: "Show more", less: "Show fewer", flagsTitle: "Red flags: refer first",
           ack: "Read: I will deal with this first", acked: "Read. The list stays an aid; refer where needed.",
@@ -37,7 +41,11 @@
           show: "Show", region: "region", regions: "regions", shown: "shown", score: "score", explains: "explains",
           close: "Close", found: "Found", select: "Select to see zones and trigger points",
           error: "Could not update the list: ", noMark: "(not visible on this view)",
-          urg: { emergency: "emergency", urgent: "today", gp: "GP", caution: "caution" } }
+          urg: { emergency: "emergency", urgent: "today", gp: "GP", caution: "caution" },
+          criteria: "Criteria", tpWhich: "Which trigger point?", tpAny: "not given",
+          crit: { pain_recognised: "pain recognised", tender_spot: "tender spot", taut_band: "taut band",
+                  referral_elicited: "referral elicited", twitch: "twitch response" },
+          tapX: "Tap an ✕ on the chart to choose the trigger point." }
   }[LANG];
   var VIEW_NAMES = {};
   root.querySelectorAll("[role=tab]").forEach(function (b) { VIEW_NAMES[b.dataset.view] = b.textContent.trim(); });
@@ -48,8 +56,12 @@
     regions: new Map(),       // key "region|side" -> {region, side, intensity, quality}
     exclude: new Set(),       // keys switched off in the list
     symptoms: new Set(), screening: new Set(),
-    findings: new Map()       // "muscle|side" -> result
+    findings: new Map(),      // "muscle|side" -> result
+    details: new Map()        // "muscle|side" -> {trigger_point, pain_recognised, ...} (session mode)
   };
+  var MODE = root.dataset.mode || "draw";        // draw | session | client
+  var READONLY = !!root.dataset.readonly;
+  function emit(name, detail) { root.dispatchEvent(new CustomEvent(name, { detail: detail })); }
   var history = [];
   var view = "front";
   var tool = "brush";
@@ -58,6 +70,29 @@
   var overlayCache = new Map();
   var lastRanking = null;
   var ackedFlags = "";
+  // a saved drawing (session page): strokes, explicit regions, exclusions, findings, flags read
+  (function restore() {
+    var node = document.getElementById("draw-init");
+    if (!node) return;
+    var init;
+    try { init = JSON.parse(node.textContent); } catch (e) { return; }
+    (init.strokes || []).forEach(function (st) { state.strokes.push(st); });
+    (init.regions || []).forEach(function (r) {
+      var side = r.side || "midline";
+      var o = { region: r.region, side: side, intensity: r.intensity || 5 };
+      if (r.quality) o.quality = r.quality;
+      state.regions.set(key(r.region, side), o);
+    });
+    (init.exclude || []).forEach(function (x) { state.exclude.add(key(x.region, x.side)); });
+    (init.findings || []).forEach(function (f) {
+      if (f.result === "not_examined") return;
+      var k = f.muscle + "|" + f.side;
+      state.findings.set(k, f.result);
+      state.details.set(k, { trigger_point: f.trigger_point || null, pain_recognised: f.pain_recognised,
+        tender_spot: f.tender_spot, taut_band: f.taut_band, referral_elicited: f.referral_elicited, twitch: f.twitch });
+    });
+    ackedFlags = (init.acked_flags || []).join(",");
+  })();
   var showAll = false;
 
   function key(region, side) { return region + "|" + (side || "midline"); }
@@ -82,6 +117,7 @@
     var svg = panel.querySelector("svg");
     if (!svg || svg.__knoop) return svg;
     svg.__knoop = true;
+    svg.setAttribute("role", "group");   // it holds region buttons: not a plain image
     var v = panel.dataset.view;
     svgs[v] = svg;
     var vb = svg.viewBox.baseVal;
@@ -107,10 +143,12 @@
     svg.appendChild(live);
     svg.__ink = ink; svg.__live = live; svg.__ov = ov; svg.__ex = exMask; svg.__w = vb.width; svg.__h = vb.height;
     svg.querySelectorAll("path.region").forEach(function (p) { p.dataset.skin = p.getAttribute("fill"); });
-    svg.addEventListener("pointerdown", onDown);
-    svg.addEventListener("pointermove", onMove);
-    svg.addEventListener("pointerup", onUp);
-    svg.addEventListener("pointercancel", onCancel);
+    if (!READONLY) {
+      svg.addEventListener("pointerdown", onDown);
+      svg.addEventListener("pointermove", onMove);
+      svg.addEventListener("pointerup", onUp);
+      svg.addEventListener("pointercancel", onCancel);
+    }
     svg.addEventListener("keydown", function (e) {  // a region that got focus anyway: Enter fills it
       var p = e.target.closest && e.target.closest("path.region");
       if (p && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); toggleRegion(p.dataset.region, p.dataset.side); }
@@ -171,6 +209,7 @@
     }
     onMove(e);
     d.path.remove();
+    if (MODE === "session" && d.stroke.points.length <= 2 && tapMark(d.svg, d.stroke.points[0])) return;
     snapshot();
     state.strokes.push(d.stroke);
     renderView(d.stroke.view);
@@ -179,6 +218,32 @@
   function onCancel(e) {
     if (drag && drag.path) drag.path.remove();
     drag = null;
+  }
+
+  // session mode: a tap on (or next to) a trigger point's X of the selected muscle picks it
+  function tapMark(svg, pt) {
+    if (!selected || !pt) return false;
+    var best = null, bestD = 15;
+    svg.__ov.querySelectorAll(".ov-mark").forEach(function (g) {
+      var x = +g.dataset.x, y = +g.dataset.y, dd = Math.sqrt((x - pt[0]) * (x - pt[0]) + (y - pt[1]) * (y - pt[1]));
+      if (dd < bestD) { bestD = dd; best = g; }
+    });
+    if (!best) return false;
+    var k = selected.muscle + "|" + selected.side;
+    var det = state.details.get(k) || {};
+    det.trigger_point = best.dataset.triggerPoint;
+    state.details.set(k, det);
+    renderSelected();
+    if (state.findings.has(k)) emitFinding(selected.muscle, selected.side);
+    var first = selBox.querySelector(".findings button");
+    if (first) first.focus();
+    return true;
+  }
+  function emitFinding(m, side) {
+    var k = m + "|" + side, det = state.details.get(k) || {};
+    var d = { muscle: m, side: side, result: state.findings.get(k) || null };
+    Object.keys(det).forEach(function (c) { d[c] = det[c]; });
+    emit("knoop:finding", d);
   }
 
   function pathD(pts) {
@@ -396,6 +461,7 @@
   var timer = null, controller = null, lastSent = -1e9, changeAt = 0;
   var THROTTLE = 50;
   function changed(now) {
+    emit("knoop:change", {});
     undoBtn.disabled = history.length === 0;
     clearBtn.disabled = !state.strokes.length && !state.regions.size && !state.exclude.size;
     changeAt = performance.now();
@@ -427,7 +493,7 @@
     var myController = controller, since = changeAt;
     lastSent = performance.now();
     resultsEl.setAttribute("aria-busy", "true");
-    fetch(root.dataset.api + "?lang=" + LANG, {
+    fetch(root.dataset.api + "?lang=" + LANG + (MODE === "client" ? "&top=1" : ""), {
       method: "POST", headers: { "Content-Type": "application/json" }, body: body(), signal: controller.signal
     }).then(function (r) {
       return r.json().then(function (j) { if (!r.ok) throw new Error(j.error ? j.error.message : r.status); return j; });
@@ -451,6 +517,7 @@
     coverage = new Map();
     j.coverage.forEach(function (c) { coverage.set(key(c.region, c.side), c); });
     syncList(j.painmap);
+    if (MODE === "client") return;   // the client sees no muscles or scores
     lastRanking = j.ranking;
     renderFlags(j.ranking.red_flags);
     renderRanking(j.ranking);
@@ -486,6 +553,7 @@
       b.type = "button"; b.id = "ack-flags";
       b.addEventListener("click", function () {
         ackedFlags = ids; renderFlags(flags);
+        emit("knoop:flags-acked", { flags: ids.split(",") });
         if (selected) renderSelected();
         var first = resultsEl.querySelector(".pick"); if (first) first.focus();
       });
@@ -533,7 +601,8 @@
     b.appendChild(nm);
     b.appendChild(text("span", "sd", sideWord(c.side)));
     b.appendChild(text("span", "sc", Math.round(c.score * 100) + "%"));
-    b.setAttribute("aria-label", c.rank + ". " + c.name + " " + sideWord(c.side) + ", " + T.score + " " + Math.round(c.score * 100) + "%" + (c.finding ? ", " + T[c.finding] : ""));
+    // the accessible name is the visible text (WCAG 2.5.3), with "score" for screen readers
+    b.insertBefore(text("span", "sr-only", T.score + " "), b.lastChild);
     b.addEventListener("click", function () { select(c.muscle, c.side); });
     li.appendChild(b);
     var bar = el("div", { "class": "bar", "aria-hidden": "true" }), i = el("i");
@@ -608,7 +677,9 @@
       if (!tp.mark) return;
       var x = tp.mark.x, y = tp.mark.y, r = 7;
       var d = "M" + (x - r) + " " + (y - r) + "L" + (x + r) + " " + (y + r) + "M" + (x - r) + " " + (y + r) + "L" + (x + r) + " " + (y - r);
-      var mg = el("g", { "class": "ov-mark", "data-trigger-point": tp.id }, true);
+      var mg = el("g", { "class": "ov-mark", "data-trigger-point": tp.id, "data-x": x, "data-y": y }, true);
+      var det = selected && state.details.get(selected.muscle + "|" + selected.side);
+      if (det && det.trigger_point === tp.id) mg.appendChild(el("circle", { cx: x, cy: y, r: 12, fill: "none", stroke: "#1a5fb4", "stroke-width": "3" }, true));
       mg.appendChild(el("path", { d: d, stroke: "#fff", "stroke-width": "5", "stroke-linecap": "round" }, true));
       mg.appendChild(el("path", { d: d, stroke: "#111", "stroke-width": "2.4", "stroke-linecap": "round" }, true));
       g.appendChild(mg);
@@ -650,10 +721,12 @@
         if (state.findings.get(k) === res) state.findings.delete(k); else state.findings.set(k, res);
         renderSelected(o);
         changed(true);
+        if (MODE === "session") emitFinding(o.muscle, o.side);
       });
       fd.appendChild(fb);
     });
     box.appendChild(fd);
+    if (MODE === "session") box.appendChild(criteriaBox(o));
     if (!cand) box.appendChild(text("p", "muted small", o.name + ": " + (LANG === "nl" ? "niet meer in de lijst" : "no longer in the list")));
     var dl = el("dl");
     o.trigger_points.forEach(function (tp) {
@@ -665,6 +738,55 @@
     a.href = o.kb_page + (LANG === "en" ? "?lang=en" : "");
     box.appendChild(a);
   }
+
+  function criteriaBox(o) {
+    var k = o.muscle + "|" + o.side, det = state.details.get(k) || {};
+    var wrap = el("div", { "class": "criteria" });
+    var fs = el("fieldset", { "class": "crit" });
+    fs.appendChild(text("legend", null, T.tpWhich));
+    var tps = [{ id: "", name: T.tpAny }].concat(o.trigger_points);
+    tps.forEach(function (tp) {
+      var id = "tp-" + o.muscle + "-" + o.side + "-" + (tp.id || "none");
+      var lab = el("label", { "for": id });
+      var r = el("input", { type: "radio", name: "tp-" + o.muscle + "-" + o.side, id: id, value: tp.id });
+      r.checked = (det.trigger_point || "") === (tp.id || "");
+      r.addEventListener("change", function () {
+        det.trigger_point = tp.id || null; state.details.set(k, det);
+        drawOverlayFromCache();
+        if (state.findings.has(k)) emitFinding(o.muscle, o.side);
+      });
+      lab.appendChild(r); lab.appendChild(document.createTextNode(" " + tp.name));
+      fs.appendChild(lab);
+    });
+    fs.appendChild(text("p", "muted small", T.tapX));
+    wrap.appendChild(fs);
+    var cs = el("fieldset", { "class": "crit" });
+    cs.appendChild(text("legend", null, T.criteria));
+    Object.keys(T.crit).forEach(function (c) {
+      var id = "cr-" + o.muscle + "-" + o.side + "-" + c;
+      var lab = el("label", { "for": id });
+      var b = el("input", { type: "checkbox", id: id, "data-criterion": c });
+      b.checked = !!det[c];
+      b.addEventListener("change", function () {
+        det[c] = b.checked; state.details.set(k, det);
+        if (state.findings.has(k)) emitFinding(o.muscle, o.side);
+      });
+      lab.appendChild(b); lab.appendChild(document.createTextNode(" " + T.crit[c]));
+      cs.appendChild(lab);
+    });
+    wrap.appendChild(cs);
+    return wrap;
+  }
+  function drawOverlayFromCache() {
+    if (!selected) return;
+    var o = overlayCache.get(selected.muscle + "|" + selected.side + "|" + view);
+    if (o) drawOverlay(o);
+  }
+  root.knoop = {
+    body: function () { return JSON.parse(body()); },
+    selected: function () { return selected; },
+    select: function (m, side) { select(m, side); }
+  };
 
   // ------------------------------------------------------------------ start
   root.querySelectorAll(".chart-panel").forEach(initSvg);

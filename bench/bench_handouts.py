@@ -1,0 +1,98 @@
+"""Handouts and exports: aftercare PDF, a 50-session dossier, FHIR export of 50 sessions.
+
+Targets: aftercare PDF <= 300 ms; dossier with 50 sessions <= 3 s; FHIR export of 50 sessions
+<= 500 ms. Runs on a throw-away SQLite file with the demo practice plus one client with 50
+sessions (each with its own drawing). Prints median of several runs, warm (as in the running
+web app: knowledge base, chart and chart backgrounds loaded) and the first (cold) run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from knoop.store import Store, make_engine, upgrade
+from knoop.store.demo import ADMIN, THERAPIST, load
+
+REGIONS = [("temple", "right"), ("neck_back_upper", "right"), ("occiput_base", "right"),
+           ("lumbar_paraspinal", "left"), ("buttock_upper", "left"), ("shoulder_front", "right"),
+           ("upper_arm_front", "right"), ("heel", "left"), ("calf_lower", "left")]
+
+
+def _setup(path: Path) -> tuple[Store, int]:
+    store = Store(make_engine(f"sqlite:///{path}"),
+                  password_hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    upgrade(store.engine)
+    load(store)
+    me = store.user_by_email(THERAPIST[0]).actor
+    c = store.create_client(me, first_name="Bench", last_name="Vijftig",
+                            date_of_birth="1970-01-01")
+    for i in range(50):
+        regions = [{"region": r, "side": s, "intensity": 1 + (i + k) % 10}
+                   for k, (r, s) in enumerate(REGIONS[i % 4: i % 4 + 3 + i % 3])]
+        s = store.create_session(me, c.id, started_at=dt.datetime(2025, 1, 6, 9)
+                                 + dt.timedelta(days=7 * i), complaint=f"Bezoek {i + 1}",
+                                 causes=["static_posture", "stress"],
+                                 painmap={"regions": regions}, nrs_before=7)
+        store.add_finding(me, s.id, muscle="trapezius", side="right", result="active",
+                          trigger_point="trapezius_upper_front", pain_recognised=True)
+        store.add_finding(me, s.id, muscle="quadratus_lumborum", side="left", result="latent")
+        store.add_treatment(me, s.id, muscle="trapezius", side="right",
+                            technique="ischemic_compression", duration_min=8,
+                            pressure_tolerance="moderate")
+        store.update_session(me, s.id, nrs_after=4)
+        store.set_note(me, s.id, subjective="Hoofdpijn", assessment="Trapezius rechts",
+                       plan="Oefenen")
+    return store, c.id
+
+
+def _time(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    first = time.perf_counter()
+    fn()
+    cold = time.perf_counter() - first
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return cold, statistics.median(times)
+
+
+def main() -> None:
+    from knoop.fhir import fhir_bundle
+    from knoop.handouts.aftercare import aftercare_pdf
+    from knoop.handouts.dossier import dossier_json, render_dossier
+    from knoop.handouts.practice import practice_details
+
+    with tempfile.TemporaryDirectory() as d:
+        store, cid = _setup(Path(d) / "bench.sqlite3")
+        me = store.user_by_email(THERAPIST[0]).actor
+        admin = store.user_by_email(ADMIN[0]).actor
+        cold, warm = _time(lambda: aftercare_pdf(store, me, 1, record=False), 10)
+        print(f"aftercare PDF (session 1, 2 muscles, store read): median {warm * 1000:.0f} ms "
+              f"(first {cold * 1000:.0f} ms); target <= 300 ms")
+        _c, warm_rec = _time(lambda: aftercare_pdf(store, me, 1, record=True), 5)
+        print(f"aftercare PDF incl. recording the handout: median {warm_rec * 1000:.0f} ms")
+        data = dossier_json(store, admin, cid)
+        practice = practice_details(store, admin)
+        cold, warm = _time(lambda: render_dossier(data, practice), 3)
+        _c, jwarm = _time(lambda: dossier_json(store, admin, cid), 3)
+        print(f"dossier PDF, 50 sessions ({len(data['access_log'])} log rows): median "
+              f"{warm:.2f} s (first {cold:.2f} s) + JSON/store read {jwarm * 1000:.0f} ms; "
+              f"target <= 3 s")
+        cold, warm = _time(lambda: fhir_bundle(store, me, client_id=cid, images=False), 5)
+        print(f"FHIR bundle, 50 sessions, without PNGs: median {warm * 1000:.0f} ms "
+              f"(first {cold * 1000:.0f} ms); target <= 500 ms")
+        cold, warm = _time(lambda: fhir_bundle(store, me, client_id=cid), 3)
+        print(f"FHIR bundle, 50 sessions, with a PNG per drawn view: median "
+              f"{warm * 1000:.0f} ms (first {cold * 1000:.0f} ms)")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Body charts for print: the chart SVG from :func:`knoop.bodymap.render_svg`, made light.
+
+WeasyPrint parses every path point of an inline SVG in Python; a full view has ~8,000 points
+(~0.2 s per chart). For print we keep the SVG that ``render_svg`` produced but replace what is the
+same on every chart of a view (skin, region lines, outline, R/L labels) by one cached PNG of the
+bare view, and keep as vector only what is specific to this chart: the painted regions, the
+X marks, the title and the legend. The result looks the same and costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+from knoop.bodymap import (
+    Fill,
+    Mark,
+    chart,
+    muscle_diagram_svg,
+    muscle_zones,
+    png_from_svg,
+    render_svg,
+)
+from knoop.bodymap.render import OUTLINE, SKIN
+
+#: NRS 1..10 as colour, light yellow -> deep red: the same scale as the drawing page.
+NRS_COLOURS = ("#fff3a8", "#ffe07a", "#ffc457", "#ffa440", "#fb8230", "#f05f26", "#dc3d1f",
+               "#c1231a", "#9f1214", "#7a0a0e")
+#: Views a session chart may use, in order of preference.
+VIEW_ORDER = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
+BACKGROUND_PX = 900  # pixels across the bare view; ~380 dpi at the 6 cm a chart gets on paper
+
+_REGION = re.compile(r'<path class="region[^"]*"[^>]*>.*?</path>\n?', re.DOTALL)
+_BARE = re.compile(  # silhouette, context (skin, no stroke), arm lines and outline
+    rf'<path d="[^"]*" (?:fill="{SKIN}" stroke="none"(?: pointer-events="none")?|'
+    rf'fill="none" stroke="{OUTLINE}"[^>]*)/>\n?')
+_TITLE = re.compile(r"<title>[^<]*</title>")
+_SILHOUETTE = re.compile(rf'<path d="[^"]*" fill="{SKIN}" stroke="none"/>')
+
+
+def intensity_fill(intensity: int | None) -> Fill:
+    n = min(10, max(1, int(intensity or 5)))
+    return Fill(NRS_COLOURS[n - 1], 0.92)
+
+
+#: URL scheme of the cached background images (served by :mod:`knoop.handouts.pdf`).
+SCHEME = "knoop-chart"
+
+
+@lru_cache(maxsize=32)
+def background_image(view: str) -> bytes:
+    """The bare view (skin, region lines, outline; no R/L, the vector layer draws those) as a
+    JPEG, made once per process. JPEG because WeasyPrint embeds it as is, where it would
+    re-encode a PNG for every document (~40 ms per image)."""
+    import io
+
+    from PIL import Image
+
+    chart().view(view)  # unknown views raise ChartError
+    bare = re.sub(r'<g class="side-label".*?</g>\n?', "", render_svg(view), flags=re.DOTALL)
+    img = Image.open(io.BytesIO(png_from_svg(bare, BACKGROUND_PX))).convert("RGB")
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=92, subsampling=0)
+    return out.getvalue()
+
+
+def background_uri(view: str) -> str:
+    return f"{SCHEME}:{view}"
+
+
+def background_data_uri(view: str) -> str:
+    """The same image as a data URI, for SVG used outside a PDF."""
+    return "data:image/jpeg;base64," + base64.b64encode(background_image(view)).decode("ascii")
+
+
+def for_print(svg: str, view: str, *, standalone: bool = False) -> str:
+    """``svg`` (from ``render_svg``/``muscle_diagram_svg`` for ``view``) with the parts every
+    chart of the view shares replaced by the cached background image."""
+    v = chart().view(view)
+
+    def keep_painted(m: re.Match[str]) -> str:
+        t = m.group(0)
+        return "" if f'fill="{SKIN}"' in t or 'fill-opacity="0"' in t else t
+
+    out = _REGION.sub(keep_painted, svg)
+    image = (f'<image x="0" y="0" width="{v.width:g}" height="{v.height:g}" '
+             f'href="{background_data_uri(view) if standalone else background_uri(view)}"/>')
+    out, n = _SILHOUETTE.subn(lambda _m: image, out, count=1)
+    if n != 1:  # render_svg changed shape: fall back to the full vector chart
+        return svg
+    head, sep, tail = out.partition(image)
+    # tooltips are for screens; on paper they only cost layout time
+    return _TITLE.sub("", head + sep + _BARE.sub("", tail))
+
+
+@lru_cache(maxsize=16)
+def _present(view: str) -> frozenset[tuple[str, str | None]]:
+    return frozenset(s.key for s in chart().shapes(view))
+
+
+def as_image(svg: str, css_class: str = "") -> str:
+    """An ``<img>`` with the SVG as data URI: WeasyPrint then parses it as XML (fast) instead
+    of as part of the HTML, and skips the CSS cascade for its elements. For long documents."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    cls = f' class="{css_class}"' if css_class else ""
+    return f'<img{cls} alt="" src="data:image/svg+xml;base64,{data}">'
+
+
+def chart_svg(view: str, fills: Mapping[tuple[str, str | None], Fill] | None = None,
+              marks: Sequence[Mark] = (), *, lang: str = "nl", width: float | None = None,
+              title: str | None = None,
+              legend: Sequence[tuple[Fill | None, str]] = ()) -> str:
+    """``render_svg`` for print (see :func:`for_print`)."""
+    present = _present(view)
+    fills = {k: f for k, f in (fills or {}).items() if k in present}
+    return for_print(render_svg(view, fills, marks, lang=lang, width=width, title=title,
+                                legend=legend), view)
+
+
+@lru_cache(maxsize=512)
+def diagram_svg(muscle: str, side: str, lang: str, width: float | None = None) -> str:
+    """A muscle's referral diagram (``muscle_diagram_svg``) for print; cached per muscle."""
+    svg = muscle_diagram_svg(muscle, side=side, lang=lang, width=width)
+    view = re.search(r'data-view="([a-z_]+)"', svg)
+    return for_print(svg, view.group(1)) if view else svg
+
+
+_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)" width="[\d.]+" height="[\d.]+"')
+_OFFSET = re.compile(r'<g transform="translate\(0 ([\d.]+)\)">')
+
+
+def crop(svg: str, view: str, keys: Iterable[tuple[str, str | None]], *,
+         aspect: float = 0.8, margin: float = 40.0, min_height: float = 320.0,
+         lang: str = "nl") -> str:
+    """Zoom ``svg`` (one view) in on the regions ``keys``: a viewBox around them with
+    ``margin``, at least ``min_height`` tall, width/height = ``aspect``. The figure's own title
+    and legend fall outside (the page gives its own); R and L are redrawn in the top corners
+    so the client's sides stay marked."""
+    from shapely.ops import unary_union
+
+    v = chart().view(view)
+    shapes = {s.key: s.polygon for s in chart().shapes(view)}
+    geoms = [shapes[k] for k in keys if k in shapes]
+    if not geoms:
+        return svg
+    minx, miny, maxx, maxy = unary_union(geoms).bounds
+    m = _OFFSET.search(svg)
+    oy = float(m.group(1)) if m else 0.0
+    h = max(maxy - miny + 2 * margin, min_height, (maxx - minx + 2 * margin) / aspect)
+    w = h * aspect
+    if w > v.width:
+        w, h = v.width, v.width / aspect
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    x0 = min(max(cx - w / 2, 0.0), max(0.0, v.width - w))
+    y0 = min(max(cy - h / 2, 0.0), max(0.0, v.height - h)) + oy
+    letters = []
+    from knoop.bodymap.render import LABEL, SIDE_LETTER
+
+    half = v.width / 2
+    shows = {"viewer_left": x0 < half - 60, "viewer_right": x0 + w > half + 60}
+    for side, (lx, _ly) in v.labels.items():
+        where = "viewer_left" if lx < half else "viewer_right"
+        if not shows[where]:
+            continue  # the crop shows nothing of that half (e.g. one figure of the side view)
+        x = x0 + 22 if where == "viewer_left" else x0 + w - 22
+        letters.append(
+            f'<g class="side-label"><circle cx="{x:.1f}" cy="{y0 + 20:.1f}" r="15" fill="#ffffff" '
+            f'stroke="{LABEL}" stroke-width="1.4"/><text x="{x:.1f}" y="{y0 + 27:.1f}" '
+            f'text-anchor="middle" font-size="19" font-weight="700" '
+            f'font-family="Helvetica, Arial, sans-serif" fill="{LABEL}">'
+            f'{SIDE_LETTER[lang][side]}</text></g>')
+    out = _VIEWBOX.sub(f'viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" width="{w:.1f}" '
+                       f'height="{h:.1f}"', svg, count=1)
+    # drop the full-view R/L labels (they may sit outside the crop) and add the corner ones
+    out = re.sub(r'<g class="side-label".*?</g>\n?', "", out, flags=re.DOTALL)
+    return out.replace("</svg>", "".join(letters) + "</svg>")
+
+
+@lru_cache(maxsize=512)
+def cropped_diagram_svg(muscle: str, side: str, lang: str) -> str:
+    """A muscle's diagram for print, zoomed in on its zones and trigger points."""
+    svg = diagram_svg(muscle, side, lang)
+    view = re.search(r'data-view="([a-z_]+)"', svg)
+    if not view:
+        return svg
+    essential, spill, points = muscle_zones(muscle, side)
+    keys = set(essential) | set(spill)
+    for _tp, locs in points:
+        keys |= set(locs)
+    return crop(svg, view.group(1), keys, lang=lang)
+
+
+@lru_cache(maxsize=32)
+def _background_rgba(view: str, width: int):  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(background_image(view))).convert("RGBA")
+    return img.resize((width, round(width * img.height / img.width)), Image.LANCZOS)
+
+
+def drawing_png(view: str, fills: Mapping[tuple[str, str | None], Fill], *,
+                width: int = 360) -> bytes:
+    """The painted regions of one view as PNG: the cached bare view with only the painted
+    regions rasterised on top (a full ``png_from_svg`` of a view costs ~0.1 s; this ~5 ms)."""
+    import io
+
+    import cairosvg
+    from PIL import Image
+
+    v = chart().view(view)
+    svg = chart_svg(view, fills)
+    overlay_svg = re.sub(r'<image [^>]*/>', "", svg)
+    bg = _background_rgba(view, width)
+    png = cairosvg.svg2png(bytestring=overlay_svg.encode("utf-8"), output_width=width,
+                           output_height=round(width * v.height / v.width))
+    over = Image.open(io.BytesIO(png)).convert("RGBA").resize(bg.size)
+    out = io.BytesIO()
+    Image.alpha_composite(bg, over).convert("RGB").save(out, format="PNG", compress_level=1)
+    return out.getvalue()

@@ -1,0 +1,116 @@
+"""HTML + CSS -> PDF with WeasyPrint, shared by the aftercare handout, leaflet and dossier.
+
+Templates live in ``knoop/handouts/templates`` (Jinja2, autoescaped). Nothing is fetched from
+the network: the only URLs a document may use are the cached chart backgrounds
+(``knoop-chart:<view>``) and the packaged stylesheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from knoop.handouts.charts import SCHEME, background_image
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: Times are stored in UTC; people read them in the practice's time zone.
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+WEEKDAYS = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def local(value: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) time in Dutch local time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(LOCAL_TZ)
+
+
+def long_date(value: dt.date | dt.datetime | None, lang: str = "nl", *,
+              weekday: bool = False, time: bool = False) -> str:
+    """``12 maart 2026`` / ``12 March 2026``, optionally with weekday and time (local)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local(value)
+    lang = "en" if lang == "en" else "nl"
+    out = f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
+    if weekday:
+        out = f"{WEEKDAYS[lang][value.weekday()]} {out}"
+    if time and isinstance(value, dt.datetime):
+        out += (" om " if lang == "nl" else " at ") + f"{value:%H:%M}"
+    return out
+
+
+def short_date(value: dt.date | dt.datetime | None, *, time: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local(value)
+        return f"{value:%d-%m-%Y %H:%M}" if time else f"{value:%d-%m-%Y}"
+    return f"{value:%d-%m-%Y}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
+    env.filters["svg"] = Markup  # our own SVG strings, built from escaped parts
+    return env
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _fetcher():  # type: ignore[no-untyped-def]
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Fetcher(URLFetcher):
+        """Serves the chart backgrounds, data: URIs and packaged files; refuses the rest."""
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(f"{SCHEME}:"):
+                return URLFetcherResponse(url, background_image(url.split(":", 1)[1]),
+                                          {"Content-Type": "image/jpeg"})
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+                if path.is_relative_to(TEMPLATES):
+                    return URLFetcherResponse(url, path.read_bytes())
+            raise ValueError(f"knoop documents fetch nothing from outside: {url}")
+
+    return Fetcher()
+
+
+@cache
+def stylesheet():  # type: ignore[no-untyped-def]
+    from weasyprint import CSS
+
+    return CSS(filename=str(TEMPLATES / "print.css"), url_fetcher=_fetcher())
+
+
+def write_pdf(html: str, *, title: str = "", lang: str = "nl") -> bytes:
+    """Render HTML (from :func:`render_html`) to PDF bytes with the shared print stylesheet."""
+    from weasyprint import HTML
+
+    doc = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=_fetcher())
+    return doc.write_pdf(stylesheets=[stylesheet()], uncompressed_pdf=False)

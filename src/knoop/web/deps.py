@@ -1,0 +1,276 @@
+"""Web plumbing shared by the app's routers: the records store, the logged-in user, CSRF
+tokens, cookies and the translator of the request.
+
+* **Login session.** The cookie ``knoop_session`` holds the store's login token (256-bit random,
+  stored only as sha256 by :mod:`knoop.store`); ``HttpOnly; SameSite=Lax``, ``Secure`` when the
+  request came over https. The store decides whether it is still valid (12 h, logout, a
+  deactivated user), so every app process sees the same truth.
+* **CSRF.** Every POST must carry a token in the form field ``csrf`` or, for our JavaScript's
+  JSON requests, in the header ``X-CSRF-Token``. The token is ``HMAC(server key, login token)``
+  when logged in, else ``HMAC(server key, pre-session cookie)`` (a random ``knoop_pre`` cookie
+  set on the first visit), so it is per session, never stored, and useless on another browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from knoop.errors import Forbidden, KnoopError
+from knoop.store import Store, User
+from knoop.web.i18n import translations
+from knoop.web.pages import lang_of
+
+SESSION_COOKIE = "knoop_session"
+PRE_COOKIE = "knoop_pre"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+SESSION_HOURS = 12  # the store's login-session lifetime (knoop.store.accounts.SESSION_TTL)
+
+
+class LoginRequired(KnoopError):
+    """No (valid) login session: pages redirect to the login page, the API answers 401."""
+
+    code = "login_required"
+    http_status = 401
+
+    def __init__(self, message: str = "log in first", *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+class CsrfError(Forbidden):
+    """A POST without the right CSRF token."""
+
+    code = "csrf"
+
+
+@dataclass
+class WebState:
+    """What the app holds: how to reach the store, the server key and cookie policy."""
+
+    store_source: Store | str | None = None
+    secret: bytes | None = None
+    cookie_secure: str = "auto"
+    _store: Store | None = field(default=None, repr=False)
+    _lock: Lock = field(default_factory=Lock, repr=False)
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use (so pages that need no records never touch it)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    src = self.store_source
+                    if isinstance(src, Store):
+                        self._store = src
+                    else:
+                        if src is None:
+                            from knoop.settings import load
+
+                            src = load().database_url
+                        self._store = Store(src)
+        return self._store
+
+    def key(self) -> bytes:
+        if self.secret is None:
+            with self._lock:
+                if self.secret is None:
+                    from knoop.settings import load
+
+                    self.secret = load().secret_key()
+        return self.secret
+
+
+def web(request: Request) -> WebState:
+    return request.app.state.knoop  # type: ignore[no-any-return]
+
+
+def store_of(request: Request) -> Store:
+    return web(request).store
+
+
+# ------------------------------------------------------------------------------ translation
+def translator(request: Request) -> Callable[[str], str]:
+    return translations(lang_of(request)).gettext
+
+
+# ------------------------------------------------------------------------------ cookies
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, *,
+               max_age: int | None, path: str = "/", samesite: str = "lax") -> None:
+    policy = web(request).cookie_secure
+    secure = policy == "on" or (policy == "auto" and is_https(request))
+    response.set_cookie(name, value, max_age=max_age, path=path, httponly=True,
+                        samesite=samesite, secure=secure)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ the user
+def session_token(request: Request) -> str:
+    return request.cookies.get(SESSION_COOKIE, "")
+
+
+def current_user(request: Request) -> User | None:
+    """The logged-in user, or None; looked up once per request."""
+    if hasattr(request.state, "user"):
+        return request.state.user  # type: ignore[no-any-return]
+    token = session_token(request)
+    user = store_of(request).user_for_token(token) if token else None
+    request.state.user = user
+    return user
+
+
+def require_user(request: Request) -> User:
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired(expired=bool(session_token(request)))
+    return user
+
+
+# ------------------------------------------------------------------------------ CSRF
+def csrf_basis(request: Request) -> str:
+    token = session_token(request)
+    if token:
+        return "s:" + token
+    pre = request.cookies.get(PRE_COOKIE) or getattr(request.state, "pre", "")
+    if not pre:  # the middleware sets it on the response of this request
+        pre = secrets.token_urlsafe(24)
+        request.state.pre = pre
+    return "p:" + pre
+
+
+def csrf_token(request: Request) -> str:
+    return hmac.new(web(request).key(), csrf_basis(request).encode("utf-8"),
+                    hashlib.sha256).hexdigest()
+
+
+def check_csrf(request: Request, supplied: Any) -> None:
+    if not isinstance(supplied, str) or not supplied or \
+            not hmac.compare_digest(supplied, csrf_token(request)):
+        raise CsrfError("missing or wrong CSRF token: reload the page and try again",
+                        field=CSRF_FIELD)
+
+
+async def csrf_form(request: Request) -> FormData:
+    """Dependency of every form POST: the form, after checking its CSRF token."""
+    try:
+        form = await request.form()
+    except Exception:  # noqa: BLE001 - a malformed body is just a missing token
+        form = FormData()
+    check_csrf(request, form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
+    return form
+
+
+def csrf_header(request: Request) -> None:
+    """Dependency of every JSON POST from our JavaScript."""
+    check_csrf(request, request.headers.get(CSRF_HEADER))
+
+
+CsrfForm = Depends(csrf_form)
+CsrfHeader = Depends(csrf_header)
+LoggedIn = Depends(require_user)
+
+
+def ensure_pre_cookie(request: Request, response: Response) -> None:
+    """Called by the app middleware: keep the pre-session cookie the CSRF token was made on."""
+    pre = getattr(request.state, "pre", "")
+    if pre and not request.cookies.get(PRE_COOKIE):
+        set_cookie(request, response, PRE_COOKIE, pre, max_age=None)
+
+
+# ------------------------------------------------------------------------------ display
+def local_time(moment: Any) -> Any:
+    """Store times are naive UTC; show them in Dutch local time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return None
+    if isinstance(moment, dt.datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+    return moment
+
+
+def fmt_datetime(moment: Any) -> str:
+    m = local_time(moment)
+    return m.strftime("%d-%m-%Y %H:%M") if m is not None else ""
+
+
+def fmt_date(moment: Any) -> str:
+    m = local_time(moment)
+    return m.strftime("%d-%m-%Y") if m is not None else ""
+
+
+#: Path parameter bounds for database IDs: a huge number is a 404/422, never an overflow.
+MAX_ID = 2**53
+
+
+def _(message: str) -> str:
+    """Mark a message for the catalogs; translated at use with :func:`translator`."""
+    return message
+
+
+#: Form and JSON field names -> the label the user sees (error messages name it).
+FIELD_LABELS = {
+    "first_name": _("First name"), "infix": _("Infix"), "last_name": _("Last name"),
+    "date_of_birth": _("Date of birth"), "email": _("E-mail address"), "phone": _("Phone"),
+    "gp_name": _("GP (general practitioner)"), "complaint": _("Main complaint"),
+    "nrs_before": _("Pain now (NRS 0–10)"), "nrs_after": _("Pain after treatment (NRS 0–10)"),
+    "symptoms": _("Other complaints"), "causes": _("Likely causes"),
+    "screening": _("Red flags: screening questions"), "strokes": _("Drawing"),
+    "regions": _("Drawing"), "painmap": _("Drawing"), "exclude": _("Drawing"),
+    "next_appointment": _("Next appointment"), "muscle": _("Muscle"), "side": _("Side"),
+    "result": _("Finding"), "trigger_point": _("Trigger point"),
+    "technique": _("Technique"), "duration_min": _("Duration (minutes)"),
+    "pressure_tolerance": _("Pressure tolerance"), "note": _("Remark"),
+    "subjective": _("S: subjective"), "objective": _("O: objective"),
+    "assessment": _("A: assessment"), "plan": _("P: plan"), "status": _("Status"),
+    "consent_date": _("Date of consent"), "ttl_days": _("Valid for"),
+    "q": _("Search"), "flags": _("Red flags"),
+}
+
+
+def field_label(request: Request, field: str | None) -> str:
+    t = _ = translator(request)
+    base = (field or "").split("[")[0].split(".")[0]
+    return t(FIELD_LABELS[base]) if base in FIELD_LABELS else (field or "")
+
+
+def input_error(request: Request, exc: KnoopError) -> str:
+    """A Dutch (or English) message for bad input that names the field."""
+    import re
+
+    _ = translator(request)
+    msg = exc.message.split(": ", 1)[-1] if exc.field else exc.message
+    label = field_label(request, exc.field)
+    if "is required" in msg:
+        text = _("this field is required")
+    elif m := re.search(r"at most (\d+) characters", msg):
+        text = _("at most %s characters") % m.group(1)
+    elif "not a date" in msg or "plausible date" in msg:
+        text = _("not a valid date")
+    elif "e-mail" in msg:
+        text = _("not a valid e-mail address")
+    elif "whole number" in msg:
+        text = _("enter a whole number in the allowed range")
+    elif "control characters" in msg:
+        text = _("contains characters that are not allowed")
+    elif "closed" in msg:
+        text = _("the session is closed; reopen it first")
+    else:
+        text = _("this value is not valid") + f" ({msg})"
+    return f"{label}: {text}" if label else text

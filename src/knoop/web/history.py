@@ -1,0 +1,185 @@
+"""History per client: the drawings over time as small multiples (the chart SVG of
+:func:`knoop.bodymap.render_svg`, painted regions filled by intensity, treated muscles' trigger
+points marked), the NRS before/after as a small SVG chart, and per drawing the painted area and
+its overlap (Jaccard) with the previous drawing.
+
+Painted area: the sum over regions of (fraction painted x region area), as a share of the
+whole surface of the chart (front, back and detail views together; a region chosen without
+strokes counts whole). Overlap: area-weighted Jaccard, sum of min / sum of max of the painted
+area per region and side, so a drawing that shrank inside the old one scores its share.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from knoop.errors import NotFound
+from knoop.store import Session, User
+from knoop.web.deps import MAX_ID, LoggedIn, fmt_date, store_of, translator
+from knoop.web.pages import lang_of, render
+
+router = APIRouter(include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_SESSIONS = 12
+HISTORY_VIEWS = ("front", "back")
+
+
+def _key(region: str, side: Any) -> tuple[str, str | None]:
+    return region, side if side in ("left", "right") else None
+
+
+def painted(s: Session) -> dict[tuple[str, str | None], tuple[float, int]]:
+    """(region, side) -> (painted area in template units², intensity) for one session."""
+    from knoop.bodymap import chart
+
+    c = chart()
+    known = c.keys()
+    out: dict[tuple[str, str | None], tuple[float, int]] = {}
+    rows = s.regions or ((s.painmap or {}).get("regions") or [])
+    for r in rows:
+        k = _key(r.get("region", ""), r.get("side"))
+        if k not in known:
+            continue
+        frac = r.get("fraction")
+        frac = 1.0 if frac is None else float(frac)
+        out[k] = (c.area(k) * frac, int(r.get("intensity") or 5))
+    return out
+
+
+def _surface_total() -> float:
+    from knoop.bodymap import chart
+
+    c = chart()
+    deep = {s.key for v in c.views for s in c.shapes(v) if s.deep}
+    return sum(c.area(k) for k in c.keys() if k not in deep) or 1.0  # noqa: SIM118
+
+
+def jaccard(a: dict, b: dict) -> float | None:
+    keys = set(a) | set(b)
+    if not keys:
+        return None
+    num = sum(min(a.get(k, (0.0, 0))[0], b.get(k, (0.0, 0))[0]) for k in keys)
+    den = sum(max(a.get(k, (0.0, 0))[0], b.get(k, (0.0, 0))[0]) for k in keys)
+    return num / den if den else None
+
+
+def nrs_chart(points: list[tuple[str, int | None, int | None]], title: str,
+              before: str, after: str) -> str:
+    """A small SVG line chart of NRS before (dark) and after (light) per session."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    n = len(points)
+    w, h, left, right, top, bottom = max(560, 90 * n + 60), 220, 34, 16, 14, 42
+    pw, ph = w - left - right, h - top - bottom
+
+    def x(i: int) -> float:
+        return left + (pw / 2 if n == 1 else pw * i / (n - 1))
+
+    def y(v: int) -> float:
+        return top + ph * (1 - v / 10)
+
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="nrs-chart" '
+             f'role="img" aria-label={quoteattr(title)}>')]
+    for v in range(0, 11, 2):
+        parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                     f'stroke="#e3ddd8" stroke-width="1"/>'
+                     f'<text x="{left - 8}" y="{y(v) + 4:.1f}" font-size="11" '
+                     f'text-anchor="end" fill="#5d6670">{v}</text>')
+    for idx, (label, _b, _a) in enumerate(points):
+        parts.append(f'<text x="{x(idx):.1f}" y="{h - 22}" font-size="11" text-anchor="middle" '
+                     f'fill="#5d6670">{escape(label)}</text>')
+    for which, colour, dash in ((1, "#8c1d18", ""), (2, "#e0895f", ' stroke-dasharray="5 3"')):
+        pts = [(x(i), y(p[which])) for i, p in enumerate(points) if p[which] is not None]
+        if len(pts) > 1:
+            d = " ".join(f"{'M' if j == 0 else 'L'}{px:.1f} {py:.1f}"
+                         for j, (px, py) in enumerate(pts))
+            parts.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
+        for i, p in enumerate(points):
+            if p[which] is not None:
+                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(p[which]):.1f}" r="4.5" '
+                             f'fill="{colour}"><title>{escape(p[0])}: {p[which]}</title></circle>')
+    ly = h - 6
+    parts.append(f'<rect x="{left}" y="{ly - 9}" width="14" height="4" fill="#8c1d18"/>'
+                 f'<text x="{left + 20}" y="{ly}" font-size="11" fill="#1f2328">'
+                 f'{escape(before)}</text>'
+                 f'<rect x="{left + 150}" y="{ly - 9}" width="14" height="4" fill="#e0895f"/>'
+                 f'<text x="{left + 170}" y="{ly}" font-size="11" fill="#1f2328">'
+                 f'{escape(after)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@router.get("/clienten/{client_id}/verloop")
+def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Response:
+    from markupsafe import Markup
+
+    _ = translator(request)
+    lang = lang_of(request)
+    store = store_of(request)
+    c = store.get_client(user.actor, client_id)
+    summaries = store.client_history(user.actor, client_id)[:MAX_SESSIONS]
+    sessions = [store.get_session(user.actor, s.id) for s in reversed(summaries)]  # oldest first
+    total = _surface_total()
+    items = []
+    prev: dict | None = None
+    prev_area = 0.0
+    from knoop.web.sessions import _kb_name
+
+    for s in sessions:
+        p = painted(s)
+        area = sum(a for a, _i in p.values())
+        j = jaccard(prev, p) if prev is not None else None
+        items.append({
+            "id": s.id, "date": fmt_date(s.started_at), "status": s.status,
+            "nrs_before": s.nrs_before, "nrs_after": s.nrs_after,
+            "area_pct": 100 * area / total, "regions": len(p),
+            "jaccard": j, "area_change": (100 * (area - prev_area) / total)
+            if prev is not None else None,
+            "treated": sorted({(_kb_name(x.muscle, lang), x.side) for x in s.treatments}),
+        })
+        prev, prev_area = p, area
+    chart = Markup(nrs_chart([(i["date"][:5], i["nrs_before"], i["nrs_after"]) for i in items],
+                             _("Pain (NRS) before and after each session"),
+                             _("NRS before"), _("NRS after"))) if items else ""
+    return render(request, "clients/history.html", {
+        "c": c, "items": items, "chart": chart, "views": HISTORY_VIEWS,
+        "more": len(summaries) >= MAX_SESSIONS})
+
+
+@router.get("/clienten/{client_id}/verloop/{session_id}/{view}.svg")
+def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
+                    user: User = LoggedIn) -> Response:
+    """One session's drawing on one view: painted regions by intensity, treated muscles'
+    trigger points as X marks."""
+    from knoop.bodymap import muscle_zones, render_svg
+    from knoop.bodymap.diagram import trigger_point_marks
+    from knoop.bodymap.render import Fill, Mark
+    from knoop.web.drawing import NRS_COLOURS
+
+    if view not in HISTORY_VIEWS:
+        raise NotFound(f"unknown view '{view}'", field="view")
+    lang = lang_of(request)
+    s = store_of(request).get_session(user.actor, session_id)
+    if s.client_id != client_id:
+        raise NotFound(f"session {session_id} not found", field="session_id")
+    fills = {}
+    for k, (_area, intensity) in painted(s).items():
+        fills[k] = Fill(NRS_COLOURS[max(1, min(10, intensity)) - 1], 0.9)
+    marks = []
+    seen = set()
+    for x in s.treatments:
+        if (x.muscle, x.side) in seen:
+            continue
+        seen.add((x.muscle, x.side))
+        try:
+            _e, _s, points = muscle_zones(x.muscle, x.side)
+        except Exception:  # noqa: BLE001, S112 - a muscle no longer in the KB: no mark
+            continue
+        for tp, x_, y_ in trigger_point_marks(points, view):
+            marks.append(Mark(x_, y_, tp.name.get(lang) or tp.id))
+    svg = render_svg(view, fills, marks, lang=lang)
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})

@@ -1,0 +1,105 @@
+"""CSV export, and the all-or-nothing CSV import of clients with its report of bad rows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from knoop.errors import BadInput
+from knoop.fhir.csvio import export_csv, import_clients
+
+from .conftest import Demo
+
+GOOD = ("voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon;huisarts\n"
+        "Jan;van;Dijk;01-02-1980;jan@voorbeeld.nl;06-1;Dr. Wit\n"
+        "Marie;;Claes;1975-12-01;;;\n")
+
+
+def _count(demo: Demo) -> int:
+    return len(demo.store.search_clients(demo.therapist, "", limit=500))
+
+
+def test_export_writes_sessions_findings_treatments(demo: Demo, tmp_path: Path) -> None:
+    counts = export_csv(demo.store, demo.therapist, tmp_path)
+    assert counts == {"clients": 5, "sessions": 15, "findings": 43, "treatments": 30}
+    with (tmp_path / "findings.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert len(rows) == 43 and {"muscle", "side", "result"} <= set(rows[0])
+    assert (tmp_path / "sessions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_good_file_imports_all_rows(demo: Demo) -> None:
+    before = _count(demo)
+    dry = import_clients(GOOD.encode(), demo.store, demo.therapist, dry_run=True)
+    assert dry.ok and len(dry.rows) == 2 and _count(demo) == before
+    rep = import_clients(GOOD.encode(), demo.store, demo.therapist)
+    assert rep.created == 2 and _count(demo) == before + 2
+    jan = demo.store.search_clients(demo.therapist, "dijk")[0]
+    assert str(jan.date_of_birth) == "1980-02-01"
+
+
+BAD = {
+    "wrong columns": ("naam;geboortedatum\nJan Dijk;1980-01-01\n",
+                      [(1, "unknown column(s) 'naam'"), (1, "missing column(s) first_name")]),
+    "missing column": ("voornaam;geboortedatum\nJan;1980-01-01\n", [(1, "missing column")]),
+    "bad dates": (("voornaam;achternaam;geboortedatum\nJan;Dijk;31-02-1980\n"
+                   "Piet;Bos;gisteren\nKlaas;Vos;1850-01-01\n"),
+                  [(2, "not a date"), (3, "not a date"), (4, "plausible")]),
+    "duplicate in file": (("voornaam;achternaam;geboortedatum\nJan;Dijk;1980-01-01\n"
+                           "Ed;Bos;\njan;DIJK;01-01-1980\n"),
+                          [(4, "same name and date of birth as line 2")]),
+    "already stored": ("first_name,infix,last_name,date_of_birth\nAnna,de,Vries,1978-04-12\n",
+                       [(2, "already stored")]),
+    "ragged row": ("voornaam;achternaam\nJan;Dijk;extra\n", [(2, "3 fields")]),
+    "empty name": ("voornaam;achternaam\nJan;\n", [(2, "last_name is empty")]),
+    "bad e-mail": ("voornaam;achternaam;email\nJan;Dijk;geen-mail\n", [(2, "e-mail")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_malformed_files_report_every_bad_row_and_import_nothing(demo: Demo, case: str) -> None:
+    text, expected = BAD[case]
+    before = _count(demo)
+    for dry_run in (True, False):
+        rep = import_clients(text.encode(), demo.store, demo.therapist, dry_run=dry_run)
+        assert not rep.ok and rep.created == 0
+        got = [(e.line, e.reason) for e in rep.errors]
+        assert len(got) == len(expected), got
+        for (line, reason), (eline, ereason) in zip(got, expected, strict=True):
+            assert line == eline and ereason in reason, got
+    assert _count(demo) == before
+
+
+def test_wrong_encoding_is_named(demo: Demo) -> None:
+    data = "voornaam;achternaam\nJosé;Müller\n".encode("cp1252")
+    rep = import_clients(data, demo.store, demo.therapist)
+    assert not rep.ok and rep.errors[0].line == 2
+    assert "not UTF-8" in rep.errors[0].reason and "Windows-1252" in rep.errors[0].reason
+    rep = import_clients("voornaam;achternaam\n".encode("utf-16"), demo.store, demo.therapist)
+    assert "UTF-16" in rep.errors[0].reason
+    assert _count(demo) == 5
+
+
+def test_a_failure_half_way_rolls_back_every_row(demo: Demo,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from knoop.store import Store
+
+    real = Store.create_client
+    calls = {"n": 0}
+
+    def flaky(self, actor, **kw):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise BadInput("simulated failure")
+        return real(self, actor, **kw)
+
+    monkeypatch.setattr(Store, "create_client", flaky)
+    log_before = len(demo.store.access_for_client(6))
+    with pytest.raises(BadInput, match="line 3"):
+        import_clients(GOOD.encode(), demo.store, demo.therapist)
+    monkeypatch.setattr(Store, "create_client", real)
+    assert _count(demo) == 5  # the first client is gone too
+    assert len(demo.store.access_for_client(6)) == log_before
+    assert demo.store.verify_access_log().ok

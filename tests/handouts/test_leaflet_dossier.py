@@ -1,0 +1,60 @@
+"""The education leaflet and the dossier export (PDF and JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knoop.errors import Forbidden, NotFound
+from knoop.handouts.dossier import dossier_json, dossier_pdf
+from knoop.handouts.education import SECTIONS, TITLE
+from knoop.handouts.leaflet import leaflet_pdf
+
+from .conftest import Demo, pdf_pages_to_png, pdf_text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_leaflet_has_the_education_text(lang: str, tmp_path: Path, artifacts: Path) -> None:
+    pdf = leaflet_pdf(lang)
+    text = pdf_text(pdf, tmp_path)
+    assert TITLE[lang] in text
+    for section in SECTIONS[lang]:
+        assert section.title in text
+        assert " ".join(section.paragraphs[0].split()[:8]) in text
+    pdf_pages_to_png(pdf, artifacts, f"leaflet-{lang}")
+
+
+def test_dossier_json_has_everything_and_the_access_log(demo: Demo) -> None:
+    data = dossier_json(demo.store, demo.admin, 2)
+    assert data["format"] == "knoop-dossier" and data["client"]["last_name"] == "Bakker"
+    assert len(data["sessions"]) == 4 and data["consents"]
+    s = data["sessions"][0]
+    assert s["findings"] and s["treatments"] and s["note"]["soap_text"] and s["regions"]
+    assert s["nrs_before"] == 8
+    assert data["access_log"] and all(e["client_id"] == 2 for e in data["access_log"])
+    json.dumps(data)  # JSON-ready
+    # the export itself is in the access log
+    log = demo.store.access_for_client(2)
+    assert any(e.action == "export" and e.user_email == demo.admin.email for e in log)
+
+
+def test_dossier_pdf_shows_sessions_findings_and_log(demo: Demo, tmp_path: Path,
+                                                    artifacts: Path) -> None:
+    pdf = dossier_pdf(demo.store, demo.admin, 2)
+    text = pdf_text(pdf, tmp_path)
+    assert "Dossier Pieter Bakker" in text and "Toestemmingen" in text
+    assert "Vierkante lendenspier" in text and "Middelste bilspier" in text
+    assert "Behandeling 4" in text and "Toegangslog" in text and "export" in text
+    assert "S: Pijn bij opstaan" in text
+    pdf_pages_to_png(pdf, artifacts, "dossier")
+
+
+def test_dossier_is_for_admins_and_invisible_to_outsiders(demo: Demo) -> None:
+    with pytest.raises(Forbidden):
+        dossier_json(demo.store, demo.therapist, 2)
+    with pytest.raises(NotFound):
+        dossier_json(demo.store, demo.outsider, 2)
+    with pytest.raises(NotFound):
+        dossier_json(demo.store, demo.outsider_admin, 2)
