@@ -237,7 +237,7 @@ class _Builder:
             keys = painted(regions)
             fills = {k: intensity_fill(n) for k, n in keys.items()}
             for view in choose_views(keys):
-                png = drawing_png(view, fills, width=300)
+                png = drawing_png(view, fills, width=PNG_PX)
                 ref = _uuid("media", s["id"], view)
                 derived.append({"reference": ref})
                 self.add(ref, {
@@ -341,6 +341,9 @@ class _Builder:
             "entity": [{"what": {"reference": self.patient_ref},
                         "description": e["object"] + (f" ({e['detail']})" if e["detail"] else "")}],
         })
+
+
+PNG_PX = 300  # width of the attached drawing images
 
 
 def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,

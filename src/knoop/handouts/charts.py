@@ -193,31 +193,45 @@ def cropped_diagram_svg(muscle: str, side: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _background_rgba(view: str, width: int):  # type: ignore[no-untyped-def]
+def _background_surface(view: str, width: int):  # type: ignore[no-untyped-def]
+    """The bare view with its R/L labels at ``width`` pixels as a cairo surface, made once
+    per process (the labels are rasterised here, not for every drawing)."""
     import io
 
-    from PIL import Image
+    import cairocffi
 
-    img = Image.open(io.BytesIO(background_image(view))).convert("RGBA")
-    return img.resize((width, round(width * img.height / img.width)), Image.LANCZOS)
+    return cairocffi.ImageSurface.create_from_png(io.BytesIO(png_from_svg(render_svg(view),
+                                                                          width)))
 
 
 def drawing_png(view: str, fills: Mapping[tuple[str, str | None], Fill], *,
                 width: int = 360) -> bytes:
     """The painted regions of one view as PNG: the cached bare view with only the painted
-    regions rasterised on top (a full ``png_from_svg`` of a view costs ~0.1 s; this ~5 ms)."""
+    regions rasterised on top, saved as a 64-colour palette PNG (a full ``png_from_svg`` of a
+    view costs ~0.1 s and ~60 kB; this ~4 ms and ~15 kB)."""
     import io
 
-    import cairosvg
+    import cairocffi
+    from cairosvg.parser import Tree
+    from cairosvg.surface import PNGSurface
     from PIL import Image
 
-    v = chart().view(view)
-    svg = chart_svg(view, fills)
-    overlay_svg = re.sub(r'<image [^>]*/>', "", svg)
-    bg = _background_rgba(view, width)
-    png = cairosvg.svg2png(bytestring=overlay_svg.encode("utf-8"), output_width=width,
-                           output_height=round(width * v.height / v.width))
-    over = Image.open(io.BytesIO(png)).convert("RGBA").resize(bg.size)
+    overlay_svg = re.sub(r'<image [^>]*/>|<g class="side-label".*?</g>', "",
+                         chart_svg(view, fills), flags=re.DOTALL)
+    bg = _background_surface(view, width)
+    w, h = bg.get_width(), bg.get_height()
+    overlay = PNGSurface(Tree(bytestring=overlay_svg.encode("utf-8")), None, 96,
+                         output_width=w, output_height=h)
+    canvas = cairocffi.ImageSurface(cairocffi.FORMAT_RGB24, w, h)
+    ctx = cairocffi.Context(canvas)
+    ctx.set_source_surface(bg)
+    ctx.paint()
+    ctx.set_source_surface(overlay.cairo)
+    ctx.paint()
+    canvas.flush()
+    img = Image.frombuffer("RGB", (w, h), bytes(canvas.get_data()), "raw", "BGRX",
+                           canvas.get_stride(), 1)
     out = io.BytesIO()
-    Image.alpha_composite(bg, over).convert("RGB").save(out, format="PNG", compress_level=1)
+    img.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG",
+                                                                   compress_level=1)
     return out.getvalue()
