@@ -11,6 +11,7 @@ from storekit import HEADACHE, PASSWORD, World
 
 from knoop.errors import AuthError, BadInput, Conflict, Forbidden
 from knoop.store import Store
+from knoop.store.accounts import token_hash
 from knoop.store.models import LoginSessionRow, UserRow
 
 
@@ -125,3 +126,46 @@ def test_an_intake_link_expires(world: World) -> None:
                   + dt.timedelta(minutes=6))
     with pytest.raises(AuthError):
         later.use_intake_token(token)
+
+
+def test_intake_links_are_listed_with_their_state_but_never_the_token(world: World) -> None:
+    st = world.store
+    used = st.create_intake_token(world.owner, world.client.id, dt.timedelta(days=2))
+    st.use_intake_token(used, {"complaint": "nekpijn"})
+    st.create_intake_token(world.owner, world.client.id, dt.timedelta(seconds=1))
+    fresh = st.create_intake_token(world.colleague, world.client.id, dt.timedelta(days=3))
+    later = Store(st.engine, clock=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                  + dt.timedelta(seconds=5))
+    links = later.intake_links(world.colleague, world.client.id)
+    assert sorted(ln.state for ln in links) == ["expired", "open", "used"]
+    assert links[0].state == "open" and links[0].created_by == world.colleague.user_id
+    text = repr([ln.to_dict() for ln in links])
+    for token in (used, fresh):
+        assert token not in text and token_hash(token) not in text
+    assert ("read", f"client:{world.client.id}/intake_links") in [
+        (e.action, e.object) for e in st.access_for_client(world.client.id)]
+
+
+def test_a_revoked_intake_link_no_longer_works(world: World) -> None:
+    st = world.store
+    token = st.create_intake_token(world.owner, world.client.id, dt.timedelta(days=3))
+    link = st.intake_links(world.owner, world.client.id)[0]
+    got = st.revoke_intake_token(world.colleague, link.id)
+    assert got.state == "revoked" and got.revoked_at is not None
+    assert st.revoke_intake_token(world.owner, link.id).revoked_at == got.revoked_at
+    with pytest.raises(AuthError):
+        st.check_intake_token(token)
+    with pytest.raises(AuthError):
+        st.use_intake_token(token, {"complaint": "toch nog"})
+    assert st.client_history(world.owner, world.client.id) == []
+    log = [(e.action, e.object) for e in st.access_for_client(world.client.id)]
+    assert log.count(("intake_link_revoke", f"intake_link:{link.id}")) == 1
+
+
+def test_a_used_intake_link_cannot_be_revoked(world: World) -> None:
+    st = world.store
+    st.use_intake_token(st.create_intake_token(world.owner, world.client.id), None)
+    link = st.intake_links(world.owner, world.client.id)[0]
+    with pytest.raises(Conflict):
+        st.revoke_intake_token(world.owner, link.id)
+    assert st.intake_links(world.owner, world.client.id)[0].state == "used"

@@ -28,6 +28,7 @@ CLIENT_CALLS: dict[str, Callable[[Store, Actor, int], Any]] = {
     "create_session": lambda s, a, c: s.create_session(a, c, complaint="nekpijn"),
     "client_dossier": lambda s, a, c: s.client_dossier(a, c),
     "create_intake_token": lambda s, a, c: s.create_intake_token(a, c, dt.timedelta(hours=1)),
+    "intake_links": lambda s, a, c: s.intake_links(a, c),
 }
 
 SESSION_CALLS: dict[str, Callable[[Store, Actor, int], Any]] = {
@@ -44,6 +45,58 @@ SESSION_CALLS: dict[str, Callable[[Store, Actor, int], Any]] = {
     "set_status": lambda s, a, sid: s.set_status(a, sid, "closed"),
     "delete_session": lambda s, a, sid: s.delete_session(a, sid),
 }
+
+
+def _treatment(w: World) -> int:
+    return w.store.add_treatment(w.owner, _session(w), muscle="trapezius", side="right",
+                                 technique="massage").id
+
+
+def _intake_link(w: World) -> int:
+    w.store.create_intake_token(w.owner, w.client.id, dt.timedelta(hours=1))
+    return w.store.intake_links(w.owner, w.client.id)[0].id
+
+
+#: Calls on a record inside a client's dossier named by its own id: (make one, use it, noun).
+OBJECT_CALLS: dict[str, tuple[Callable[[World], int], Callable[[Store, Actor, int], Any], str]] = {
+    "remove_treatment": (_treatment, lambda s, a, i: s.remove_treatment(a, i), "treatment"),
+    "remove_finding": (lambda w: w.store.add_finding(w.owner, _session(w), muscle="trapezius",
+                                                     side="left", result="latent").id,
+                       lambda s, a, i: s.remove_finding(a, i), "finding"),
+    "revoke_intake_token": (_intake_link, lambda s, a, i: s.revoke_intake_token(a, i),
+                            "intake link"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_CALLS))
+def test_owner_and_colleague_may_change_a_record_of_the_dossier_but_an_outsider_cannot_see_it(
+        world: World, name: str) -> None:
+    make, call, noun = OBJECT_CALLS[name]
+    call(world.store, world.owner, make(world))
+    call(world.store, world.colleague, make(world))
+    oid = make(world)
+    with pytest.raises(NotFound) as other:
+        call(world.store, world.outsider, oid)
+    with pytest.raises(NotFound) as missing:
+        call(world.store, world.outsider, 999_999)
+    assert other.value.message == f"{noun} {oid} not found"
+    assert missing.value.message == f"{noun} 999999 not found"
+    call(world.store, world.owner, oid)  # untouched by the outsider's try
+
+
+def test_waiting_intakes_only_show_drafts_of_the_own_practice(world: World) -> None:
+    sid = world.store.create_session(world.owner, world.client.id, status="draft").id
+    assert [w.session_id for w in world.store.waiting_intakes(world.owner)] == [sid]
+    assert [w.session_id for w in world.store.waiting_intakes(world.colleague)] == [sid]
+    assert world.store.waiting_intakes(world.outsider) == []
+
+
+def test_a_new_client_request_id_of_another_practice_is_not_returned(world: World) -> None:
+    mine = world.store.create_client(world.owner, first_name="Jan", last_name="Dijk",
+                                     request_id="same-uuid")
+    theirs = world.store.create_client(world.outsider, first_name="Els", last_name="Elders",
+                                       request_id="same-uuid")
+    assert theirs.id != mine.id and theirs.last_name == "Elders"
 
 
 @pytest.mark.parametrize("name", sorted(CLIENT_CALLS))

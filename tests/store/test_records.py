@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from storekit import HEADACHE, World
 
-from knoop.errors import BadInput, Conflict
+from knoop.errors import BadInput, Conflict, NotFound
 from knoop.kb import KB_VERSION
 from knoop.store import Store
-from knoop.store.models import AccessLogRow, SessionRow
+from knoop.store.models import AccessLogRow, ClientRow, ConsentRow, SessionRow
 
 
 def test_a_session_keeps_the_pain_map_its_regions_the_chart_version_and_a_ranking(
@@ -59,7 +59,7 @@ def test_findings_treatments_and_note_make_a_soap_text(world: World) -> None:
         note.soap_text
     assert "ischemische compressie, 6 min, druktolerantie matig" in note.soap_text
     assert "NRS) na behandeling: 3/10" in note.soap_text
-    assert "Volgende afspraak: 01-12-2026 10:00" in note.soap_text
+    assert "Volgende afspraak: 01-12-2026 11:00" in note.soap_text, "UTC 10:00 is 11:00 in NL"
     got = st.get_session(world.owner, s.id)
     ranked = {(c["muscle"], c["side"]): c for c in got.ranking["candidates"]}
     assert ranked[("trapezius", "right")].get("finding") == "active"
@@ -218,3 +218,132 @@ def test_store_results_are_plain_dataclasses(store: Store, world: World) -> None
     import dataclasses
     c = store.get_client(world.owner, world.client.id)
     assert dataclasses.is_dataclass(c) and type(c).__module__ == "knoop.store.types"
+
+
+def _count(store: Store, table: type) -> int:
+    with store.engine.connect() as c:
+        return int(c.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_a_new_client_and_the_consents_are_stored_in_one_go(world: World) -> None:
+    st = world.store
+    c = st.create_client(world.owner, first_name="Jan", last_name="Dijk", consents=[
+        {"kind": "treatment", "text_version": "2026-01", "date": "2026-01-10"},
+        {"kind": "photos", "given": False, "text_version": "2026-01"}])
+    got = st.consents(world.colleague, c.id)
+    assert [(x.kind, x.given, x.date.isoformat() if x.kind == "treatment" else "", x.taken_by)
+            for x in got] == [("treatment", True, "2026-01-10", world.owner.user_id),
+                              ("photos", False, "", world.owner.user_id)]
+    objects = [e.object for e in st.access_for_client(c.id)]
+    assert objects[0] == f"client:{c.id}" and [o.split(":")[0] for o in objects[1:3]] == \
+        ["consent", "consent"]
+
+
+@pytest.mark.parametrize("consents, field", [
+    ([{"kind": "treatment", "text_version": "2026-01"}, {"kind": "marketing",
+                                                         "text_version": "2026-01"}],
+     "consents[1].kind"),
+    ([{"kind": "treatment", "text_version": ""}], "consents[0].text_version"),
+    ([{"kind": "treatment", "text_version": "v", "date": "gisteren"}], "consents[0].date"),
+    ([{"kind": "treatment", "text_version": "v", "given": "ja"}], "consents[0].given"),
+    ([{"kind": "treatment", "text_version": "v", "colour": "red"}], "consents[0].colour"),
+    ("treatment", "consents"),
+])
+def test_a_bad_consent_leaves_no_client_behind(world: World, consents: object,
+                                               field: str) -> None:
+    st = world.store
+    clients, cons = _count(st, ClientRow), _count(st, ConsentRow)
+    with pytest.raises(BadInput) as info:
+        st.create_client(world.owner, first_name="Jan", last_name="Dijk",
+                         consents=consents)  # type: ignore[arg-type]
+    assert info.value.field == field
+    assert (_count(st, ClientRow), _count(st, ConsentRow)) == (clients, cons)
+    assert st.search_clients(world.owner, "dijk") == []
+
+
+def test_a_failure_while_storing_a_consent_leaves_no_client_behind(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from knoop.store import audit
+
+    st = world.store
+    real = audit.append
+
+    def failing_on_consents(*a: object, **k: object) -> object:
+        if str(k.get("obj", "")).startswith("consent:"):
+            raise RuntimeError("disk full")
+        return real(*a, **k)  # type: ignore[arg-type]
+    monkeypatch.setattr(audit, "append", failing_on_consents)
+    with pytest.raises(RuntimeError):
+        st.create_client(world.owner, first_name="Jan", last_name="Dijk",
+                         consents=[{"kind": "treatment", "text_version": "2026-01"}])
+    monkeypatch.undo()
+    assert st.search_clients(world.owner, "dijk") == []
+    assert _count(st, ConsentRow) == 0
+    assert st.verify_access_log().ok
+
+
+def test_a_retried_new_client_request_id_does_not_duplicate_the_client(world: World) -> None:
+    st = world.store
+    kw = {"first_name": "Jan", "last_name": "Dijk",
+          "consents": [{"kind": "treatment", "text_version": "2026-01"}]}
+    a = st.create_client(world.owner, request_id="form-1", **kw)  # type: ignore[arg-type]
+    b = st.create_client(world.colleague, request_id="form-1", **kw)  # type: ignore[arg-type]
+    assert a.id == b.id
+    assert len(st.search_clients(world.owner, "dijk")) == 1
+    assert len(st.consents(world.owner, a.id)) == 1
+    other = st.create_client(world.outsider, request_id="form-1", **kw)  # type: ignore[arg-type]
+    assert other.id != a.id and other.practice_id == world.practice_b
+    c = st.create_client(world.owner, request_id="form-2", **kw)  # type: ignore[arg-type]
+    assert c.id not in (a.id, other.id)
+
+
+def test_a_treatment_can_be_removed_and_leaves_the_soap_text(world: World) -> None:
+    st = world.store
+    s = st.create_session(world.owner, world.client.id, painmap=HEADACHE)
+    keep = st.add_treatment(world.owner, s.id, muscle="trapezius", side="right",
+                            technique="massage", duration_min=5)
+    wrong = st.add_treatment(world.owner, s.id, muscle="temporalis", side="right",
+                             technique="dry_needling")
+    st.set_note(world.owner, s.id, plan="Zelfmassage.")
+    st.remove_treatment(world.colleague, wrong.id)
+    got = st.get_session(world.owner, s.id)
+    assert [t.id for t in got.treatments] == [keep.id]
+    assert "dry needling" not in got.note.soap_text and "massage, 5 min" in got.note.soap_text
+    assert ("delete", f"treatment:{wrong.id}") in [
+        (e.action, e.object) for e in st.access_for_client(world.client.id)]
+    with pytest.raises(NotFound) as again:
+        st.remove_treatment(world.owner, wrong.id)
+    assert again.value.message == f"treatment {wrong.id} not found"
+
+
+def test_a_treatment_of_a_closed_session_cannot_be_removed(world: World) -> None:
+    st = world.store
+    s = st.create_session(world.owner, world.client.id)
+    t = st.add_treatment(world.owner, s.id, muscle="trapezius", side="left", technique="heat")
+    st.set_status(world.owner, s.id, "closed")
+    with pytest.raises(Conflict):
+        st.remove_treatment(world.owner, t.id)
+    assert len(st.get_session(world.owner, s.id).treatments) == 1
+
+
+def test_waiting_intakes_list_the_practices_drafts_oldest_first(world: World) -> None:
+    st = world.store
+    other = st.create_client(world.owner, first_name="Bert", infix="van", last_name="Berg")
+    st.create_session(world.owner, world.client.id, status="draft",
+                      started_at=dt.datetime(2026, 11, 3, 9), complaint="nek")
+    first = st.create_session(world.owner, other.id, status="draft",
+                              started_at=dt.datetime(2026, 11, 1, 9), nrs_before=5)
+    st.create_session(world.owner, other.id, status="open")
+    theirs = st.create_client(world.outsider, first_name="Els", last_name="Elders")
+    st.create_session(world.outsider, theirs.id, status="draft")
+    got = st.waiting_intakes(world.colleague)
+    assert [(w.client_name, w.session_id == first.id) for w in got] == [
+        ("Bert van Berg", True), ("Anna de Vries", False)]
+    assert got[0].nrs_before == 5 and got[1].complaint == "nek"
+    assert [w.client_name for w in st.waiting_intakes(world.outsider)] == ["Els Elders"]
+    st.set_status(world.owner, first.id, "open")
+    assert [w.client_name for w in st.waiting_intakes(world.owner)] == ["Anna de Vries"]
+    with st.engine.connect() as c:
+        last = c.execute(select(AccessLogRow.action, AccessLogRow.object, AccessLogRow.client_id)
+                         .order_by(AccessLogRow.id.desc()).limit(1)).one()
+    assert tuple(last) == ("search", "sessions:draft", None)

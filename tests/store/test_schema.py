@@ -33,3 +33,53 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:  # type: i
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     eng.dispose()
+
+
+def test_migrating_from_0001_keeps_the_dossier_and_the_intake_links(empty_url: str) -> None:
+    """0002 rebuilds ``intake_tokens`` (an ``id`` key) and adds ``clients.request_id``: the
+    clients, their consents and sessions stay, and a link made before still works once."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from knoop.store import Store
+    from knoop.store.accounts import token_hash
+
+    eng = make_engine(empty_url)
+    upgrade(eng, "0001")
+    now = dt.datetime(2026, 11, 25, 9, 0)
+    with eng.begin() as c:
+        c.execute(text("INSERT INTO practices (id, name, city, created_at) "
+                       "VALUES (1, 'P', 'Utrecht', :now)"), {"now": now})
+        c.execute(text("INSERT INTO users (id, practice_id, email, name, role, password_hash, "
+                       "active, created_at) VALUES (1, 1, 'a@b.nl', '', 'therapist', 'x', "
+                       ":t, :now)"), {"now": now, "t": True})
+        c.execute(text("INSERT INTO clients (id, practice_id, first_name, infix, last_name, "
+                       "email, phone, gp_name, search_last, search_first, search_full, "
+                       "created_at, last_change, retention_until) VALUES (1, 1, 'Anna', '', "
+                       "'Vries', '', '', '', 'vries anna', 'anna vries', 'vries anna', :now, "
+                       ":now, '2046-11-25')"), {"now": now})
+        c.execute(text("INSERT INTO consents (client_id, kind, given, date, text_version, "
+                       "taken_by, created_at) VALUES (1, 'treatment', :t, '2026-11-25', "
+                       "'2026-01', 1, :now)"), {"now": now, "t": True})
+        c.execute(text("INSERT INTO sessions (practice_id, client_id, started_at, status, "
+                       "complaint, symptoms, causes, screening, intake, regions, created_at, "
+                       "updated_at) VALUES (1, 1, :now, 'open', 'nek', '[]', '[]', '[]', "
+                       "'{}', '[]', :now, :now)"), {"now": now})
+        for tok, used in (("old-used-token", now), ("old-open-token", None)):
+            c.execute(text("INSERT INTO intake_tokens (token_hash, practice_id, client_id, "
+                           "created_by, created_at, expires_at, used_at) VALUES (:h, 1, 1, 1, "
+                           ":now, :exp, :used)"),
+                      {"h": token_hash(tok), "now": now, "exp": now + dt.timedelta(days=3),
+                       "used": used})
+    assert upgrade(eng) == ("0001", head_revision())
+    with eng.connect() as c:
+        assert [c.scalar(text(f"SELECT count(*) FROM {t}"))
+                for t in ("clients", "consents", "sessions", "intake_tokens")] == [1, 1, 1, 2]
+    st = Store(eng, clock=lambda: now + dt.timedelta(hours=1))
+    me = st.actor_for(1)
+    assert sorted(ln.state for ln in st.intake_links(me, 1)) == ["open", "used"]
+    assert st.use_intake_token("old-open-token", {"complaint": "hoofdpijn"}).session_id
+    assert st.create_intake_token(me, 1)  # new rows get the next id
+    assert len({ln.id for ln in st.intake_links(me, 1)}) == 3
+    eng.dispose()

@@ -129,6 +129,7 @@ def test_every_post_without_the_csrf_token_is_refused_with_a_friendly_page(w: Wo
         path = re.sub(r"\{client_id\}", str(w.client.id), p)
         path = re.sub(r"\{session_id\}", str(w.session_id), path)
         path = re.sub(r"\{token\}", "x" * 43, path)
+        path = re.sub(r"\{(link_id|treatment_id)\}", "1", path)
         for kw in ({"data": {"x": "1"}}, {"data": {"csrf": "forged"}},
                    {"json": {}, "headers": {"X-CSRF-Token": "forged"}}):
             r = tc.post(path, follow_redirects=False, **kw)  # type: ignore[arg-type]
@@ -282,6 +283,50 @@ def test_starting_a_session_twice_with_one_form_opens_one_session(w: World) -> N
     assert len(w.store.client_history(w.owner.actor, w.client.id)) == n + 1
 
 
+def test_the_new_client_form_carries_a_uuid_so_a_double_submit_makes_one_client(
+        w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    rid = re.search(r'name="request_id" value="([0-9a-f-]{36})"', tc.get("/clienten/nieuw").text)
+    assert rid, "the form sends a UUID"
+    form = {"csrf": token, "request_id": rid.group(1), "first_name": "Jan", "last_name": "Dijk",
+            "consent_treatment": "yes", "consent_date": "2026-01-10"}
+    a = tc.post("/clienten/nieuw", data=form, follow_redirects=False)
+    b = tc.post("/clienten/nieuw", data=form, follow_redirects=False)
+    assert a.status_code == b.status_code == 303
+    assert a.headers["location"] == b.headers["location"]
+    found = w.store.search_clients(w.owner.actor, "dijk")
+    assert len(found) == 1
+    assert len(w.store.consents(w.owner.actor, found[0].id)) == 1
+    other = tc.get("/clienten/nieuw").text
+    assert rid.group(1) not in other, "every form gets its own UUID"
+
+
+def test_a_bad_consent_date_on_the_new_client_form_stores_nothing(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    r = tc.post("/clienten/nieuw", data={"csrf": token, "request_id": "u-1", "first_name": "Jan",
+                                         "last_name": "Dijk", "consent_treatment": "yes",
+                                         "consent_date": "2999-01-01"})
+    assert r.status_code == 422 and "Datum toestemming: geen geldige datum" in r.text
+    assert 'value="u-1"' in r.text, "the retry keeps the form's UUID"
+    assert w.store.search_clients(w.owner.actor, "dijk") == []
+
+
+def test_waiting_intakes_of_all_clients_show_at_the_top_of_the_client_list(w: World) -> None:
+    tc, _t = client_for(w, "colleague@knoop.test")
+    assert "Wachtende intakes" not in tc.get("/clienten").text
+    jan = w.store.create_client(w.owner.actor, first_name="Jan", last_name="Dijk")
+    d1 = w.store.create_session(w.owner.actor, w.client.id, status="draft").id
+    d2 = w.store.create_session(w.owner.actor, jan.id, status="draft").id
+    w.store.create_session(w.outsider.actor, w.other_client.id, status="draft")
+    page = tc.get("/clienten").text
+    waiting = page[page.index("Wachtende intakes"):page.index('role="search"')]
+    assert f'href="/sessies/{d1}"' in waiting and f'href="/sessies/{d2}"' in waiting
+    assert "Anna de Vries" in waiting and "Jan Dijk" in waiting and "Bert" not in waiting
+    outsider, _t = client_for(w, "outsider@elders.test")
+    theirs = outsider.get("/clienten").text
+    assert "Wachtende intakes" in theirs and "Vries" not in theirs and "Dijk" not in theirs
+
+
 # ---------------------------------------------------------------------------------- sessions
 def test_autosave_and_charting_go_through_the_store(w: World) -> None:
     tc, token = client_for(w, "owner@knoop.test")
@@ -329,6 +374,70 @@ def test_autosave_and_charting_go_through_the_store(w: World) -> None:
     assert "S: Hoofdpijn. Pijn (NRS) bij aanvang: 6/10." in r.json()["soap_text"]
     page = tc.get(f"/sessies/{w.session_id}").text
     assert "Myofasciaal" in page and 'id="draw-init"' in page
+
+
+def test_a_treatment_is_removed_with_its_button_in_the_charting_step(w: World) -> None:
+    tc, token = client_for(w, "colleague@knoop.test")
+    h = {"X-CSRF-Token": token}
+    api = f"/api/v1/sessions/{w.session_id}"
+    for technique in ("massage", "dry_needling"):
+        r = tc.post(f"{api}/treatments", headers=h, json={
+            "muscle": "trapezius", "side": "left", "technique": technique})
+        assert r.status_code == 200, r.text
+    tc.post(f"{api}/note", headers=h, json={"plan": "rek"})
+    ids = [x["id"] for x in r.json()["treatments"]]
+    page = tc.get(f"/sessies/{w.session_id}").text
+    assert f'data-remove-treatment="{ids[1]}"' in page and "verwijderen" in page
+    r = tc.post(f"{api}/treatments/{ids[1]}/remove", headers=h, json={})
+    assert r.status_code == 200, r.text
+    assert [x["id"] for x in r.json()["treatments"]] == ids[:1]
+    assert "dry needling" not in r.json()["soap_text"] and "massage" in r.json()["soap_text"]
+    assert [x.id for x in w.store.get_session(w.owner.actor, w.session_id).treatments] == ids[:1]
+    # again, or a treatment of another session: 404 in the one error shape
+    assert tc.post(f"{api}/treatments/{ids[1]}/remove", headers=h, json={}).status_code == 404
+    other = w.store.create_session(w.owner.actor, w.client.id)
+    tid = w.store.add_treatment(w.owner.actor, other.id, muscle="trapezius", side="left",
+                                technique="heat").id
+    r = tc.post(f"{api}/treatments/{tid}/remove", headers=h, json={})
+    assert r.status_code == 404 and r.json()["error"]["code"]
+    assert len(w.store.get_session(w.owner.actor, other.id).treatments) == 1
+    # without the CSRF header: refused
+    r = tc.post(f"{api}/treatments/{ids[0]}/remove", json={})
+    assert r.status_code == 403
+    # a closed session: refused, and the page has no remove buttons
+    tc.post(f"/sessies/{w.session_id}/status", data={"csrf": token, "status": "closed"})
+    r = tc.post(f"{api}/treatments/{ids[0]}/remove", headers=h, json={})
+    assert r.status_code == 409 and "afgerond" in r.json()["error"]["message"]
+    assert "data-remove-treatment" not in tc.get(f"/sessies/{w.session_id}").text
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_removing_a_treatment_for_owner_colleague_and_outsider(w: World, persona: str) -> None:
+    email, allowed = PERSONAS[persona]
+    tid = w.store.add_treatment(w.owner.actor, w.session_id, muscle="trapezius", side="left",
+                                technique="massage").id
+    tc, token = client_for(w, email)
+    r = tc.post(f"/api/v1/sessions/{w.session_id}/treatments/{tid}/remove",
+                headers={"X-CSRF-Token": token}, json={})
+    assert r.status_code == (200 if allowed else 404), r.text[:300]
+    left = w.store.get_session(w.owner.actor, w.session_id).treatments
+    assert [x.id for x in left] == ([] if allowed else [tid])
+
+
+def test_the_soap_text_prints_the_next_appointment_in_dutch_local_time(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    h = {"X-CSRF-Token": token}
+    tc.post(f"/api/v1/sessions/{w.session_id}/note", headers=h, json={"plan": "rek"})
+    r = tc.post(f"/api/v1/sessions/{w.session_id}", headers=h,
+                json={"next_appointment": "2026-12-01T10:00"})  # as typed, Amsterdam time
+    assert r.status_code == 200
+    assert w.store.get_session(w.owner.actor, w.session_id).next_appointment == \
+        dt.datetime(2026, 12, 1, 9, 0), "stored in UTC"
+    assert "Volgende afspraak: 01-12-2026 10:00." in r.json()["soap_text"]
+    tc.post(f"/api/v1/sessions/{w.session_id}", headers=h,
+            json={"next_appointment": "2026-07-01T10:00"})  # summer time, UTC+2
+    assert "Volgende afspraak: 01-07-2026 10:00." in \
+        w.store.get_session(w.owner.actor, w.session_id).note.soap_text
 
 
 def test_red_flags_must_be_acknowledged_before_charting_and_the_ack_is_stored(w: World) -> None:
@@ -391,6 +500,47 @@ def test_an_intake_link_works_once_and_lands_as_a_draft(w: World) -> None:
     assert s.nrs_before == 6 and s.symptoms == ["dizziness"] and s.strokes
     assert s.painmap["regions"] and s.intake["source"] == "intake_link"
     assert "Nekpijn" in tc.get(f"/clienten/{w.client.id}").text
+
+
+def test_intake_links_are_listed_on_the_client_page_and_can_be_revoked(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    path = _intake_url(w, tc, token)
+    secret = path.rsplit("/", 1)[1]
+    page = tc.get(f"/clienten/{w.client.id}").text
+    links = page[page.index('id="intake-links"'):]
+    assert "open" in links and "geldig tot" in links and secret not in page
+    link = w.store.intake_links(w.owner.actor, w.client.id)[0]
+    colleague, ctoken = client_for(w, "colleague@knoop.test")
+    r = colleague.post(f"/clienten/{w.client.id}/intakelink/{link.id}/intrekken",
+                       data={"csrf": ctoken}, follow_redirects=False)
+    assert r.status_code == 303
+    page = tc.get(f"/clienten/{w.client.id}").text
+    assert "ingetrokken" in page and f"revoke-link-{link.id}" not in page
+    anon = TestClient(app_for(w.store), raise_server_exceptions=False)
+    for r in (anon.get(path), anon.post(path, data={"csrf": csrf_of(anon.get("/inloggen").text),
+                                                    "complaint": "x"})):
+        assert r.status_code == 404 and "Deze link is niet meer geldig" in r.text
+    assert not any(s.status == "draft"
+                   for s in w.store.client_history(w.owner.actor, w.client.id))
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_revoking_an_intake_link_for_owner_colleague_and_outsider(w: World,
+                                                                  persona: str) -> None:
+    email, allowed = PERSONAS[persona]
+    w.store.create_intake_token(w.owner.actor, w.client.id)
+    link = w.store.intake_links(w.owner.actor, w.client.id)[0]
+    tc, token = client_for(w, email)
+    r = tc.post(f"/clienten/{w.client.id}/intakelink/{link.id}/intrekken",
+                data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == (303 if allowed else 404)
+    state = w.store.intake_links(w.owner.actor, w.client.id)[0].state
+    assert state == ("revoked" if allowed else "open")
+    if not allowed:  # nor through a client of their own practice
+        r = tc.post(f"/clienten/{w.other_client.id}/intakelink/{link.id}/intrekken",
+                    data={"csrf": token}, follow_redirects=False)
+        assert r.status_code == 404
+        assert w.store.intake_links(w.owner.actor, w.client.id)[0].state == "open"
 
 
 def test_unknown_and_expired_intake_links_get_the_same_message(tmp_path: Path) -> None:

@@ -166,6 +166,14 @@ def test_a_session_from_login_to_note(laptop: BrowserContext, base_url: str,
     page.check("input[name=pressure_tolerance][value=moderate]")
     page.click("#add-treatment")
     page.wait_for_selector("#treatments-list li:has-text('Ischemische compressie')")
+    # one recorded by mistake, taken back with its remove button
+    page.select_option("#t-technique", "cupping")
+    page.click("#add-treatment")
+    page.wait_for_selector("#treatments-list li:has-text('Cupping')")
+    page.locator("#treatments-list li:has-text('Cupping') button.remove").click()
+    page.wait_for_selector("#treatments-list li:has-text('Cupping')", state="detached")
+    assert page.locator("#treatments-list li").count() == 1
+    assert "Behandeling verwijderd" in page.locator("#treatment-msg").inner_text()
     page.fill("#nrs_after", "3")
     page.locator("#nrs_after").blur()
     wait_saved(page)

@@ -28,6 +28,7 @@ from knoop.store.types import (
     Finding,
     Handout,
     IntakeGrant,
+    IntakeLink,
     Note,
     Practice,
     RetentionRow,
@@ -35,6 +36,7 @@ from knoop.store.types import (
     SessionSummary,
     Treatment,
     User,
+    WaitingIntake,
 )
 
 
@@ -52,7 +54,7 @@ def open_store(url: str, *, migrate: bool = False) -> Store:
 
 __all__ = [
     "AccessEntry", "Actor", "ChainReport", "Client", "ClientSummary", "Consent", "Finding",
-    "Handout", "IntakeGrant", "Note", "Practice", "RetentionRow", "Session", "SessionSummary",
-    "Store", "Treatment", "User", "current_revision", "head_revision", "make_engine",
-    "open_store", "upgrade",
+    "Handout", "IntakeGrant", "IntakeLink", "Note", "Practice", "RetentionRow", "Session",
+    "SessionSummary", "Store", "Treatment", "User", "WaitingIntake", "current_revision",
+    "head_revision", "make_engine", "open_store", "upgrade",
 ]

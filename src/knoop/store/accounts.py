@@ -31,7 +31,7 @@ from knoop.store.models import (
     PracticeRow,
     UserRow,
 )
-from knoop.store.types import Actor, IntakeGrant, Practice, User
+from knoop.store.types import Actor, IntakeGrant, IntakeLink, Practice, User
 
 MAX_FAILURES = 5
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -47,6 +47,13 @@ def token_hash(token: str) -> str:
 
 def practice_of(r: PracticeRow) -> Practice:
     return Practice(r.id, r.name, r.city, r.created_at)
+
+
+def intake_link_of(r: IntakeTokenRow, now: dt.datetime) -> IntakeLink:
+    state = ("used" if r.used_at is not None else "revoked" if r.revoked_at is not None
+             else "expired" if r.expires_at <= now else "open")
+    return IntakeLink(r.id, r.client_id, r.created_by, r.created_at, r.expires_at, r.used_at,
+                      r.revoked_at, state)
 
 
 def user_of(r: UserRow) -> User:
@@ -326,6 +333,45 @@ class AccountsMixin(StoreBase):
         def _new_session(self, s: OrmSession, actor: Actor, client_id: int,
                          **kw: Any) -> Any: ...
 
+    def intake_links(self, actor: Actor, client_id: int) -> list[IntakeLink]:
+        """The client's intake links, newest first, with their state (open, used, expired,
+        revoked). Never the token nor its hash: a link is named by its ``id``."""
+        now = self.clock()
+
+        def op(s: OrmSession) -> list[IntakeLink]:
+            c = self._client_row(s, actor, client_id)
+            rows = s.scalars(select(IntakeTokenRow).where(IntakeTokenRow.client_id == c.id)
+                             .order_by(IntakeTokenRow.created_at.desc(),
+                                       IntakeTokenRow.id.desc())).all()
+            audit.append(s, at=now, actor=actor, action="read", client_id=c.id,
+                         obj=f"client:{c.id}/intake_links")
+            return [intake_link_of(r, now) for r in rows]
+        return self._run(op)
+
+    def revoke_intake_token(self, actor: Actor, link_id: int) -> IntakeLink:
+        """Make an intake link unusable before it expires (sent to the wrong address, no
+        longer needed). A used link cannot be revoked (Conflict); revoking twice is harmless.
+        A link of another practice is the same NotFound as one that does not exist."""
+        now = self.clock()
+
+        def op(s: OrmSession) -> IntakeLink:
+            if isinstance(link_id, bool) or not isinstance(link_id, int):
+                raise NotFound(f"intake link {link_id} not found", field="link_id")
+            r = s.scalar(select(IntakeTokenRow).where(
+                IntakeTokenRow.id == link_id, IntakeTokenRow.practice_id == actor.practice_id)
+                .with_for_update())
+            if r is None:
+                raise NotFound(f"intake link {link_id} not found", field="link_id")
+            self._client_row(s, actor, r.client_id)
+            if r.used_at is not None:
+                raise Conflict(f"intake link {link_id} was already used", field="link_id")
+            if r.revoked_at is None:
+                r.revoked_at = now
+                audit.append(s, at=now, actor=actor, action="intake_link_revoke",
+                             client_id=r.client_id, obj=f"intake_link:{r.id}")
+            return intake_link_of(r, now)
+        return self._run(op)
+
     def check_intake_token(self, token: str) -> IntakeGrant:
         """What the token allows, without using it up (to show the form)."""
         now = self.clock()
@@ -341,9 +387,9 @@ class AccountsMixin(StoreBase):
         if lock:
             q = q.with_for_update()
         r = s.scalar(q)
-        if r is None or r.used_at is not None or r.expires_at <= now:
-            raise AuthError("this intake link is unknown, used or expired; ask the practice "
-                            "for a new one (deze link is niet meer geldig)")
+        if r is None or r.used_at is not None or r.revoked_at is not None or r.expires_at <= now:
+            raise AuthError("this intake link is unknown, used, revoked or expired; ask the "
+                            "practice for a new one (deze link is niet meer geldig)")
         return r
 
     def use_intake_token(self, token: str, intake: dict | None = None) -> IntakeGrant:

@@ -96,9 +96,12 @@ class ClientRow(Base):
         Index("ix_clients_practice_search_first", "practice_id", "search_first"),
         Index("ix_clients_practice_search_full", "practice_id", "search_full"),
         Index("ix_clients_retention", "retention_until"),
+        Index("uq_clients_request", "practice_id", "request_id", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"))
+    #: idempotency key of the new-client form (a retry returns the client already stored)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     first_name: Mapped[str] = mapped_column(String(100))
     infix: Mapped[str] = mapped_column(String(30), default="")
     last_name: Mapped[str] = mapped_column(String(100))
@@ -137,6 +140,7 @@ class SessionRow(Base):
         CheckConstraint("nrs_after IS NULL OR (nrs_after BETWEEN 0 AND 10)",
                         name="ck_sessions_nrs_after"),
         Index("ix_sessions_client_started", "client_id", "started_at"),
+        Index("ix_sessions_practice_status", "practice_id", "status", "started_at"),
         UniqueConstraint("practice_id", "request_id", name="uq_sessions_request"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -229,8 +233,13 @@ class HandoutRow(Base):
 
 
 class IntakeTokenRow(Base):
+    """A one-time intake link. ``id`` names it in the therapist's pages (list, revoke); the
+    token itself is never stored, only its sha256."""
+
     __tablename__ = "intake_tokens"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_intake_tokens_token_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
                                            index=True)
@@ -238,6 +247,7 @@ class IntakeTokenRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class AccessLogRow(Base):

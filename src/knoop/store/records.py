@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.bodymap import CHART_VERSION, Stroke, coverage
@@ -52,9 +54,12 @@ from knoop.store.types import (
     Session,
     SessionSummary,
     Treatment,
+    WaitingIntake,
 )
 
 RETENTION_YEARS = 20
+#: Times are stored in UTC; text for people (the SOAP note) shows Dutch local time.
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 CAUSES: tuple[str, ...] = tuple(
     Muscle.model_fields["causes"].annotation.__args__[0].__args__)  # type: ignore[union-attr]
 CLIENT_FIELDS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone", "gp_name")
@@ -214,24 +219,86 @@ class RecordsMixin(StoreBase):
                     raise BadInput(f"{f}: is required", field=f)
         return out
 
+    def _consent_values(self, consents: Any) -> list[dict[str, Any]]:
+        """Check the ``consents=`` of :meth:`create_client`: a list of ``{kind, given,
+        text_version, date}`` (``given`` defaults to true, ``date`` to today)."""
+        if consents is None:
+            return []
+        if not isinstance(consents, (list, tuple)):
+            raise BadInput("consents: must be a list of consents", field="consents")
+        out = []
+        for i, con in enumerate(consents):
+            f = f"consents[{i}]"
+            if not isinstance(con, dict):
+                raise BadInput(f"{f}: must be {{kind, given, text_version, date}}", field=f)
+            unknown = set(con) - {"kind", "given", "text_version", "date"}
+            if unknown:
+                raise BadInput(f"{f}.{min(unknown)}: unknown consent field",
+                               field=f"{f}.{min(unknown)}",
+                               allowed=("kind", "given", "text_version", "date"))
+            given = con.get("given", True)
+            if not isinstance(given, bool):
+                raise BadInput(f"{f}.given: must be true or false", field=f"{f}.given")
+            out.append({"kind": v.choice(f"{f}.kind", con.get("kind"), CONSENT_KINDS),
+                        "given": given,
+                        "text_version": v.text(f"{f}.text_version", con.get("text_version"),
+                                               max_len=40, required=True),
+                        "date": v.date(f"{f}.date", con.get("date")) or self.clock().date()})
+        return out
+
     def create_client(self, actor: Actor, *, first_name: str, last_name: str, infix: str = "",
                       date_of_birth: dt.date | str | None = None, email: str = "",
-                      phone: str = "", gp_name: str = "") -> Client:
+                      phone: str = "", gp_name: str = "",
+                      consents: list[dict[str, Any]] | None = None,
+                      request_id: str | None = None) -> Client:
+        """A new client, with the ``consents`` taken at intake (``[{kind, given=True,
+        text_version, date=today}]``) in the same transaction: a bad consent leaves no client
+        behind. ``request_id`` makes a retry idempotent: the same id in the same practice
+        returns the client already stored (and records no second set of consents)."""
         vals = self._client_values(dict(first_name=first_name, last_name=last_name, infix=infix,
                                         date_of_birth=date_of_birth, email=email, phone=phone,
                                         gp_name=gp_name), partial=False)
+        cons = self._consent_values(consents)
+        if request_id is not None:
+            request_id = v.text("request_id", request_id, max_len=64, required=True)
         now = self.clock()
 
+        def existing(s: OrmSession) -> Client | None:
+            if request_id is None:
+                return None
+            r = s.scalar(select(ClientRow).where(ClientRow.practice_id == actor.practice_id,
+                                                 ClientRow.request_id == request_id))
+            if r is None:
+                return None
+            self._log(s, actor, "read", r.id, f"client:{r.id}", "retried request_id")
+            return client_of(r)
+
         def op(s: OrmSession) -> Client:
+            dup = existing(s)
+            if dup is not None:
+                return dup
             keys = search_keys(vals["first_name"], vals["infix"], vals["last_name"])
-            r = ClientRow(practice_id=actor.practice_id, **vals, search_last=keys[0],
-                          search_first=keys[1], search_full=keys[2], created_at=now,
-                          last_change=now, retention_until=retention_date(now))
+            r = ClientRow(practice_id=actor.practice_id, request_id=request_id, **vals,
+                          search_last=keys[0], search_first=keys[1], search_full=keys[2],
+                          created_at=now, last_change=now, retention_until=retention_date(now))
             s.add(r)
             s.flush()
             self._log(s, actor, "create", r.id, f"client:{r.id}")
+            for con in cons:
+                c = ConsentRow(client_id=r.id, taken_by=actor.user_id, created_at=now, **con)
+                s.add(c)
+                s.flush()
+                self._log(s, actor, "create", r.id, f"consent:{c.id}",
+                          f"{con['kind']} given={con['given']}")
             return client_of(r)
-        return self._run(op)
+        try:
+            return self._run(op)
+        except IntegrityError:
+            # two submits of one form raced (PostgreSQL): the other one stored the client
+            dup = self._run(existing) if request_id is not None else None
+            if dup is None:
+                raise
+            return dup
 
     def get_client(self, actor: Actor, client_id: int) -> Client:
         def op(s: OrmSession) -> Client:
@@ -294,6 +361,30 @@ class RecordsMixin(StoreBase):
             out = [summary_of(r) for r in rows]
             self._log(s, actor, "read", c.id, f"client:{c.id}/sessions")
             return out
+        return self._run(op)
+
+    def waiting_intakes(self, actor: Actor, limit: int = 50) -> list[WaitingIntake]:
+        """Draft sessions (clients' intakes via a link) of the actor's practice that nobody has
+        taken over yet, oldest first, with the client's name. One index range scan
+        (``practice_id, status, started_at``)."""
+        limit = v.whole("limit", limit, 1, 500) or 50
+
+        def op(s: OrmSession) -> list[WaitingIntake]:
+            rows = s.execute(
+                select(SessionRow.id, SessionRow.client_id, SessionRow.started_at,
+                       SessionRow.complaint, SessionRow.nrs_before, ClientRow.first_name,
+                       ClientRow.infix, ClientRow.last_name)
+                .join(ClientRow, ClientRow.id == SessionRow.client_id)
+                .where(SessionRow.practice_id == actor.practice_id,
+                       SessionRow.status == "draft",
+                       ClientRow.practice_id == actor.practice_id)
+                .order_by(SessionRow.started_at, SessionRow.id).limit(limit)).all()
+            ids = ",".join(str(r.id) for r in rows)
+            detail = f"results={len(rows)}; sessions={ids}"
+            self._log(s, actor, "search", None, "sessions:draft",
+                      detail if len(detail) <= 300 else detail[:296] + "...")
+            return [WaitingIntake(r.id, r.client_id, _name(r.first_name, r.infix, r.last_name),
+                                  r.started_at, r.complaint, r.nrs_before) for r in rows]
         return self._run(op)
 
     # ---- consents --------------------------------------------------------------------------
@@ -593,6 +684,30 @@ class RecordsMixin(StoreBase):
             return treatment_of(t)
         return self._run(op)
 
+    def remove_treatment(self, actor: Actor, treatment_id: int) -> None:
+        """Remove a treatment recorded by mistake (refused on a closed session); the SOAP text
+        is regenerated without it."""
+        def op(s: OrmSession) -> None:
+            if isinstance(treatment_id, bool) or not isinstance(treatment_id, int):
+                raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
+            t = s.get(TreatmentRow, treatment_id)
+            r = self._session_row(s, actor, t.session_id) if t else None
+            if t is None or r is None:
+                raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
+            self._writable(r)
+            s.delete(t)
+            s.flush()
+            r.updated_at = self.clock()
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            self._log(s, actor, "delete", r.client_id, f"treatment:{treatment_id}",
+                      f"session={r.id}")
+        try:
+            self._run(op)
+        except NotFound as exc:  # another practice's session: the same answer as a missing one
+            raise NotFound(f"treatment {treatment_id} not found",
+                           field="treatment_id") from exc
+
     def set_note(self, actor: Actor, session_id: int, *, subjective: str = "",
                  objective: str = "", assessment: str = "", plan: str = "") -> Note:
         """Write the structured S/O/A/P note; the SOAP text is generated from it plus the
@@ -660,7 +775,8 @@ class RecordsMixin(StoreBase):
         if n.plan:
             plan.append(_sentence(n.plan))
         if r.next_appointment:
-            plan.append(f"Volgende afspraak: {r.next_appointment:%d-%m-%Y %H:%M}.")
+            when = r.next_appointment.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ)
+            plan.append(f"Volgende afspraak: {when:%d-%m-%Y %H:%M}.")
         lines.append("P: " + " ".join(plan))
         n.soap_text = "\n".join(line.rstrip() for line in lines)
 

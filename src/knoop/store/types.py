@@ -213,6 +213,34 @@ class IntakeGrant(_Dict):
 
 
 @dataclass(frozen=True)
+class IntakeLink(_Dict):
+    """An intake link as the therapist sees it in a list: never the token (nor its hash).
+
+    ``state`` is ``open`` (can still be used), ``used``, ``expired`` or ``revoked``."""
+
+    id: int
+    client_id: int
+    created_by: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    state: str
+
+
+@dataclass(frozen=True)
+class WaitingIntake(_Dict):
+    """A draft session (a client's intake via a link) waiting for a therapist."""
+
+    session_id: int
+    client_id: int
+    client_name: str
+    started_at: dt.datetime
+    complaint: str
+    nrs_before: int | None
+
+
+@dataclass(frozen=True)
 class AccessEntry(_Dict):
     id: int
     at: dt.datetime

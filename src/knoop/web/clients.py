@@ -1,5 +1,6 @@
-"""Clients: the list with name search, a new client with consents, the client page with the
-timeline of sessions, starting a session, and one-time intake links.
+"""Clients: the list with name search and the waiting intakes of the practice, a new client
+with consents (one store transaction, idempotent by the form's UUID), the client page with the
+timeline of sessions, starting a session, and one-time intake links (made, listed, revoked).
 
 Every read and write goes through :class:`knoop.store.Store` with the user's actor, so the
 store scopes it to the practice (another practice's client is a 404) and logs the access.
@@ -16,7 +17,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from knoop.errors import BadInput
+from knoop.errors import BadInput, NotFound
 from knoop.store import User
 from knoop.web.deps import (
     MAX_ID,
@@ -54,6 +55,8 @@ CONSENTS = [
 ]
 STATUS_NAMES = {"draft": _("intake by client (draft)"), "open": _("open"),
                 "closed": _("closed")}
+LINK_STATES = {"open": _("open"), "used": _("used"), "expired": _("expired"),
+               "revoked": _("revoked")}
 CLIENT_FIELDS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone", "gp_name")
 
 
@@ -74,13 +77,17 @@ def client_list(request: Request, q: str = "", user: User = LoggedIn) -> Respons
         found = []
     rows = [{"id": c.id, "name": c.display_name, "born": fmt_date(c.date_of_birth),
              "changed": fmt_date(c.last_change)} for c in found]
+    waiting = [{"session_id": d.session_id, "client_id": d.client_id, "name": d.client_name,
+                "when": fmt_datetime(d.started_at)}
+               for d in store.waiting_intakes(user.actor, limit=50)]
     return render(request, "clients/list.html", {
-        "q": q, "rows": rows, "error": error, "title": _("Clients")})
+        "q": q, "rows": rows, "error": error, "title": _("Clients"), "waiting": waiting})
 
 
 def _new_form(request: Request, values: dict[str, str], error: str = "", field: str = "",
               status_code: int = 200) -> Response:
     t = _ = translator(request)
+    values.setdefault("request_id", str(uuid.uuid4()))
     return render(request, "clients/new.html", {
         "v": values, "error": error, "error_field": field,
         "consents": [(k, t(title), t(text)) for k, title, text in CONSENTS],
@@ -95,30 +102,30 @@ def new_client_form(request: Request, user: User = LoggedIn) -> Response:
 
 @router.post("/clienten/nieuw")
 def create_client(request: Request, user: User = LoggedIn, form: FormData = CsrfForm) -> Response:
+    """The client and the consents ticked are stored in one store transaction; the form's
+    UUID ``request_id`` makes a double submit (or a retry) land on the same client."""
     store = store_of(request)
     values = {f: _form_str(form, f, 300).strip() for f in CLIENT_FIELDS}
     values["consent_date"] = _form_str(form, "consent_date", 20).strip()
+    rid = _form_str(form, "request_id", 64).strip()
+    values["request_id"] = rid or str(uuid.uuid4())
     given = {k: form.get(f"consent_{k}") == "yes" for k, _t, _x in CONSENTS}
     for k, ok in given.items():
         values[f"consent_{k}"] = "yes" if ok else ""
     try:
-        # everything is checked before the first write, so a mistake never leaves half a
-        # client behind (the store has no single call for a client plus consents)
-        store._client_values({k: v for k, v in values.items() if k in CLIENT_FIELDS},
-                             partial=False)
         try:
             day = dt.date.fromisoformat(values["consent_date"] or dt.date.today().isoformat())
         except ValueError:
             raise BadInput("consent_date: not a date", field="consent_date") from None
         if day > dt.date.today() + dt.timedelta(days=1) or day.year < 1990:
             raise BadInput("consent_date: not a date", field="consent_date")
-        c = store.create_client(user.actor, **{k: v for k, v in values.items()
-                                               if k in CLIENT_FIELDS})
-        for kind, ok in given.items():
-            if ok:
-                store.record_consent(user.actor, c.id, kind, True, CONSENT_VERSION, date=day)
+        consents = [{"kind": kind, "given": True, "text_version": CONSENT_VERSION, "date": day}
+                    for kind, ok in given.items() if ok]
+        c = store.create_client(user.actor, consents=consents, request_id=rid or None,
+                                **{k: v for k, v in values.items() if k in CLIENT_FIELDS})
     except BadInput as exc:
-        return _new_form(request, values, input_error(request, exc), exc.field or "",
+        field = "consent_date" if (exc.field or "").startswith("consents") else exc.field
+        return _new_form(request, values, input_error(request, exc), field or "",
                          status_code=422)
     return RedirectResponse(f"/clienten/{c.id}", status_code=303)
 
@@ -141,8 +148,12 @@ def _client_context(request: Request, user: User, client_id: int) -> dict[str, A
                  "status_name": t(STATUS_NAMES.get(s.status, s.status)),
                  "complaint": s.complaint, "nrs_before": s.nrs_before, "nrs_after": s.nrs_after}
                 for s in history]
+    links = [{"id": ln.id, "state": ln.state, "state_name": t(LINK_STATES[ln.state]),
+              "made": fmt_datetime(ln.created_at), "expires": fmt_datetime(ln.expires_at),
+              "used": fmt_datetime(ln.used_at), "revoked": fmt_datetime(ln.revoked_at)}
+             for ln in store.intake_links(user.actor, client_id)]
     return {"c": c, "born": fmt_date(c.date_of_birth), "sessions": sessions,
-            "consents": consent_rows, "request_id": str(uuid.uuid4()),
+            "consents": consent_rows, "request_id": str(uuid.uuid4()), "links": links,
             "drafts": sum(1 for s in history if s.status == "draft")}
 
 
@@ -175,6 +186,7 @@ def change_consent(request: Request, client_id: ClientId, user: User = LoggedIn,
 
 
 TTL_CHOICES = (1, 3, 7, 14)
+LinkId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/clienten/{client_id}/intakelink")
@@ -195,3 +207,15 @@ def intake_link(request: Request, client_id: ClientId, user: User = LoggedIn,
     ctx.update({"intake_url": f"{base}/intake/{token}", "intake_expires": fmt_datetime(expires),
                 "intake_days": days})
     return render(request, "clients/page.html", ctx)
+
+
+@router.post("/clienten/{client_id}/intakelink/{link_id}/intrekken")
+def revoke_intake_link(request: Request, client_id: ClientId, link_id: LinkId,
+                       user: User = LoggedIn, form: FormData = CsrfForm) -> Response:
+    """Revoke an intake link: opening it then shows the same "no longer valid" page as a used
+    or expired one. The link must belong to this client (else 404, as for an outsider)."""
+    store = store_of(request)
+    if link_id not in {ln.id for ln in store.intake_links(user.actor, client_id)}:
+        raise NotFound(f"intake link {link_id} not found", field="link_id")
+    store.revoke_intake_token(user.actor, link_id)
+    return RedirectResponse(f"/clienten/{client_id}#intakelinks", status_code=303)

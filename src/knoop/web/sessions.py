@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from knoop.errors import BadInput, Conflict, KnoopError
+from knoop.errors import BadInput, Conflict, KnoopError, NotFound
 from knoop.store import Session, User
 from knoop.web.deps import (
     MAX_ID,
@@ -202,6 +202,8 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
             "treated": _("Treatment recorded"), "pickMuscle": _("Choose a muscle first"),
             "ackFirst": _("Acknowledge the red flags first."),
             "findingSaved": _("Finding saved"), "minutes": _("min"),
+            "remove": _("remove"), "removeTreatment": _("Remove treatment"),
+            "removed": _("Treatment removed"),
         }, ensure_ascii=False).replace("</", "<\\/"),
     })
     return render(request, "sessions/page.html", ctx)
@@ -458,6 +460,35 @@ async def record_treatment(request: Request, session_id: SessionId) -> Response:
                                 side=data.get("side"), technique=data.get("technique"),
                                 duration_min=dur, pressure_tolerance=pressure,
                                 note=data.get("note") or "")
+            s = store.get_session(user.actor, session_id)
+        except KnoopError as exc:
+            if exc.http_status == 404 and exc.field in ("session_id", None):
+                raise
+            return _error(request, exc)
+        return JSONResponse(_state(s, lang_of(request), translator(request)))
+    return await run_in_threadpool(work)
+
+
+TreatmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@api.post("/{session_id}/treatments/{treatment_id}/remove", dependencies=[CsrfHeader])
+async def remove_treatment(request: Request, session_id: SessionId,
+                           treatment_id: TreatmentId) -> Response:
+    """Remove a treatment recorded by mistake (one store transaction; refused with 409 on a
+    closed session). A treatment of another session is a 404."""
+    from starlette.concurrency import run_in_threadpool
+
+    from knoop.web.deps import require_user
+
+    def work() -> Response:
+        user = require_user(request)
+        store = store_of(request)
+        try:
+            s = store.get_session(user.actor, session_id)  # NotFound -> 404 for an outsider
+            if treatment_id not in {x.id for x in s.treatments}:
+                raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
+            store.remove_treatment(user.actor, treatment_id)
             s = store.get_session(user.actor, session_id)
         except KnoopError as exc:
             if exc.http_status == 404 and exc.field in ("session_id", None):

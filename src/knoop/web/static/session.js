@@ -171,6 +171,21 @@
     }).then(function () { btn.disabled = false; });
   });
 
+  // a treatment recorded by mistake: its remove button (one request, CSRF header as above)
+  document.getElementById("treatments-list").addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-remove-treatment]");
+    if (!b || READONLY) return;
+    b.disabled = true;
+    flushNow().then(function () { return post("/treatments/" + b.dataset.removeTreatment + "/remove", {}); }).then(function (j) {
+      update(j);
+      msg.textContent = I18N.removed || ""; msg.className = "form-msg small ok";
+      document.getElementById("add-treatment").focus();
+    }).catch(function (err) {
+      b.disabled = false;
+      msg.textContent = err.message; msg.className = "form-msg small error";
+    });
+  });
+
   // ------------------------------------------------------------------ the note
   var noteTimer = null;
   var notes = document.querySelectorAll("[data-note]");
@@ -204,7 +219,16 @@
     var tl = document.getElementById("treatments-list");
     tl.textContent = "";
     j.treatments.forEach(function (x) {
-      tl.appendChild(li(x.name + " (" + x.side_name + "): " + x.technique + (x.duration_min ? ", " + x.duration_min + " " + (I18N.minutes || "min") : "") + (x.pressure ? ", " + x.pressure : "")));
+      var e = li(x.name + " (" + x.side_name + "): " + x.technique + (x.duration_min ? ", " + x.duration_min + " " + (I18N.minutes || "min") : "") + (x.pressure ? ", " + x.pressure : ""));
+      e.dataset.treatment = x.id;
+      if (!READONLY) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "link small remove"; b.dataset.removeTreatment = x.id;
+        b.textContent = I18N.remove || "remove";
+        b.setAttribute("aria-label", (I18N.removeTreatment || "Remove treatment") + ": " + x.name + " (" + x.side_name + ")");
+        e.appendChild(document.createTextNode(" ")); e.appendChild(b);
+      }
+      tl.appendChild(e);
     });
     if (!j.treatments.length) tl.appendChild(li("–", "muted empty"));
     if (j.soap_text) document.getElementById("soap-text").textContent = j.soap_text;
