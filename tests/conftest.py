@@ -27,3 +27,15 @@ def browser():  # type: ignore[no-untyped-def]
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """One throwaway PostgreSQL server for the whole test session (tests/postgres.py)."""
+    from tests.postgres import PostgresMissing, postgres_server
+
+    try:
+        with postgres_server() as server:
+            yield server
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)

@@ -10,7 +10,7 @@ import pytest
 from knoop.errors import BadInput
 from knoop.fhir.csvio import export_csv, import_clients
 
-from .conftest import Demo
+from tests.demo_practice import Demo
 
 GOOD = ("voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon;huisarts\n"
         "Jan;van;Dijk;01-02-1980;jan@voorbeeld.nl;06-1;Dr. Wit\n"

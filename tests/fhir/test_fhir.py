@@ -11,7 +11,7 @@ from knoop.errors import NotFound
 from knoop.fhir import fhir_bundle, findings_from_bundle, validate_bundle
 from knoop.fhir.bundle import CS_MUSCLE, CS_REGION, MUSCLE_SNOMED, SNOMED
 
-from .conftest import Demo
+from tests.demo_practice import Demo
 
 
 def _resources(bundle, kind):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from knoop.handouts.aftercare import aftercare_pdf, build_context
 from knoop.handouts.practice import PracticeDetails
 from knoop.kb import knowledge_base
 
-from .conftest import Demo, pdf_pages_to_png, pdf_text
+from tests.demo_practice import Demo, pdf_pages_to_png, pdf_text
 
 AFTERCARE_NL = [
     "Het is normaal dat de behandelde spieren één tot twee dagen gevoelig zijn",

@@ -10,7 +10,7 @@ from knoop.web import downloads
 from knoop.web.app import create_app
 from knoop.web.deps import SESSION_COOKIE
 
-from .conftest import Demo
+from tests.demo_practice import Demo
 
 
 @pytest.fixture

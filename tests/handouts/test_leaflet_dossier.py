@@ -12,7 +12,7 @@ from knoop.handouts.dossier import dossier_json, dossier_pdf
 from knoop.handouts.education import SECTIONS, TITLE
 from knoop.handouts.leaflet import leaflet_pdf
 
-from .conftest import Demo, pdf_pages_to_png, pdf_text
+from tests.demo_practice import Demo, pdf_pages_to_png, pdf_text
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

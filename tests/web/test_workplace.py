@@ -6,12 +6,7 @@ input, and one smoke run on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -593,40 +588,11 @@ def test_the_knowledge_base_searches_by_region_and_symptom(w: World) -> None:
 
 
 # ---------------------------------------------------------------------------------- PostgreSQL
-PG_BIN = Path(os.environ.get("KNOOP_PG_BIN", "/usr/lib/postgresql/15/bin"))
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if not (PG_BIN / "initdb").exists():
-        pytest.fail(f"PostgreSQL binaries not found in {PG_BIN}")
-    root = Path(tempfile.mkdtemp(prefix="knoop-web-pg-"))
-    root.chmod(0o755)
-    data = root / "data"
-    data.mkdir()
-
-    def as_pg(cmd: list[str]) -> list[str]:
-        return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(data, "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(as_pg([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A",
-                          "trust", "-E", "UTF8", "--locale=C.UTF-8"]), check=True,
-                   capture_output=True)
-    subprocess.run(as_pg([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l",
-                          str(root / "log"), "-o",
-                          (f"-k {root} -p {port} -c listen_addresses=127.0.0.1 "
-                           "-c fsync=off"), "start"]),
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(as_pg([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       capture_output=True, check=False)
-        shutil.rmtree(root, ignore_errors=True)
+@pytest.fixture
+def pg_url(pg_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh database on the session's throwaway PostgreSQL server (tests/conftest.py)."""
+    yield pg_server.create_db("web_smoke")
+    pg_server.drop_db("web_smoke")
 
 
 def test_smoke_on_postgresql(pg_url: str) -> None:
