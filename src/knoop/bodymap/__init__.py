@@ -11,10 +11,18 @@ from __future__ import annotations
 from knoop.bodymap.coverage import RegionCoverage, Stroke, coverage
 from knoop.bodymap.diagram import muscle_diagram_svg, muscle_zones
 from knoop.bodymap.model import CHART_VERSION, Chart, RegionKey, Shape, View, chart
-from knoop.bodymap.render import Fill, Mark, png_from_svg, render_svg
+from knoop.bodymap.render import (
+    NRS_COLOURS,
+    VIEW_TITLE,
+    Fill,
+    Mark,
+    intensity_fill,
+    png_from_svg,
+    render_svg,
+)
 
 __all__ = [
-    "CHART_VERSION", "Chart", "Fill", "Mark", "RegionCoverage", "RegionKey", "Shape", "Stroke",
-    "View", "chart", "coverage", "muscle_diagram_svg", "muscle_zones", "png_from_svg",
-    "render_svg",
+    "CHART_VERSION", "NRS_COLOURS", "VIEW_TITLE", "Chart", "Fill", "Mark", "RegionCoverage",
+    "RegionKey", "Shape", "Stroke", "View", "chart", "coverage", "intensity_fill",
+    "muscle_diagram_svg", "muscle_zones", "png_from_svg", "render_svg",
 ]

@@ -36,6 +36,12 @@ VIEW_TITLE = {
 }
 
 
+#: Pain intensity (NRS 1-10) as colours, light yellow to deep red: the one scale of the drawing
+#: widget, the history, the handouts and the FHIR images.
+NRS_COLOURS = ("#fff3a8", "#ffe07a", "#ffc457", "#ffa440", "#fb8230", "#f05f26", "#dc3d1f",
+               "#c1231a", "#9f1214", "#7a0a0e")
+
+
 @dataclass(frozen=True)
 class Fill:
     """How to paint a region: a colour, an opacity and solid or stippled."""
@@ -242,3 +248,9 @@ def png_from_svg(svg: str, width: int) -> bytes:
 
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=int(width),
                             background_color="white")
+
+
+def intensity_fill(intensity: int | None, opacity: float = 0.92) -> Fill:
+    """The fill for a region painted at NRS ``intensity`` (1-10; missing means 5)."""
+    n = min(10, max(1, int(intensity or 5)))
+    return Fill(NRS_COLOURS[n - 1], opacity)

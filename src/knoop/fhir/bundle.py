@@ -231,7 +231,8 @@ class _Builder:
             self.add(ref, res)
         derived = []
         if self.images and regions:
-            from knoop.handouts.charts import drawing_png, intensity_fill
+            from knoop.bodymap import intensity_fill
+            from knoop.handouts.charts import drawing_png
             from knoop.handouts.session_chart import choose_views, painted
 
             keys = painted(regions)

@@ -26,8 +26,6 @@ from knoop.bodymap import (
 from knoop.bodymap.render import OUTLINE, SKIN
 
 #: NRS 1..10 as colour, light yellow -> deep red: the same scale as the drawing page.
-NRS_COLOURS = ("#fff3a8", "#ffe07a", "#ffc457", "#ffa440", "#fb8230", "#f05f26", "#dc3d1f",
-               "#c1231a", "#9f1214", "#7a0a0e")
 #: Views a session chart may use, in order of preference.
 VIEW_ORDER = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
 BACKGROUND_PX = 900  # pixels across the bare view; ~380 dpi at the 6 cm a chart gets on paper
@@ -38,11 +36,6 @@ _BARE = re.compile(  # silhouette, context (skin, no stroke), arm lines and outl
     rf'fill="none" stroke="{OUTLINE}"[^>]*)/>\n?')
 _TITLE = re.compile(r"<title>[^<]*</title>")
 _SILHOUETTE = re.compile(rf'<path d="[^"]*" fill="{SKIN}" stroke="none"/>')
-
-
-def intensity_fill(intensity: int | None) -> Fill:
-    n = min(10, max(1, int(intensity or 5)))
-    return Fill(NRS_COLOURS[n - 1], 0.92)
 
 
 #: URL scheme of the cached background images (served by :mod:`knoop.handouts.pdf`).

@@ -7,17 +7,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knoop.bodymap import Fill, Mark, RegionKey, chart, muscle_zones
-from knoop.handouts.charts import NRS_COLOURS, VIEW_ORDER, chart_svg, crop, intensity_fill
-
-VIEW_TITLE = {
-    "nl": {"front": "Voorkant", "back": "Achterkant", "lateral": "Zijkant",
-           "palm": "Handpalmen", "dorsum_hand": "Handruggen", "sole": "Voetzolen",
-           "dorsum_foot": "Voetruggen"},
-    "en": {"front": "Front", "back": "Back", "lateral": "Side", "palm": "Palms",
-           "dorsum_hand": "Backs of the hands", "sole": "Soles", "dorsum_foot": "Tops of the feet"},
-}
-
+from knoop.bodymap import (
+    NRS_COLOURS,
+    VIEW_TITLE,
+    Fill,
+    Mark,
+    RegionKey,
+    chart,
+    intensity_fill,
+    muscle_zones,
+)
+from knoop.handouts.charts import VIEW_ORDER, chart_svg, crop
 
 @dataclass(frozen=True)
 class MarkedPoint:

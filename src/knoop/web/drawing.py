@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 
+from knoop.bodymap.render import NRS_COLOURS
 from knoop.errors import ChartError, NotFound, PainMapError
 from knoop.web.pages import lang_of, render
 
@@ -40,8 +41,6 @@ VIEW_NAMES = {
     "dorsum_foot": ("Voetruggen", "Feet (top)"),
 }
 #: NRS 1..10 as colour, light yellow -> deep red (the same list is in chart.js).
-NRS_COLOURS = ("#fff3a8", "#ffe07a", "#ffc457", "#ffa440", "#fb8230", "#f05f26", "#dc3d1f",
-               "#c1231a", "#9f1214", "#7a0a0e")
 
 TOP_KEYS = ("strokes", "regions", "exclude", "symptoms", "screening", "findings")
 STROKE_KEYS = ("view", "points", "width", "intensity", "quality", "erase")
@@ -406,7 +405,7 @@ def widget_context(lang: str) -> dict[str, Any]:
         "views": [(v, VIEW_NAMES[v][i]) for v in VIEWS],
         "svgs": {v: _chart_svg(v, lang) for v in MAIN_VIEWS},
         "qualities": [(q, QUALITY_NAMES[q][i]) for q in QUALITIES],
-        "nrs": list(enumerate(NRS_COLOURS, start=1)),
+        "nrs": list(enumerate(NRS_COLOURS, start=1)),  # the chart's one NRS scale
         "rows": rows, "deep_rows": [r for r in rows if r["deep"]],
         "symptoms": [(s.id, s.nl if lang == "nl" else s.en) for s in kb.contract.symptoms.values()],
         "screening": [(s.id, s.nl if lang == "nl" else s.en, s.urgency)

@@ -154,10 +154,8 @@ def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
                     user: User = LoggedIn) -> Response:
     """One session's drawing on one view: painted regions by intensity, treated muscles'
     trigger points as X marks."""
-    from knoop.bodymap import muscle_zones, render_svg
+    from knoop.bodymap import Mark, intensity_fill, muscle_zones, render_svg
     from knoop.bodymap.diagram import trigger_point_marks
-    from knoop.bodymap.render import Fill, Mark
-    from knoop.web.drawing import NRS_COLOURS
 
     if view not in HISTORY_VIEWS:
         raise NotFound(f"unknown view '{view}'", field="view")
@@ -167,7 +165,7 @@ def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
         raise NotFound(f"session {session_id} not found", field="session_id")
     fills = {}
     for k, (_area, intensity) in painted(s).items():
-        fills[k] = Fill(NRS_COLOURS[max(1, min(10, intensity)) - 1], 0.9)
+        fills[k] = intensity_fill(intensity, 0.9)
     marks = []
     seen = set()
     for x in s.treatments:
