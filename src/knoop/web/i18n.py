@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -38,3 +39,75 @@ def translations(lang: str) -> NullTranslations:
 
 def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs without translating it yet."""
+    return message
+
+
+#: Texts of the drawing widget (static/chart.js), sent to the page as a JSON data block.
+CHART_MESSAGES: dict[str, Any] = {
+    "left": N_("left"),
+    "right": N_("right"),
+    "midline": "",
+    "drawn": N_("drawn"),
+    "chosen": N_("chosen"),
+    "off": N_("switched off"),
+    "more": N_("Show more"),
+    "less": N_("Show fewer"),
+    "flagsTitle": N_("Red flags: refer first"),
+    "ack": N_("Read: I will deal with this first"),
+    "acked": N_("Read. The list stays an aid; refer where needed."),
+    "active": N_("Active trigger point"),
+    "latent": N_("Latent"),
+    "none_found": N_("None found"),
+    "findingQ": N_("On palpation:"),
+    "howto": N_("How to find it"),
+    "essential": N_("main zone"),
+    "spill": N_("spillover"),
+    "tp": N_("trigger point"),
+    "kb": N_("More in the knowledge base"),
+    "onView": N_("This pattern shows mostly on:"),
+    "show": N_("Show"),
+    "region": N_("region"),
+    "regions": N_("regions"),
+    "shown": N_("shown"),
+    "score": N_("score"),
+    "explains": N_("explains"),
+    "close": N_("Close"),
+    "found": N_("Found"),
+    "select": N_("Select to see zones and trigger points"),
+    "error": N_("Could not update the list: "),
+    "noMark": N_("(not visible on this view)"),
+    "urg": {
+        "emergency": N_("emergency"),
+        "urgent": N_("today"),
+        "gp": N_("GP"),
+        "caution": N_("caution"),
+    },
+    "criteria": N_("Criteria"),
+    "tpWhich": N_("Which trigger point?"),
+    "tpAny": N_("not given"),
+    "crit": {
+        "pain_recognised": N_("pain recognised"),
+        "tender_spot": N_("tender spot"),
+        "taut_band": N_("taut band"),
+        "referral_elicited": N_("referral elicited"),
+        "twitch": N_("twitch response"),
+    },
+    "tapX": N_("Tap an ✕ on the chart to choose the trigger point."),
+    "noLonger": N_("no longer in the list"),
+}
+
+
+@cache
+def chart_messages(lang: str) -> dict[str, Any]:
+    """:data:`CHART_MESSAGES` translated into ``lang``."""
+    t = translations(lang)
+
+    def tr(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: tr(v) if isinstance(v, dict) else (t.gettext(v) if v else "")
+                for k, v in d.items()}
+
+    return tr(CHART_MESSAGES)

@@ -17,36 +17,9 @@
   var NRS = ["#fff3a8", "#ffe07a", "#ffc457", "#ffa440", "#fb8230", "#f05f26", "#dc3d1f",
              "#c1231a", "#9f1214", "#7a0a0e"];
   var DASH = { tingling: "0.1 1.7", numb: "1.6 1.0" }; // in brush widths
-  var T = {
-    nl: { left: "links", right: "rechts", midline: "", drawn: "getekend", chosen: "gekozen",
-          off: "uitgezet", more: "Toon meer", less: "Toon minder", flagsTitle: "Rode vlaggen: eerst verwijzen",
-          ack: "Gelezen: ik handel dit eerst af", acked: "Gelezen. De lijst blijft een hulpmiddel; verwijs waar nodig.",
-          active: "Actief triggerpunt", latent: "Latent", none_found: "Niets gevonden",
-          findingQ: "Bij palpatie:", howto: "Zo vind je het", essential: "hoofdgebied",
-          spill: "uitloop", tp: "triggerpunt", kb: "Meer in de kennisbank", onView: "Dit patroon staat vooral op:",
-          show: "Toon", region: "gebied", regions: "gebieden", shown: "getoond", score: "score", explains: "verklaart",
-          close: "Sluiten", found: "Gevonden", select: "Kies om zones en triggerpunten te zien",
-          error: "Kon de lijst niet bijwerken: ", noMark: "(niet zichtbaar op dit aanzicht)",
-          urg: { emergency: "spoed", urgent: "vandaag", gp: "huisarts", caution: "let op" },
-          criteria: "Criteria", tpWhich: "Welk triggerpunt?", tpAny: "niet aangegeven",
-          crit: { pain_recognised: "herkenbare pijn", tender_spot: "drukpijnlijk punt", taut_band: "strakke streng",
-                  referral_elicited: "uitstraling opgewekt", twitch: "twitch-respons" },
-          tapX: "Tik op een ✕ op de kaart om het triggerpunt te kiezen." },
-    en: { left: "left", right: "right", midline: "", drawn: "drawn", chosen: "chosen",
-          off: "switched off", more: "Show more", less: "Show fewer", flagsTitle: "Red flags: refer first",
-          ack: "Read: I will deal with this first", acked: "Read. The list stays an aid; refer where needed.",
-          active: "Active trigger point", latent: "Latent", none_found: "None found",
-          findingQ: "On palpation:", howto: "How to find it", essential: "main zone",
-          spill: "spillover", tp: "trigger point", kb: "More in the knowledge base", onView: "This pattern shows mostly on:",
-          show: "Show", region: "region", regions: "regions", shown: "shown", score: "score", explains: "explains",
-          close: "Close", found: "Found", select: "Select to see zones and trigger points",
-          error: "Could not update the list: ", noMark: "(not visible on this view)",
-          urg: { emergency: "emergency", urgent: "today", gp: "GP", caution: "caution" },
-          criteria: "Criteria", tpWhich: "Which trigger point?", tpAny: "not given",
-          crit: { pain_recognised: "pain recognised", tender_spot: "tender spot", taut_band: "taut band",
-                  referral_elicited: "referral elicited", twitch: "twitch response" },
-          tapX: "Tap an ✕ on the chart to choose the trigger point." }
-  }[LANG];
+  var T = {};  // texts from the gettext catalogs: the page's #chart-i18n data block
+  try { T = JSON.parse(document.getElementById("chart-i18n").textContent); } catch (e) { T = {}; }
+  T.urg = T.urg || {}; T.crit = T.crit || {};
   var VIEW_NAMES = {};
   root.querySelectorAll("[role=tab]").forEach(function (b) { VIEW_NAMES[b.dataset.view] = b.textContent.trim(); });
 
@@ -727,7 +700,7 @@
     });
     box.appendChild(fd);
     if (MODE === "session") box.appendChild(criteriaBox(o));
-    if (!cand) box.appendChild(text("p", "muted small", o.name + ": " + (LANG === "nl" ? "niet meer in de lijst" : "no longer in the list")));
+    if (!cand) box.appendChild(text("p", "muted small", o.name + ": " + T.noLonger));
     var dl = el("dl");
     o.trigger_points.forEach(function (tp) {
       dl.appendChild(text("dt", null, "✕ " + tp.name + (tp.mark ? "" : " " + T.noMark)));
