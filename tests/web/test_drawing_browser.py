@@ -9,8 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
-from tests.browser import live_server
+from playwright.sync_api import Browser
+from tests.browser import (
+    live_server,
+    mouse_stroke,
+    ranked,
+    region_box,
+    updated_at,
+    wait_for_update,
+)
 
 from knoop.web.app import create_app
 
@@ -24,37 +31,14 @@ def base_url() -> Iterator[str]:
 
 
 
-def updated_at(page: Page) -> float:
-    return float(page.locator("#results").get_attribute("data-updated-at") or 0)
 
 
-def wait_for_update(page: Page, since: float) -> None:
-    page.wait_for_function(
-        "since => +document.getElementById('results').dataset.updatedAt > since "
-        "&& document.getElementById('results').getAttribute('aria-busy') === 'false'",
-        arg=since, timeout=10_000)
 
 
-def region_box(page: Page, view: str, region: str, side: str) -> dict:
-    box = page.locator(f"#panel-{view} path[data-region={region}][data-side={side}]").first \
-        .bounding_box()
-    assert box, f"{region} ({side}) not on screen in {view}"
-    return box
 
 
-def mouse_stroke(page: Page, box: dict) -> None:
-    """Drag across a region, from its left third to its right third, slightly downwards."""
-    x0, y0 = box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.4
-    x1, y1 = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.6
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    page.mouse.move(x1, y1, steps=12)
-    page.mouse.up()
 
 
-def ranked(page: Page) -> list[tuple[str, str]]:
-    return [(li.get_attribute("data-muscle") or "", li.get_attribute("data-side") or "")
-            for li in page.locator("#candidates > li.cand").all()]
 
 
 def test_draw_temple_and_neck_select_trapezius_and_rule_it_out(

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from a11y import assert_accessible
 from playwright.sync_api import Browser, BrowserContext, Page
-from tests.browser import live_server
+from tests.browser import (
+    live_server,
+    mouse_stroke,
+    ranked,
+    region_box,
+    updated_at,
+    wait_for_update,
+)
 from webkit import PASSWORD, app_for, fresh_store, make_world
 
 pytestmark = pytest.mark.browser
@@ -31,15 +38,8 @@ def base_url(world) -> Iterator[str]:  # type: ignore[no-untyped-def]
         yield url
 
 
-def updated_at(page: Page) -> float:
-    return float(page.locator("#results").get_attribute("data-updated-at") or 0)
 
 
-def wait_for_update(page: Page, since: float) -> None:
-    page.wait_for_function(
-        "since => +document.getElementById('results').dataset.updatedAt > since "
-        "&& document.getElementById('results').getAttribute('aria-busy') === 'false'",
-        arg=since, timeout=10_000)
 
 
 def wait_saved(page: Page) -> None:
@@ -47,26 +47,10 @@ def wait_saved(page: Page) -> None:
                            timeout=10_000)
 
 
-def region_box(page: Page, view: str, region: str, side: str) -> dict:
-    loc = page.locator(f"#panel-{view} path[data-region={region}][data-side={side}]").first
-    loc.scroll_into_view_if_needed()
-    box = loc.bounding_box()
-    assert box, f"{region} ({side}) not on screen in {view}"
-    return box
 
 
-def mouse_stroke(page: Page, box: dict) -> None:
-    x0, y0 = box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.4
-    x1, y1 = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.6
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    page.mouse.move(x1, y1, steps=12)
-    page.mouse.up()
 
 
-def ranked(page: Page) -> list[tuple[str, str]]:
-    return [(li.get_attribute("data-muscle") or "", li.get_attribute("data-side") or "")
-            for li in page.locator("#candidates > li.cand").all()]
 
 
 def log_in(page: Page, base_url: str, email: str = "owner@knoop.test") -> None:
