@@ -107,3 +107,9 @@ def test_the_rank_api_is_documented_in_openapi(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/rank" in spec["paths"] and "422" in spec["paths"]["/api/v1/rank"]["post"][
         "responses"]
+
+
+def test_large_pages_are_sent_compressed_to_browsers_that_accept_it(client: TestClient) -> None:
+    r = client.get("/tekenen", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip"
+    assert 'data-region="temple"' in r.text  # the client decompresses transparently
