@@ -49,6 +49,16 @@ def test_a_classic_pattern_puts_its_muscle_near_the_top(name: str, painmap: dict
     assert expected in top, f"{name}: {top}"
 
 
+def test_a_rare_trigger_point_counts_only_as_supporting_evidence() -> None:
+    r = default_ranker()
+    zone = r.zones[("soleus", "left")]
+    rare = next(tp for tp in r.kb.muscle("soleus").trigger_points if tp.rare)
+    assert all(zone.kind[(reg, "left")] == "spillover" for reg in rare.referral.essential)
+    assert rare.id not in {tp.id for tp in zone.trigger_points}
+    top = order({"regions": L("sacroiliac")})[:3]
+    assert "soleus" not in top and "quadratus_lumborum" in top, top
+
+
 def test_a_tingling_hand_raises_the_scalenes_and_pectoralis_minor() -> None:
     regions = L("upper_arm_front", "forearm_volar_radial", "thumb_palmar", "index_finger_palmar")
     without = order({"regions": regions})

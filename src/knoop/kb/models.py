@@ -87,6 +87,10 @@ class TriggerPoint(_Strict):
     location: list[str] = Field(min_length=1, description="Region IDs over the trigger point.")
     how_to_find: Text
     referral: Referral
+    rare: bool = Field(
+        default=False,
+        description="True where references describe this trigger point or its pattern as "
+                    "uncommon; the ranking then counts its zone like a spillover zone.")
 
 
 class SelfMassage(_Strict):

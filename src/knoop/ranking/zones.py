@@ -94,6 +94,10 @@ def build_zones(kb: KnowledgeBase,
                 ess = _expand(tp.referral.essential, tp.referral.side, side, paired)
                 loc = _expand(tp.location, "ipsilateral", side, paired)
                 spill = _expand(tp.referral.spillover, tp.referral.side, side, paired)
+                if tp.rare:  # an uncommon pattern: supporting evidence only
+                    put(ess | spill, "spillover")
+                    put(loc, "local")
+                    continue
                 put(ess, "essential")
                 put(loc, "local")
                 put(spill, "spillover")
