@@ -28,6 +28,12 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
 fi
 
+# The PostgreSQL tests run initdb as user postgres (initdb refuses root).
+if [ "$want_test" = 1 ] && [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+  echo "bootstrap: adding system user postgres"
+  useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
 export UV_PYTHON_DOWNLOADS=never
 if ! python3 -m uv --version >/dev/null 2>&1; then
   echo "bootstrap: installing uv"
