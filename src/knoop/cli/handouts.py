@@ -23,7 +23,7 @@ def acting_user(store, email: str | None):  # type: ignore[no-untyped-def]
     if len(users) == 1:
         return users[0].actor
     raise BadInput("say who you are: --user EMAIL (or set KNOOP_USER); the access log records "
-                   "who exported what", field="user",
+                   "who read or changed which dossier", field="user",
                    allowed=[u.email for u in users][:12])
 
 
