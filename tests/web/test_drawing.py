@@ -214,3 +214,72 @@ def test_detail_views_load_as_svg_and_unknown_views_are_404(client: TestClient) 
 def test_the_static_files_are_served(client: TestClient) -> None:
     assert client.get("/static/chart.js").status_code == 200
     assert client.get("/static/chart.css").status_code == 200
+
+
+# ------------------------------------------------- the charting picker: trigger points by region
+
+
+def test_the_left_neck_shoulder_angle_lists_the_trapezius_with_its_trigger_points(
+        client: TestClient) -> None:
+    r = client.get("/api/v1/regions/neck_shoulder_angle/trigger-points",
+                   params={"side": "left", "lang": "nl"})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    by = {(m["muscle"], m["side"]): m for m in out}
+    assert ("trapezius", "left") in by and all(m["side"] == "left" for m in out)
+    trap = by[("trapezius", "left")]
+    assert trap["name"] == "Monnikskapspier"
+    ids = [tp["id"] for tp in trap["trigger_points"]]
+    assert "trapezius_upper_back" in ids and all(tp["name"] for tp in trap["trigger_points"])
+    assert "trapezius_lower" not in ids  # only the trigger points over this region
+    assert ("levator_scapulae", "left") in by
+    # every listed trigger point lies over the region on that side (the overlay agrees)
+    for m in out:
+        ov = client.get(f"/api/v1/muscles/{m['muscle']}/overlay", params={"side": "left"}).json()
+        loc = {tp["id"]: tp["location"] for tp in ov["trigger_points"]}
+        for tp in m["trigger_points"]:
+            assert {"region": "neck_shoulder_angle", "side": "left"} in loc[tp["id"]]
+    en = client.get("/api/v1/regions/neck_shoulder_angle/trigger-points",
+                    params={"side": "right", "lang": "en"}).json()
+    assert any(m["name"] == "Trapezius" and m["side"] == "right" for m in en)
+
+
+def test_a_midline_region_lists_muscles_of_both_sides(client: TestClient) -> None:
+    from knoop.kb import knowledge_base
+
+    regions = knowledge_base().contract.regions
+    mid = next(rid for rid, r in regions.items() if not r.paired)
+    r = client.get(f"/api/v1/regions/{mid}/trigger-points")
+    assert r.status_code == 200 and isinstance(r.json(), list)
+    assert client.get(f"/api/v1/regions/{mid}/trigger-points",
+                      params={"side": "midline"}).status_code == 200
+    bad = client.get(f"/api/v1/regions/{mid}/trigger-points", params={"side": "left"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "side"
+
+
+@pytest.mark.parametrize("url, status, field", [
+    ("/api/v1/regions/neck_shoulder_angle/trigger-points?side=up", 422, "side"),
+    ("/api/v1/regions/neck_shoulder_angle/trigger-points", 422, "side"),
+    ("/api/v1/regions/neck_shoulder_angle/trigger-points?side=left&lang=de", 422, "lang"),
+    ("/api/v1/regions/nope/trigger-points?side=left", 404, "region"),
+    ("/api/v1/regions/" + "x" * 300 + "/trigger-points", 404, "region"),
+])
+def test_region_trigger_point_errors(client: TestClient, url: str, status: int,
+                                     field: str) -> None:
+    r = client.get(url)
+    assert r.status_code == status, r.text
+    err = r.json()["error"]
+    assert err["field"] == field and field in err["message"] and err["allowed"]
+
+
+def test_the_region_endpoint_is_in_the_openapi_document(client: TestClient) -> None:
+    get = client.get("/api/openapi.json").json()["paths"][
+        "/api/v1/regions/{region}/trigger-points"]["get"]
+    assert {"200", "404", "422"} <= set(get["responses"])
+    assert {p["name"] for p in get["parameters"]} == {"region", "side", "lang"}
+
+
+def test_the_chart_finding_tool_is_on_the_drawing_page(client: TestClient) -> None:
+    t = client.get("/tekenen", params={"lang": "nl"}).text
+    assert 'value="chart"' in t and "Vastleggen" in t
+    assert client.get("/static/picker.css").status_code == 200

@@ -476,6 +476,8 @@ def test_an_intake_link_works_once_and_lands_as_a_draft(w: World) -> None:
     anon = TestClient(app_for(w.store), raise_server_exceptions=False)
     page = anon.get(path)
     assert page.status_code == 200 and "Je intake" in page.text and "Anna" not in page.text
+    assert 'value="chart"' not in page.text and "Vastleggen" not in page.text  # no charting
+    assert 'name="tool" value="chart"' in tc.get(f"/sessies/{w.session_id}").text
     form = {"csrf": csrf_of(page.text), "complaint": "Nekpijn", "nrs_before": "12"}
     r = anon.post(path, data=form)
     assert r.status_code == 422 and "Pijn nu (NRS 0–10)" in r.text

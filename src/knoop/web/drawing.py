@@ -8,6 +8,8 @@
   the merged contract pain map and its ranking.
 * ``GET /api/v1/muscles/{id}/overlay``: a muscle's zones for one side and its trigger-point
   marks on one view, with how to find them.
+* ``GET /api/v1/regions/{region}/trigger-points``: the muscles with a trigger point over a
+  region on one side (the chart's charting picker).
 """
 
 from __future__ import annotations
@@ -362,6 +364,73 @@ def muscle_overlay(
     }
 
 
+REGION_TP_EXAMPLE = [{"muscle": "trapezius", "side": "left", "name": "Monnikskapspier",
+                      "trigger_points": [{"id": "trapezius_upper_back",
+                                          "name": "Bovenste vezels, achterste rand"}]}]
+
+
+@router.get(
+    "/api/v1/regions/{region}/trigger-points",
+    response_class=JSONResponse,
+    responses={200: {"description": "The muscles with a trigger point over this region on this "
+                                    "side (sorted by name; the page re-sorts by its ranking), "
+                                    "each with those trigger points.",
+                     "content": {"application/json": {"example": REGION_TP_EXAMPLE}}},
+               404: {"description": "Unknown region.",
+                     "content": {"application/json": {"example": {"error": {
+                         "code": "not_found", "message": "region: unknown region 'knee2'",
+                         "field": "region", "allowed": ["..."]}}}}},
+               422: {"description": "Bad side (left/right for a paired region, midline for a "
+                                    "midline one) or language; the field is named.",
+                     "content": {"application/json": {"example": {"error": {
+                         "code": "chart_error", "message": "side: must be left or right",
+                         "field": "side", "allowed": ["left", "right"]}}}}}},
+)
+def region_trigger_points(
+    region: str,
+    side: str | None = Query(None, description="The client's side: left or right for a paired "
+                             "region, midline (or left out) for a midline region."),
+    lang: str = Query("nl", description="nl or en"),
+) -> Response:
+    """Which muscles have a trigger point located over ``region`` on ``side`` (the knowledge
+    base's ``trigger_points[].location``, the client's anatomical side): the chart's "tap a
+    region to chart a finding" picker."""
+    from knoop.bodymap import muscle_zones
+    from knoop.kb import knowledge_base
+
+    kb = knowledge_base()
+    regions = kb.contract.regions
+    if len(region) > 80 or region not in regions:
+        raise NotFound(f"region: unknown region {json.dumps(region[:60])}", field="region",
+                       allowed=sorted(regions))
+    if lang not in ("nl", "en"):
+        raise ChartError(f"lang: unknown language {json.dumps(lang)[:40]}", field="lang",
+                         allowed=["nl", "en"])
+    if regions[region].paired:
+        if side not in ("left", "right"):
+            raise ChartError(f"side: '{region}' is a paired region: give left or right, got "
+                             f"{json.dumps(side)[:40]}", field="side", allowed=["left", "right"])
+        wanted: tuple[str | None, ...] = (side,)
+        sides: tuple[str, ...] = (side,)
+    else:
+        if side not in (None, "midline"):
+            raise ChartError(f"side: '{region}' is a midline region: use midline, got "
+                             f"{json.dumps(side)[:40]}", field="side", allowed=["midline"])
+        wanted, sides = (None,), ("left", "right")
+    out = []
+    for m in kb.muscles.values():
+        for s in sides:
+            _e, _s, points = muscle_zones(m.id, s)
+            tps = [{"id": tp.id, "name": tp.name.get(lang)} for tp, locs in points
+                   if any((region, w) in locs for w in wanted)]
+            if tps:
+                out.append({"muscle": m.id, "side": s,
+                            "name": m.names.nl if lang == "nl" else m.names.en,
+                            "trigger_points": tps})
+    out.sort(key=lambda x: (x["name"].lower(), x["side"]))
+    return Response(json.dumps(out, ensure_ascii=False), media_type="application/json")
+
+
 # ---------------------------------------------------------------------------------- pages
 
 
@@ -416,7 +485,9 @@ def widget_context(lang: str) -> dict[str, Any]:
 
 @router.get("/tekenen", include_in_schema=False)
 def drawing_page(request: Request) -> Response:
-    return render(request, "draw/page.html", widget_context(lang_of(request)))
+    ctx = widget_context(lang_of(request))
+    ctx["charting"] = True  # the "Chart finding" tool (never on the client's intake page)
+    return render(request, "draw/page.html", ctx)
 
 
 @router.get("/tekenen/kaart/{view}", include_in_schema=False)

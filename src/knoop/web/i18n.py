@@ -98,6 +98,11 @@ CHART_MESSAGES: dict[str, Any] = {
     },
     "tapX": N_("Tap an ✕ on the chart to choose the trigger point."),
     "noLonger": N_("no longer in the list"),
+    "pickerTitle": N_("Trigger points here"),
+    "pickerHint": N_("Choose the trigger point you examine; its muscle is then selected."),
+    "pickerNone": N_("No trigger point lies over this region."),
+    "notRanked": N_("not in the list"),
+    "pickerError": N_("Could not load the trigger points: "),
 }
 
 

@@ -180,6 +180,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
         "s": s, "c": c, "when": fmt_datetime(s.started_at),
         "status_name": t(STATUS_NAMES.get(s.status, s.status)),
         "readonly": s.status == "closed",
+        "charting": True,  # the "Chart finding" tool of the drawing widget
         "init": json.dumps(_drawing_init(s), ensure_ascii=False).replace("</", "<\\/"),
         "causes": [(k, v[lang]) for k, v in CAUSES.items()],
         "muscles": _muscle_options(lang),

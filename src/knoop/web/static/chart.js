@@ -124,7 +124,10 @@
     }
     svg.addEventListener("keydown", function (e) {  // a region that got focus anyway: Enter fills it
       var p = e.target.closest && e.target.closest("path.region");
-      if (p && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); toggleRegion(p.dataset.region, p.dataset.side); }
+      if (p && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+        if (tool === "chart") openPicker(p); else toggleRegion(p.dataset.region, p.dataset.side);
+      }
     });
     renderView(v);
     return svg;
@@ -142,9 +145,9 @@
   function onDown(e) {
     if (e.button !== undefined && e.button > 0) return;
     var svg = e.currentTarget;
-    if (tool === "fill") {
+    if (tool === "fill" || tool === "chart") {
       var p = e.target.closest && e.target.closest("path.region");
-      drag = { fill: p, id: e.pointerId };
+      drag = { fill: p, id: e.pointerId, chart: tool === "chart", svg: svg, pt: toTemplate(svg, e) };
       e.preventDefault();
       return;
     }
@@ -177,6 +180,10 @@
     var d = drag; drag = null;
     if (d.fill !== undefined) {
       var p = e.target.closest && e.target.closest("path.region");
+      if (d.chart) {   // charting: an ✕ of the selected muscle picks its trigger point, a region opens the picker
+        if (!tapMark(d.svg, d.pt) && p && p === d.fill) openPicker(p);
+        return;
+      }
       if (p && p === d.fill) toggleRegion(p.dataset.region, p.dataset.side);
       return;
     }
@@ -211,6 +218,88 @@
     var first = selBox.querySelector(".findings button");
     if (first) first.focus();
     return true;
+  }
+  // charting: a tap on a region lists the muscles with a trigger point there (that side), best
+  // ranked first; choosing one selects the muscle with that trigger point, as the results list does
+  var picker = null, pickSeq = 0, focusAfterOverlay = false;
+  function pickerDialog() {
+    if (picker) return picker;
+    picker = el("dialog", { "class": "tp-picker", id: "tp-picker", "aria-labelledby": "tp-picker-h",
+                            "aria-describedby": "tp-picker-hint" });
+    picker.appendChild(el("h3", { id: "tp-picker-h" }));
+    var hint = text("p", "muted small", T.pickerHint); hint.id = "tp-picker-hint";
+    picker.appendChild(hint);
+    picker.appendChild(el("p", { "class": "tp-note small", role: "status" }));
+    picker.appendChild(el("ul", { "class": "tp-list" }));
+    var close = text("button", "secondary tp-close", T.close);
+    close.type = "button";
+    close.addEventListener("click", function () { picker.close(); });
+    picker.appendChild(close);
+    picker.addEventListener("click", function (e) { if (e.target === picker) picker.close(); });  // the backdrop
+    root.appendChild(picker);
+    return picker;
+  }
+  function openPicker(p) {
+    if (MODE === "client") return;
+    var region = p.dataset.region, side = p.dataset.side, d = pickerDialog(), my = ++pickSeq;
+    d.dataset.region = region; d.dataset.side = side;
+    d.querySelector("h3").textContent = T.pickerTitle + ": " + (p.getAttribute("aria-label") || region);
+    var ul = d.querySelector(".tp-list"), note = d.querySelector(".tp-note");
+    ul.textContent = ""; note.textContent = ""; note.className = "tp-note small";
+    d.setAttribute("aria-busy", "true");
+    if (!d.open) d.showModal();
+    var url = (root.dataset.regions || "/api/v1/regions/") + encodeURIComponent(region) + "/trigger-points?lang=" + LANG +
+      (side && side !== "midline" ? "&side=" + side : "");
+    fetch(url).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error(j.error ? j.error.message : r.status); return j; });
+    }).then(function (list) {
+      if (my !== pickSeq) return;
+      d.setAttribute("aria-busy", "false");
+      var ranked = {};
+      (lastRanking ? lastRanking.candidates : []).forEach(function (c) { ranked[c.muscle + "|" + c.side] = c; });
+      function rank(m) { var c = ranked[m.muscle + "|" + m.side]; return c ? c.rank : 1e9; }
+      list.sort(function (a, b) { return rank(a) - rank(b); });   // stable: by name after the ranked ones
+      if (!list.length) note.textContent = T.pickerNone;
+      list.forEach(function (m, i) {
+        var c = ranked[m.muscle + "|" + m.side], hid = "tp-m-" + i;
+        var li = el("li", { "class": "tp-muscle", "data-muscle": m.muscle, "data-side": m.side });
+        var head = el("p", { "class": "tp-mname", id: hid });
+        if (c) head.appendChild(text("span", "rk", c.rank + ". "));
+        head.appendChild(text("strong", null, m.name + " (" + sideWord(m.side) + ")"));
+        if (c && c.finding) head.appendChild(text("span", "badge " + c.finding, T[c.finding]));
+        head.appendChild(text("span", "muted small", " " + (c ? Math.round(c.score * 100) + "%" : T.notRanked)));
+        li.appendChild(head);
+        var bl = el("ul", { "class": "tp-points", "aria-labelledby": hid });
+        m.trigger_points.forEach(function (tp) {
+          var item = el("li"), b = el("button", { type: "button", "class": "secondary", "data-trigger-point": tp.id });
+          b.appendChild(text("span", null, "✕ ")).setAttribute("aria-hidden", "true");
+          b.appendChild(document.createTextNode(tp.name));
+          b.setAttribute("aria-label", tp.name + ", " + m.name + " (" + sideWord(m.side) + ")");
+          b.addEventListener("click", function () { d.close(); choose(m.muscle, m.side, tp.id); });
+          item.appendChild(b); bl.appendChild(item);
+        });
+        li.appendChild(bl); ul.appendChild(li);
+      });
+      var first = ul.querySelector("button") || d.querySelector(".tp-close");
+      first.focus();
+    }).catch(function (err) {
+      if (my !== pickSeq) return;
+      d.setAttribute("aria-busy", "false");
+      note.textContent = T.pickerError + err.message; note.className = "tp-note small error";
+    });
+  }
+  function focusFindings() {
+    var b = selBox.querySelector(".findings button");
+    if (b && !selBox.hidden) b.focus();
+  }
+  function choose(m, side, tpId) {
+    var k = m + "|" + side, det = state.details.get(k) || {};
+    det.trigger_point = tpId; state.details.set(k, det);
+    if (selected && selected.muscle === m && selected.side === side) {
+      drawOverlayFromCache(); renderSelected(); focusFindings();
+    } else { focusAfterOverlay = true; select(m, side); }
+    if (state.findings.has(k)) emitFinding(m, side);
+    emit("knoop:select", { muscle: m, side: side, trigger_point: tpId });
   }
   function emitFinding(m, side) {
     var k = m + "|" + side, det = state.details.get(k) || {};
@@ -327,6 +416,7 @@
       showView(tabs[(j + tabs.length) % tabs.length].dataset.view, true);
     });
   });
+  if (MODE === "client") root.querySelectorAll(".tool-chart").forEach(function (l) { l.remove(); });  // no muscles for the client
   root.querySelectorAll("input[name=tool]").forEach(function (r) {
     r.addEventListener("change", function () { tool = r.value; root.dataset.tool = tool; });
   });
@@ -627,6 +717,7 @@
       overlayCache.set(ck, o);
       if (!selected || selected.muscle !== s.muscle || selected.side !== s.side || view !== v) return;
       drawOverlay(o); renderSelected(o);
+      if (focusAfterOverlay) { focusAfterOverlay = false; focusFindings(); }
     });
   }
   function drawOverlay(o) {
@@ -758,7 +849,8 @@
   root.knoop = {
     body: function () { return JSON.parse(body()); },
     selected: function () { return selected; },
-    select: function (m, side) { select(m, side); }
+    select: function (m, side) { select(m, side); },
+    choose: function (m, side, tp) { choose(m, side, tp); }
   };
 
   // ------------------------------------------------------------------ start

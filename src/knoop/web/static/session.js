@@ -259,4 +259,6 @@
   document.getElementById("candidates").addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest(".pick")) show("4");
   });
+  // ... and so does choosing a muscle in the chart's picker (the "Chart finding" tool)
+  root.addEventListener("knoop:select", function () { show("4"); });
 })();
