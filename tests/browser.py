@@ -50,11 +50,14 @@ def updated_at(page: Page) -> float:
 
 
 def wait_for_update(page: Page, since: float) -> None:
-    """Wait until the ranked list is newer than ``since`` and no request is in flight."""
+    """Wait until the ranked list is newer than ``since`` and no request is in flight.
+
+    Safe right after a click that navigates: until the new page has its ``#results`` list the
+    condition is simply false, so the wait goes on (it never reads the page being left)."""
     page.wait_for_function(
-        "since => +document.getElementById('results').dataset.updatedAt > since "
-        "&& document.getElementById('results').getAttribute('aria-busy') === 'false'",
-        arg=since, timeout=10_000)
+        "since => { const r = document.getElementById('results'); "
+        "return !!r && +r.dataset.updatedAt > since && r.getAttribute('aria-busy') === 'false'; }",
+        arg=since, timeout=20_000)
 
 
 def region_box(page: Page, view: str, region: str, side: str) -> dict:

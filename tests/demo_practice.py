@@ -3,6 +3,7 @@ tests/handouts and tests/fhir), and helpers to read PDFs as text and PNG pages."
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from knoop.store import Actor, Store, make_engine, upgrade
 from knoop.store.demo import ADMIN, THERAPIST, load
 
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+#: The demo practice is laid out backwards from this moment (UTC), never from today's date.
+DEMO_NOW = dt.datetime(2026, 11, 25, 9, 0)
 
 
 @dataclass
@@ -33,7 +36,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     store = Store(make_engine(f"sqlite:///{path}"), password_hasher=FAST_HASHER)
     upgrade(store.engine)
-    load(store)
+    load(store, now=DEMO_NOW)
     other = store.create_practice("Praktijk Elders", "Zwolle")
     store.create_user(other.id, "outsider@elders.test", "therapist", "correct horse battery")
     store.create_user(other.id, "admin@elders.test", "admin", "correct horse battery")

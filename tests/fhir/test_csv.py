@@ -9,7 +9,6 @@ import pytest
 
 from knoop.errors import BadInput
 from knoop.fhir.csvio import export_csv, import_clients
-
 from tests.demo_practice import Demo
 
 GOOD = ("voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon;huisarts\n"

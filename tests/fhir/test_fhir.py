@@ -10,7 +10,6 @@ import pytest
 from knoop.errors import NotFound
 from knoop.fhir import fhir_bundle, findings_from_bundle, validate_bundle
 from knoop.fhir.bundle import CS_MUSCLE, CS_REGION, MUSCLE_SNOMED, SNOMED
-
 from tests.demo_practice import Demo
 
 

@@ -11,7 +11,6 @@ from knoop.errors import BadInput, NotFound
 from knoop.handouts.aftercare import aftercare_pdf, build_context
 from knoop.handouts.practice import PracticeDetails
 from knoop.kb import knowledge_base
-
 from tests.demo_practice import Demo, pdf_pages_to_png, pdf_text
 
 AFTERCARE_NL = [

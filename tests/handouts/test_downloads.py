@@ -9,7 +9,6 @@ from knoop.store.demo import ADMIN, THERAPIST
 from knoop.web import downloads
 from knoop.web.app import create_app
 from knoop.web.deps import SESSION_COOKIE
-
 from tests.demo_practice import Demo
 
 

@@ -11,7 +11,6 @@ from knoop.errors import Forbidden, NotFound
 from knoop.handouts.dossier import dossier_json, dossier_pdf
 from knoop.handouts.education import SECTIONS, TITLE
 from knoop.handouts.leaflet import leaflet_pdf
-
 from tests.demo_practice import Demo, pdf_pages_to_png, pdf_text
 
 

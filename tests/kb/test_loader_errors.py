@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from knoop.errors import KnowledgeBaseError
-from pathlib import Path
-
 from knoop.kb.loader import parse_muscle
 
 # A frozen copy of an early trapezius entry, so edits to the shipped file never move these lines.

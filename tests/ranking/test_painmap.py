@@ -26,9 +26,17 @@ def test_a_full_pain_map_is_parsed_with_defaults() -> None:
     assert pm.findings[0].result == "none_found"
 
 
+def test_the_client_context_is_optional_and_round_trips() -> None:
+    pm = parse_painmap({"client": {"age": 72, "sex": "female"}})
+    assert pm.client is not None and pm.client.age == 72 and pm.client.sex == "female"
+    assert pm.to_dict()["client"] == {"age": 72, "sex": "female"}
+    assert parse_painmap({"client": {}}).to_dict()["client"] == {}
+    assert "client" not in parse_painmap({}).to_dict()
+
+
 @pytest.mark.parametrize("data, field, words", [
     ([], "$", "must be a JSON object"),
-    ({"regoins": []}, "regoins", "allowed: regions, symptoms, screening, findings"),
+    ({"regoins": []}, "regoins", "allowed: regions, symptoms, screening, findings, client"),
     ({"regions": {}}, "regions", "must be an array"),
     ({"regions": ["temple"]}, "regions[0]", "must be an object"),
     ({"regions": [{"region": "tempel", "side": "left"}]}, "regions[0].region",
@@ -69,6 +77,12 @@ def test_a_full_pain_map_is_parsed_with_defaults() -> None:
     ({"findings": [{"muscle": "trapezius", "side": "left", "result": "active",
                     "trigger_point": "soleus_1"}]}, "findings[0].trigger_point",
      "trigger point ID of 'trapezius'"),
+    ({"client": 72}, "client", "must be an object"),
+    ({"client": {"age": 121}}, "client.age", "whole number of years 0-120"),
+    ({"client": {"age": -1}}, "client.age", "whole number of years 0-120"),
+    ({"client": {"age": "72"}}, "client.age", "whole number of years 0-120"),
+    ({"client": {"sex": "f"}}, "client.sex", "female, male, other"),
+    ({"client": {"born": "1950-01-01"}}, "client.born", "allowed: age, sex"),
 ])
 def test_bad_input_names_the_field_and_the_allowed_values(data: object, field: str,
                                                           words: str) -> None:

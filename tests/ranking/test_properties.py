@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -49,10 +50,8 @@ def test_the_parser_never_crashes_on_any_json(value: object) -> None:
     except PainMapError as exc:
         assert exc.field and exc.message
     text = json.dumps(value)
-    try:
+    with contextlib.suppress(PainMapError):
         r.parse_text(text)
-    except PainMapError:
-        pass
 
 
 @SETTINGS

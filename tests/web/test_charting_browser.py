@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from a11y import assert_accessible
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.browser import live_server, mouse_stroke, ranked, region_box, updated_at, wait_for_update
 from webkit import PASSWORD, app_for, fresh_store, make_world
 
@@ -99,8 +99,7 @@ def test_tap_a_region_pick_the_trapezius_and_chart_none_found(
     assert_accessible(page, "charting picker")
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
-    assert page.locator("#panel-back .ink path").count() == strokes
-
+    expect(page.locator("#panel-back .ink path")).to_have_count(strokes)
     tap_region(page, "back", "neck_shoulder_angle", "left")
     button = trap.locator("button").first
     button.wait_for()
@@ -112,7 +111,7 @@ def test_tap_a_region_pick_the_trapezius_and_chart_none_found(
     # the muscle is selected as from the results list, with that trigger point preselected
     page.wait_for_selector("#selected[data-muscle=trapezius][data-side=left]")
     page.wait_for_selector("#panel-back .overlay path.ov-ess")
-    assert page.locator(f"#selected input[type=radio][value={tp}]").is_checked()
+    expect(page.locator(f"#selected input[type=radio][value={tp}]")).to_be_checked()
     assert page.locator(".cand[data-muscle=trapezius][data-side=left]").get_attribute("class").count("sel")
     assert page.locator("#step-4").is_visible()
     focused = page.evaluate("document.activeElement.dataset.result || ''")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 from tests.browser import (
     live_server,
     mouse_stroke,
@@ -53,7 +53,7 @@ def test_draw_temple_and_neck_select_trapezius_and_rule_it_out(
     t = updated_at(page)
     mouse_stroke(page, region_box(page, "front", "temple", "left"))
     wait_for_update(page, t)
-    assert page.locator("#panel-front .ink path").count() == 1
+    expect(page.locator("#panel-front .ink path")).to_have_count(1)
     row = page.locator("#region-list li[data-region=temple][data-side=left] input[type=checkbox]")
     assert row.is_checked(), "the region list follows the drawing"
 
@@ -112,7 +112,7 @@ def test_a_phone_draws_with_touch_without_sideways_scroll(
             {"x": x0 + (x1 - x0) * i / 10, "y": y}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     wait_for_update(page, t)
-    assert page.locator("#panel-front .ink path").count() == 1
+    expect(page.locator("#panel-front .ink path")).to_have_count(1)
     assert page.locator(
         "#region-list li[data-region=pectoral][data-side=left] input[type=checkbox]").is_checked()
     assert page.locator("#candidates > li.cand").count() > 0
@@ -137,7 +137,7 @@ def test_a_red_flag_answer_shows_the_banner_first(browser: Browser, base_url: st
     wait_for_update(page, t)
     banner = page.locator("#flags")
     assert banner.is_visible()
-    assert banner.locator("li[data-flag=chest_pain_exertion]").count() == 1
+    expect(banner.locator("li[data-flag=chest_pain_exertion]")).to_have_count(1)
     # the banner comes before the list, and the list cannot be used until it is acknowledged
     above = page.evaluate("document.getElementById('flags').getBoundingClientRect().top < "
                           "document.getElementById('candidates').getBoundingClientRect().top")
@@ -162,7 +162,7 @@ def test_the_keyboard_list_fills_the_chart_in_english(browser: Browser, base_url
     wait_for_update(page, -1)
     page.click("#regions-box summary")
     page.fill("#region-q", "temple left")
-    assert page.locator("#region-list li:not([hidden])").count() == 1
+    expect(page.locator("#region-list li:not([hidden])")).to_have_count(1)
     t = updated_at(page)
     page.focus("#rg-temple-left")
     page.keyboard.press("Space")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 from tests.browser import live_server
 
 from knoop.web.app import create_app
@@ -44,7 +44,7 @@ def test_a_region_page_lists_the_muscles_that_refer_there(browser: Browser, base
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base_url}/kb/gebieden/heel?lang=nl")
     assert "Hoofdgebied van" in page.content()
-    assert page.locator("a[href^='/kb/spieren/soleus']").count() == 1
+    expect(page.locator("a[href^='/kb/spieren/soleus']")).to_have_count(1)
     page.screenshot(path=str(artifacts / "kb-region-heel.png"))
     page.close()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from a11y import assert_accessible
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.browser import (
     live_server,
     mouse_stroke,
@@ -156,7 +156,7 @@ def test_a_session_from_login_to_note(laptop: BrowserContext, base_url: str,
     page.wait_for_selector("#treatments-list li:has-text('Cupping')")
     page.locator("#treatments-list li:has-text('Cupping') button.remove").click()
     page.wait_for_selector("#treatments-list li:has-text('Cupping')", state="detached")
-    assert page.locator("#treatments-list li").count() == 1
+    expect(page.locator("#treatments-list li")).to_have_count(1)
     assert "Behandeling verwijderd" in page.locator("#treatment-msg").inner_text()
     page.fill("#nrs_after", "3")
     page.locator("#nrs_after").blur()
@@ -259,7 +259,7 @@ def test_an_intake_link_on_a_phone(browser: Browser, laptop: BrowserContext, bas
             {"x": x0 + (x1 - x0) * i / 10, "y": y}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     wait_for_update(p, t)
-    assert p.locator("#panel-front .ink path").count() == 1
+    expect(p.locator("#panel-front .ink path")).to_have_count(1)
     p.screenshot(path=str(artifacts / "app-13-intake-drawn.png"))
     p.fill("#complaint", "Pijn voorkant schouder bij tillen")
     p.fill("#nrs_before", "5")
@@ -281,14 +281,14 @@ def test_an_intake_link_on_a_phone(browser: Browser, laptop: BrowserContext, bas
     # the draft is there for the therapist, with the drawing
     page.goto(f"{base_url}/clienten/{world.client.id}")
     draft = page.locator("#timeline li[data-status=draft]")
-    assert draft.count() == 1
+    expect(draft).to_have_count(1)
     assert "Pijn voorkant schouder" in draft.inner_text()
     page.screenshot(path=str(artifacts / "app-17-draft-for-therapist.png"))
     draft.locator("a").click()
     wait_for_update(page, -1)
-    assert page.locator("#panel-front .ink path").count() == 1
-    assert page.locator("#complaint").input_value() == "Pijn voorkant schouder bij tillen"
-    assert page.locator("input[name=symptoms][value=restricted_shoulder]").is_checked()
+    expect(page.locator("#panel-front .ink path")).to_have_count(1)
+    expect(page.locator("#complaint")).to_have_value("Pijn voorkant schouder bij tillen")
+    expect(page.locator("input[name=symptoms][value=restricted_shoulder]")).to_be_checked()
     page.screenshot(path=str(artifacts / "app-18-draft-session.png"))
 
 
@@ -300,16 +300,18 @@ def test_the_knowledge_base_pages_are_accessible(laptop: BrowserContext, base_ur
         page.goto(base_url + path)
         assert_accessible(page, name)
     page.goto(f"{base_url}/kb?regio=heel")
-    assert page.locator("a[href='/kb/spieren/soleus']").count() == 1
+    expect(page.locator("a[href='/kb/spieren/soleus']")).to_have_count(1)
     page.screenshot(path=str(artifacts / "app-19-kb-by-region.png"))
 
 
 def test_the_demo_practice_history_and_a_closed_session(browser: Browser, artifacts: Path,
                                                         tmp_path: Path) -> None:
+    from tests.demo_practice import DEMO_NOW
+
     from knoop.store.demo import THERAPIST, load
 
     store = fresh_store(tmp_path)
-    load(store)
+    load(store, now=DEMO_NOW)
     with live_server(app_for(store)) as url:
         ctx = browser.new_context(viewport=LAPTOP)
         page = ctx.new_page()
@@ -321,8 +323,8 @@ def test_the_demo_practice_history_and_a_closed_session(browser: Browser, artifa
         page.click("text=Pieter Bakker")
         page.click("text=Verloop: tekeningen en NRS door de tijd")
         page.wait_for_selector("svg.nrs-chart")
-        assert page.locator(".multiple").count() == 4
-        assert page.locator("svg.nrs-chart circle").count() == 8
+        expect(page.locator(".multiple")).to_have_count(4)
+        expect(page.locator("svg.nrs-chart circle")).to_have_count(8)
         overlap = page.locator(".multiple").nth(1).inner_text()
         assert "Overlap" in overlap and "%" in overlap
         page.screenshot(path=str(artifacts / "app-20-demo-history.png"), full_page=True)

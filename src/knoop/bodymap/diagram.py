@@ -135,8 +135,8 @@ def muscle_diagram_svg(muscle_id: str, *, side: str = "right", view: str | None 
     if view is None:
         view = best_view(essential, spill)
     c.view(view)
-    fills = {k: SPILLOVER for k in spill}
-    fills.update({k: ESSENTIAL for k in essential})
+    fills = dict.fromkeys(spill, SPILLOVER)
+    fills.update(dict.fromkeys(essential, ESSENTIAL))
     present = {s.key for s in c.shapes(view)}
     fills = {k: f for k, f in fills.items() if k in present}
     marks = [Mark(x, y, tp.name.get(lang)) for tp, x, y in trigger_point_marks(points, view)]

@@ -19,6 +19,7 @@ from knoop.bodymap import (
 )
 from knoop.handouts.charts import VIEW_ORDER, chart_svg, crop
 
+
 @dataclass(frozen=True)
 class MarkedPoint:
     """A trigger point to mark: its location regions on the client's side, and a label."""

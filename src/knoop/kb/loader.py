@@ -36,9 +36,9 @@ def _node_line(node: yaml.Node | None, loc: Iterable[object]) -> int | None:
                     nxt = value
                     line = key.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                nxt = node.value[part]
+        elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+              and 0 <= part < len(node.value)):
+            nxt = node.value[part]
         if nxt is None:
             return line
         node = nxt

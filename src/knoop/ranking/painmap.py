@@ -20,7 +20,10 @@ from knoop.kb.contract import Contract, contract
 QUALITIES = ("aching", "burning", "tingling", "numb", "stabbing")
 FINDINGS = ("active", "latent", "none_found")
 SIDES = ("left", "right")
-TOP_KEYS = ("regions", "symptoms", "screening", "findings")
+SEXES = ("female", "male", "other")
+TOP_KEYS = ("regions", "symptoms", "screening", "findings", "client")
+CLIENT_KEYS = ("age", "sex")
+MAX_AGE = 120
 REGION_KEYS = ("region", "side", "intensity", "quality")
 FINDING_KEYS = ("muscle", "side", "result", "trigger_point")
 DEFAULT_INTENSITY = 5
@@ -51,11 +54,24 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ClientContext:
+    """What the red-flag rules may know of the client: ``age`` in whole years (0-120) and
+    ``sex`` (female, male, other); either may be unknown (None)."""
+
+    age: int | None = None
+    sex: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (("age", self.age), ("sex", self.sex)) if v is not None}
+
+
+@dataclass(frozen=True)
 class PainMap:
     regions: tuple[PainRegion, ...] = ()
     symptoms: tuple[str, ...] = ()
     screening: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+    client: ClientContext | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"regions": []}
@@ -74,6 +90,8 @@ class PainMap:
                                ("trigger_point", f.trigger_point)) if v is not None}
             for f in self.findings
         ]
+        if self.client is not None:
+            out["client"] = self.client.to_dict()
         return out
 
 
@@ -204,7 +222,27 @@ def parse_painmap(data: Any, c: Contract | None = None,
             _fail(p, f"finding for '{mid}' ({item['side']}) is listed twice")
         fseen.add(key)
         findings.append(Finding(mid, item["side"], item["result"], tp))
-    return PainMap(tuple(regions), symptoms, screening, tuple(findings))
+    return PainMap(tuple(regions), symptoms, screening, tuple(findings),
+                   _client(data.get("client")))
+
+
+def _client(raw: Any) -> ClientContext | None:
+    """The optional ``client`` object: ``age`` 0-120 whole years, ``sex`` female/male/other."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        _fail("client", f"must be an object with age and sex, got {_type_name(raw)}")
+    _keys("client", raw, CLIENT_KEYS)
+    age = raw.get("age")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, (int, float))
+                            or not math.isfinite(age) or age != int(age)
+                            or not 0 <= age <= MAX_AGE):
+        _fail("client.age", f"must be a whole number of years 0-{MAX_AGE}, got "
+              f"{json.dumps(age)}")
+    sex = raw.get("sex")
+    if sex is not None and sex not in SEXES:
+        _fail("client.sex", f"must be one of {', '.join(SEXES)}, got {json.dumps(sex)}", SEXES)
+    return ClientContext(int(age) if age is not None else None, sex)
 
 
 def parse_painmap_text(text: str, c: Contract | None = None,

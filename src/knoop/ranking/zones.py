@@ -84,7 +84,7 @@ def build_zones(kb: KnowledgeBase,
         for side in SIDES:
             kind: dict[Key, str] = {}
 
-            def put(keys: set[Key], k: str) -> None:
+            def put(keys: set[Key], k: str, kind: dict[Key, str] = kind) -> None:
                 for key in keys:
                     if key not in kind or KIND_ORDER[k] < KIND_ORDER[kind[key]]:
                         kind[key] = k

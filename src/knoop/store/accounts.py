@@ -7,6 +7,7 @@ any number of app processes on any number of machines can share one database. To
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -246,10 +247,9 @@ class AccountsMixin(StoreBase):
             except (VerificationError, InvalidHashError):
                 ok = False
         else:
-            try:  # same work for unknown users: no timing oracle
+            # same work for unknown users: no timing oracle
+            with contextlib.suppress(VerificationError, InvalidHashError):
                 self.hasher.verify(self._dummy_hash(), password or "")
-            except (VerificationError, InvalidHashError):
-                pass
         if ok and row is not None and row.totp_secret:
             if not totp:
                 raise AuthError("enter the 6-digit code from your authenticator app",
@@ -408,7 +408,7 @@ class AccountsMixin(StoreBase):
             if intake is not None:
                 unknown = set(intake) - set(INTAKE_FIELDS)
                 if unknown:
-                    f = sorted(unknown)[0]
+                    f = min(unknown)
                     raise v.BadInput(f"{f}: not an intake field", field=f,
                                      allowed=INTAKE_FIELDS)
                 sid = self._new_session(s, actor, r.client_id, status="draft",

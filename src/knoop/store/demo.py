@@ -16,7 +16,6 @@ from knoop.kb import KB_VERSION, knowledge_base
 from knoop.store import Store
 from knoop.store import validate as v
 from knoop.store.audit import append
-from knoop.store.base import utcnow
 from knoop.store.models import ClientRow, PracticeRow, SessionRow
 from knoop.store.records import retention_date, search_keys
 
@@ -120,11 +119,14 @@ CLIENTS = [
 
 
 def load(store: Store, *, now: dt.datetime | None = None) -> DemoResult:
-    """Load the demo practice; does nothing when it is already there."""
+    """Load the demo practice; does nothing when it is already there.
+
+    Dates are laid out backwards from ``now`` (default: the store's clock), so a store with a
+    fixed clock gives the same demo practice every time."""
     existing = store.find_practice(PRACTICE)
     if existing is not None:
         return DemoResult(existing.id, False, {}, 0, 0)
-    now = now or utcnow()
+    now = now or store.clock()
     kb = knowledge_base()
     practice = store.create_practice(PRACTICE, CITY)
     store.create_user(practice.id, ADMIN[0], "admin", ADMIN[2], name=ADMIN[1])
@@ -204,7 +206,7 @@ def seed(store: Store, clients: int, *, sessions_per_client: int = 10,
     into ``practice_name`` (made if needed). Fast (bulk inserts, no ranking); for scale tests."""
     rng = random.Random(rng_seed)
     p = store.find_practice(practice_name) or store.create_practice(practice_name, "Amersfoort")
-    now = utcnow()
+    now = store.clock()
     eng = store.engine
     done = 0
     with eng.begin() as conn:
@@ -260,7 +262,7 @@ def seed(store: Store, clients: int, *, sessions_per_client: int = 10,
             conn.exec_driver_sql("ANALYZE")
     from sqlalchemy.orm import Session as OrmSession
     with OrmSession(eng) as s, s.begin():
-        append(s, at=utcnow(), actor=None, action="seed", obj=f"practice:{p.id}",
+        append(s, at=store.clock(), actor=None, action="seed", obj=f"practice:{p.id}",
                detail=f"clients={clients}; sessions={clients * sessions_per_client}",
                practice_id=p.id)
     return DemoResult(p.id, True, {}, clients, clients * sessions_per_client)

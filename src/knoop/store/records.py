@@ -138,8 +138,8 @@ def _strokes(raw: Any) -> list[Stroke]:
             raise BadInput(f"strokes[{i}]: must be an object", field=f"strokes[{i}]")
         unknown = set(st) - {"view", "points", "width", "intensity", "quality", "erase"}
         if unknown:
-            raise BadInput(f"strokes[{i}]: unknown field {sorted(unknown)[0]!r}",
-                           field=f"strokes[{i}].{sorted(unknown)[0]}")
+            raise BadInput(f"strokes[{i}]: unknown field {min(unknown)!r}",
+                           field=f"strokes[{i}].{min(unknown)}")
         try:
             out.append(Stroke(view=st.get("view"), points=[tuple(p) for p in st.get("points", [])],
                               width=st.get("width", 20.0), intensity=st.get("intensity", 5),
@@ -193,7 +193,7 @@ class RecordsMixin(StoreBase):
     def _client_values(self, data: dict[str, Any], partial: bool) -> dict[str, Any]:
         unknown = set(data) - set(CLIENT_FIELDS)
         if unknown:
-            f = sorted(unknown)[0]
+            f = min(unknown)
             raise BadInput(f"{f}: unknown client field", field=f, allowed=CLIENT_FIELDS)
         out: dict[str, Any] = {}
         for f, val in data.items():

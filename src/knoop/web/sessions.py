@@ -428,7 +428,7 @@ async def chart_finding(request: Request, session_id: SessionId) -> Response:
                 store.remove_finding(user.actor, fid)
             s = store.get_session(user.actor, session_id)
         except KnoopError as exc:
-            if exc.http_status in (404,) and not exc.field:
+            if exc.http_status == 404 and not exc.field:
                 raise
             return _error(request, exc)
         return JSONResponse(_state(s, lang_of(request), translator(request)))

@@ -4,7 +4,7 @@ consents, login sessions and throttling, intake tokens, and the hash-chained acc
 initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 07:52:38.753422
 """
 
