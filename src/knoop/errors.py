@@ -119,6 +119,37 @@ class Forbidden(KnoopError):
     http_status = 403
 
 
+class LoginRequired(KnoopError):
+    """No (valid) login session: pages redirect to the login page, the API answers 401."""
+
+    code = "login_required"
+    http_status = 401
+
+    def __init__(self, message: str = "log in first", *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+class CsrfError(Forbidden):
+    """A POST without the right CSRF token (HTTP 403)."""
+
+    code = "csrf"
+
+
+class PayloadTooLarge(KnoopError):
+    """A request body over the route's documented limit (HTTP 413), refused before reading it."""
+
+    code = "payload_too_large"
+    http_status = 413
+
+
+class ServiceUnavailable(KnoopError):
+    """The records database does not answer (HTTP 503): try again later."""
+
+    code = "database_unavailable"
+    http_status = 503
+
+
 class BackupError(KnoopError):
     """A backup cannot be written or restored: wrong passphrase, tampered or foreign file."""
 

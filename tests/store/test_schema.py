@@ -83,3 +83,42 @@ def test_migrating_from_0001_keeps_the_dossier_and_the_intake_links(empty_url: s
     assert st.create_intake_token(me, 1)  # new rows get the next id
     assert len({ln.id for ln in st.intake_links(me, 1)}) == 3
     eng.dispose()
+
+
+def test_migration_0003_repairs_stored_text_that_broke_the_session_page(empty_url: str) -> None:
+    """A lone surrogate in an acknowledged red-flag ID (stored before the input rules) made
+    every read of the session fail; 0003 drops such IDs and replaces bad characters."""
+    import datetime as dt
+    import json
+
+    from sqlalchemy import text
+
+    from knoop.store import Store
+
+    eng = make_engine(empty_url)
+    upgrade(eng, "0002")
+    now = dt.datetime(2026, 11, 25, 9, 0)
+    intake = {"red_flags_ack": {"flags": ["fever", "\ud800", "x\u0000", "bad id"], "by": 1},
+              "medication": "para\ud800cetamol"}
+    with eng.begin() as c:
+        c.execute(text("INSERT INTO practices (id, name, city, created_at) "
+                       "VALUES (1, 'P', 'Utrecht', :now)"), {"now": now})
+        c.execute(text("INSERT INTO users (id, practice_id, email, name, role, password_hash, "
+                       "active, created_at) VALUES (1, 1, 'a@b.nl', '', 'therapist', 'x', "
+                       ":t, :now)"), {"now": now, "t": True})
+        c.execute(text("INSERT INTO clients (id, practice_id, first_name, infix, last_name, "
+                       "email, phone, gp_name, search_last, search_first, search_full, "
+                       "created_at, last_change, retention_until) VALUES (1, 1, 'Anna', '', "
+                       "'Vries', '', '', '', 'vries anna', 'anna vries', 'vries anna', :now, "
+                       ":now, '2046-11-25')"), {"now": now})
+        c.execute(text("INSERT INTO sessions (practice_id, client_id, started_at, status, "
+                       "complaint, symptoms, causes, screening, intake, regions, created_at, "
+                       "updated_at) VALUES (1, 1, :now, 'open', 'nek', '[]', '[]', '[]', "
+                       ":intake, '[]', :now, :now)"), {"now": now, "intake": json.dumps(intake)})
+    assert upgrade(eng) == ("0002", head_revision())
+    st = Store(eng, clock=lambda: now + dt.timedelta(hours=1))
+    s = st.get_session(st.actor_for(1), 1)
+    assert s.intake["red_flags_ack"]["flags"] == ["fever"]
+    assert s.intake["medication"] == "para\ufffdcetamol"
+    json.dumps(s.intake, ensure_ascii=False).encode("utf-8")  # renders as UTF-8 again
+    eng.dispose()

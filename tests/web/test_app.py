@@ -94,7 +94,8 @@ def test_the_rank_api_answers_422_in_the_one_error_shape(client: TestClient, bod
     r = client.post("/api/v1/rank", json=body)
     assert r.status_code == 422
     err = r.json()["error"]
-    assert err["field"] == field and err["code"] == "invalid_painmap" and err["message"]
+    assert err["field"] == field and err["code"] in ("invalid_painmap", "bad_input")
+    assert err["message"].startswith(field)
 
 
 def test_the_rank_api_refuses_broken_json_in_the_same_shape(client: TestClient) -> None:
@@ -104,7 +105,7 @@ def test_the_rank_api_refuses_broken_json_in_the_same_shape(client: TestClient) 
 
 
 def test_the_rank_api_is_documented_in_openapi(client: TestClient) -> None:
-    spec = client.get("/api/openapi.json").json()
+    spec = client.get("/openapi.json").json()
     assert "/api/v1/rank" in spec["paths"] and "422" in spec["paths"]["/api/v1/rank"]["post"][
         "responses"]
 

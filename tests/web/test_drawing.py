@@ -3,6 +3,8 @@ name the field, the muscle overlay, and the /tekenen page."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -97,7 +99,7 @@ def test_an_empty_drawing_is_valid(client: TestClient) -> None:
 @pytest.mark.parametrize("body, field", [
     ({"strokes": [{"view": "side", "points": [[1, 2]]}]}, "strokes[0].view"),
     ({"strokes": [{"view": "front", "points": []}]}, "strokes[0].points"),
-    ({"strokes": [{"view": "front", "points": [[1, "x"]]}]}, "strokes[0].points[0]"),
+    ({"strokes": [{"view": "front", "points": [[1, "x"]]}]}, "strokes[0].points[0][1]"),
     ({"strokes": [{"view": "front", "points": [[1, 2, 3]]}]}, "strokes[0].points[0]"),
     ({"strokes": [{"view": "front", "points": [[1, 2]], "width": -3}]}, "strokes[0].width"),
     ({"strokes": [{"view": "front", "points": [[1, 2]], "width": 1e9}]}, "strokes[0].width"),
@@ -141,9 +143,42 @@ def test_junk_never_gives_a_500(client: TestClient, raw: bytes) -> None:
 
 
 def test_too_many_points_are_refused(client: TestClient) -> None:
-    body = {"strokes": [{"view": "front", "points": [[300, 300]] * 100_001}]}
+    body = {"strokes": [{"view": "front", "points": [[3, 3]] * 2000} for _ in range(11)]}
     r = client.post("/api/v1/drawing", json=body)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "strokes"
+    assert "at most 20000 points" in r.json()["error"]["message"]
+    one = {"strokes": [{"view": "front", "points": [[3, 3]] * 5001}]}
+    r = client.post("/api/v1/drawing", json=one)
     assert r.status_code == 422 and r.json()["error"]["field"] == "strokes[0].points"
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client: TestClient) -> None:
+    big = b'{"strokes": [' + b" " * (1024 * 1024) + b"]}"
+    r = client.post("/api/v1/drawing", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+    assert r.json()["error"]["request_id"] == r.headers["x-request-id"]
+
+    def chunks():  # no Content-Length: counted as it arrives
+        for _ in range(40):
+            yield b" " * 65536
+
+    r = client.post("/api/v1/rank", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"regions": [{"region": "\ud800", "side": "left"}]}, "regions[0].region"),
+    ({"symptoms": ["dizzy\u0000"]}, "symptoms[0]"),
+    ({"findings": [{"muscle": [], "side": "left", "result": "active"}]}, "findings[0].muscle"),
+    ({"client": {"age": 300}}, "client.age"),
+])
+def test_odd_text_and_types_are_a_422_naming_the_field(client: TestClient, body: dict,
+                                                       field: str) -> None:
+    raw = json.dumps(body).encode()  # a lone surrogate travels as its \\u escape
+    for url in ("/api/v1/drawing", "/api/v1/rank"):
+        r = client.post(url, content=raw, headers={"content-type": "application/json"})
+        assert r.status_code == 422, (url, r.text[:200])
+        assert r.json()["error"]["field"] == field
 
 
 def test_the_overlay_gives_zones_marks_and_how_to_find(client: TestClient) -> None:
@@ -180,9 +215,11 @@ def test_overlay_errors(client: TestClient, url: str, status: int, field: str | 
 
 
 def test_the_endpoints_are_in_the_openapi_document(client: TestClient) -> None:
-    paths = client.get("/api/openapi.json").json()["paths"]
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
     post = paths["/api/v1/drawing"]["post"]
-    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert "strokes" in schema["properties"] and "422" in post["responses"]
     assert "/api/v1/muscles/{muscle_id}/overlay" in paths
     assert "/tekenen" not in paths
@@ -273,7 +310,7 @@ def test_region_trigger_point_errors(client: TestClient, url: str, status: int,
 
 
 def test_the_region_endpoint_is_in_the_openapi_document(client: TestClient) -> None:
-    get = client.get("/api/openapi.json").json()["paths"][
+    get = client.get("/openapi.json").json()["paths"][
         "/api/v1/regions/{region}/trigger-points"]["get"]
     assert {"200", "404", "422"} <= set(get["responses"])
     assert {p["name"] for p in get["parameters"]} == {"region", "side", "lang"}

@@ -346,7 +346,7 @@ def test_autosave_and_charting_go_through_the_store(w: World) -> None:
     assert w.store.get_session(w.owner.actor, w.session_id).complaint == "Hoofdpijn links"
     r = tc.post(f"/api/v1/sessions/{w.session_id}", headers=h, json={"drawing": {
         "strokes": [{"view": "side", "points": [[1, 2]]}]}})
-    assert r.status_code == 422 and r.json()["error"]["field"] == "strokes[0].view"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "drawing.strokes[0].view"
     assert r.json()["error"]["message"].startswith("Tekening")
     # a finding replaces the earlier one for that muscle and side
     for res in ("active", "none_found"):

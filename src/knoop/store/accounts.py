@@ -66,7 +66,8 @@ class AccountsMixin(StoreBase):
     # ---- practices -------------------------------------------------------------------------
     def create_practice(self, name: str, city: str = "") -> Practice:
         """A new practice (tenant). Operator command: no actor."""
-        name = v.text("name", name, max_len=200, required=True)
+        name = v.text("name", name, max_len=200, required=True, multiline=False,
+                       name=True)
         city = v.text("city", city, max_len=100)
 
         def op(s: OrmSession) -> Practice:
@@ -112,7 +113,7 @@ class AccountsMixin(StoreBase):
         same practice; the CLI operator passes none."""
         email = v.email("email", email)
         role = v.choice("role", role, ROLES)
-        name = v.text("name", name, max_len=200)
+        name = v.text("name", name, max_len=200, multiline=False, name=True)
         pw_hash = self.hasher.hash(self._check_password(password))
         if actor is not None and (not actor.is_admin or actor.practice_id != practice_id):
             raise Forbidden("only an admin of the practice can add users")

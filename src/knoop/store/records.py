@@ -198,9 +198,10 @@ class RecordsMixin(StoreBase):
         out: dict[str, Any] = {}
         for f, val in data.items():
             if f in ("first_name", "last_name"):
-                out[f] = v.text(f, val, max_len=100, required=True)
+                out[f] = v.text(f, val, max_len=100, required=True, multiline=False,
+                                name=True)
             elif f == "infix":
-                out[f] = v.text(f, val, max_len=30)
+                out[f] = v.text(f, val, max_len=30, multiline=False, name=True)
             elif f == "date_of_birth":
                 d = v.date(f, val)
                 if d is not None and not dt.date(1900, 1, 1) <= d <= self.clock().date():
@@ -210,9 +211,9 @@ class RecordsMixin(StoreBase):
             elif f == "email":
                 out[f] = v.email(f, val, required=False)
             elif f == "phone":
-                out[f] = v.text(f, val, max_len=40)
+                out[f] = v.text(f, val, max_len=40, multiline=False)
             elif f == "gp_name":
-                out[f] = v.text(f, val, max_len=200)
+                out[f] = v.text(f, val, max_len=200, multiline=False, name=True)
         if not partial:
             for f in ("first_name", "last_name"):
                 if f not in out:
@@ -438,11 +439,7 @@ class RecordsMixin(StoreBase):
             elif f == "screening":
                 out[f] = v.ids(f, val, c.screening, "screening item")
             elif f == "intake":
-                if val is None:
-                    val = {}
-                if not isinstance(val, dict):
-                    raise BadInput("intake: must be an object of answers", field="intake")
-                out[f] = val
+                out[f] = v.json_object(f, val)
             elif f in ("nrs_before", "nrs_after"):
                 out[f] = v.nrs(f, val)
             elif f == "next_appointment":

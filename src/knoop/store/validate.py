@@ -12,9 +12,34 @@ from knoop.errors import BadInput
 from knoop.kb import knowledge_base
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Unicode bidi embedding, override and isolate controls: they can make a name display as
+#: something else ("Trojan source"); refused in names, allowed nowhere in IDs.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: The range of dates a record may hold (birth dates, consents, appointments).
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2200, 12, 31)
 
 
-def text(field: str, value: Any, *, max_len: int, required: bool = False) -> str:
+def text_problem(value: str, *, multiline: bool = True, name: bool = False) -> str | None:
+    """Why ``value`` cannot be stored as text, or None when it can: a lone surrogate (not
+    Unicode text at all), NUL or another control character (tab and line breaks are allowed in
+    multi-line text), or, in a name, a bidi override."""
+    allowed = "\n\t\r" if multiline else ""
+    for c in value:
+        cat = unicodedata.category(c)
+        if cat == "Cs":
+            return "contains an invalid character (a lone surrogate)"
+        if cat == "Cc" and c not in allowed:
+            return "contains a control character" if c != "\x00" else "contains a NUL character"
+        if name and c in BIDI_CONTROLS:
+            return "contains a text-direction control character"
+    return None
+
+
+def text(field: str, value: Any, *, max_len: int, required: bool = False,
+         multiline: bool = True, name: bool = False) -> str:
+    """Text as stored: stripped, at most ``max_len`` characters, valid Unicode without
+    control characters (see :func:`text_problem`)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -24,14 +49,55 @@ def text(field: str, value: Any, *, max_len: int, required: bool = False) -> str
         raise BadInput(f"{field}: is required", field=field)
     if len(value) > max_len:
         raise BadInput(f"{field}: at most {max_len} characters, got {len(value)}", field=field)
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t\r" for c in value):
-        raise BadInput(f"{field}: contains control characters", field=field)
+    problem = text_problem(value, multiline=multiline, name=name)
+    if problem:
+        raise BadInput(f"{field}: {problem}", field=field)
     return value
 
 
+def json_object(field: str, value: Any, *, max_chars: int = 200_000) -> dict[str, Any]:
+    """A JSON object stored as it is (the session's intake answers): only JSON types, every key
+    and string valid text (:func:`text_problem`), at most ``max_chars`` characters as JSON."""
+    import json
+
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadInput(f"{field}: must be an object of answers", field=field)
+
+    def walk(path: str, x: Any, depth: int) -> None:
+        if depth > 20:
+            raise BadInput(f"{path}: nested too deeply", field=path)
+        if isinstance(x, str):
+            problem = text_problem(x)
+            if problem:
+                raise BadInput(f"{path}: {problem}", field=path)
+        elif isinstance(x, dict):
+            for k, item in x.items():
+                if not isinstance(k, str) or text_problem(k, multiline=False):
+                    raise BadInput(f"{path}: a key {_shown(k)} is not allowed", field=path)
+                walk(f"{path}.{k}", item, depth + 1)
+        elif isinstance(x, list):
+            for i, item in enumerate(x):
+                walk(f"{path}[{i}]", item, depth + 1)
+        elif x is not None and not isinstance(x, (bool, int, float)):
+            raise BadInput(f"{path}: not a JSON value", field=path)
+
+    walk(field, value, 0)
+    if len(json.dumps(value)) > max_chars:
+        raise BadInput(f"{field}: at most {max_chars} characters as JSON", field=field)
+    return value
+
+
+def _shown(value: Any) -> str:
+    """A short, printable rendering of a refused value for a message."""
+    r = ascii(value)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
 def choice(field: str, value: Any, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise BadInput(f"{field}: {value!r} is not allowed; allowed: {', '.join(allowed)}",
+    if not isinstance(value, str) or value not in allowed:
+        raise BadInput(f"{field}: {_shown(value)} is not allowed; allowed: {', '.join(allowed)}",
                        field=field, allowed=allowed)
     return str(value)
 
@@ -48,8 +114,8 @@ def ids(field: str, values: Iterable[Any] | None, allowed: Iterable[str], what: 
     known = set(allowed)
     out: list[str] = []
     for i, v in enumerate(values):
-        if v not in known:
-            raise BadInput(f"{field}[{i}]: unknown {what} {v!r}", field=f"{field}[{i}]",
+        if not isinstance(v, str) or v not in known:
+            raise BadInput(f"{field}[{i}]: unknown {what} {_shown(v)}", field=f"{field}[{i}]",
                            allowed=sorted(known))
         if v not in out:
             out.append(v)
@@ -84,13 +150,23 @@ def date(field: str, value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise BadInput(f"{field}: not a date (YYYY-MM-DD): {value!r}", field=field) from None
+        value = value.date()
+    elif isinstance(value, dt.date):
+        pass
+    else:
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise BadInput(f"{field}: not a date (YYYY-MM-DD): {_shown(value)}",
+                           field=field) from None
+    return _in_range(field, value)
+
+
+def _in_range(field: str, day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(f"{field}: must lie between {EARLIEST.isoformat()} and "
+                       f"{LATEST.isoformat()}, got {day.isoformat()}", field=field)
+    return day
 
 
 def moment(field: str, value: Any) -> dt.datetime | None:
@@ -104,8 +180,9 @@ def moment(field: str, value: Any) -> dt.datetime | None:
         try:
             v = dt.datetime.fromisoformat(str(value))
         except ValueError:
-            raise BadInput(f"{field}: not a date and time (ISO 8601): {value!r}",
+            raise BadInput(f"{field}: not a date and time (ISO 8601): {_shown(value)}",
                            field=field) from None
+    _in_range(field, v.date())
     if v.tzinfo is not None:
         v = v.astimezone(dt.UTC).replace(tzinfo=None)
     return v
@@ -120,8 +197,8 @@ def email(field: str, value: Any, *, required: bool = True) -> str:
 
 def muscle(field: str, value: Any) -> str:
     kb = knowledge_base()
-    if value not in kb.muscles:
-        raise BadInput(f"{field}: unknown muscle {value!r}", field=field,
+    if not isinstance(value, str) or value not in kb.muscles:
+        raise BadInput(f"{field}: unknown muscle {_shown(value)}", field=field,
                        allowed=sorted(kb.muscles))
     return str(value)
 
@@ -130,8 +207,9 @@ def trigger_point(field: str, muscle_id: str, value: Any) -> str | None:
     if value is None or value == "":
         return None
     tps = [tp.id for tp in knowledge_base().muscles[muscle_id].trigger_points]
-    if value not in tps:
-        raise BadInput(f"{field}: {value!r} is not a trigger point of {muscle_id}", field=field,
+    if not isinstance(value, str) or value not in tps:
+        raise BadInput(f"{field}: {_shown(value)} is not a trigger point of {muscle_id}",
+                       field=field,
                        allowed=tps)
     return str(value)
 

@@ -1,30 +1,37 @@
 """The web application: server-rendered pages and the JSON API.
 
 Every error becomes either a friendly Dutch (or English) page or, under ``/api/``, the one JSON
-error shape of :mod:`knoop.errors`. Security headers are set on every response.
+error shape (:class:`knoop.web.schemas.ErrorBody`) with the request ID. The middleware
+(:mod:`knoop.web.middleware`) adds security headers, enforces body limits and logs every
+unexpected exception with its traceback.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knoop import __version__
-from knoop.errors import KnoopError
+from knoop.errors import BadInput, CsrfError, KnoopError, LoginRequired
 from knoop.store import Store
-from knoop.web.deps import CsrfError, LoginRequired, WebState, ensure_pre_cookie
+from knoop.web.app_json import json_bytes
+from knoop.web.deps import WebState, ensure_pre_cookie
 from knoop.web.i18n import translations
+from knoop.web.middleware import Guard, request_id
 from knoop.web.pages import lang_of, render
 
 HERE = Path(__file__).parent
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+log = logging.getLogger("knoop.web")
+
 
 def _(message: str) -> str:
     """Mark a message for extraction; it is translated when the page is rendered."""
@@ -38,20 +45,107 @@ ERROR_TEXT = {
     404: (_("Not found"), _("This page does not exist.")),
     409: (_("Cannot change this now"), _("It was closed or changed in the meantime. Reload "
                                          "the page and try again.")),
+    413: (_("Too much at once"), _("This request is larger than knoop accepts. Send less at "
+                                   "once (for example fewer strokes) and try again.")),
     422: (_("Invalid input"), _("Please check what you entered.")),
     500: (_("Something went wrong"), _("Please try again; if it persists, let us know.")),
+    503: (_("Temporarily unavailable"), _("The database does not answer. Nothing was saved; "
+                                          "try again in a minute.")),
 }
+ERROR_CODES = {401: "login_required", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+               422: "bad_input", 500: "internal", 503: "database_unavailable"}
+
+
+def api_error(request: Request, status: int, body: dict[str, Any]) -> Response:
+    """The one JSON error shape, with the request ID."""
+    body["error"]["request_id"] = request_id(request) or None
+    return Response(json_bytes(body), status_code=status, media_type="application/json")
 
 
 def _error_page(request: Request, status: int, detail: str | None = None) -> Response:
     t = translations(lang_of(request)).gettext
     title, text = ERROR_TEXT.get(status, ERROR_TEXT[500])
     return render(request, "error.html", {"title": t(title), "text": t(text),
-                                          "detail": detail}, status_code=status)
+                                          "detail": detail,
+                                          "request_id": request_id(request) if status >= 500
+                                          else ""},
+                  status_code=status)
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def render_error(request: Request, status: int, code: str) -> Response:
+    """What the middleware sends for 413, 500 and 503: JSON under /api/, else a page."""
+    if _is_api(request):
+        title = ERROR_TEXT.get(status, ERROR_TEXT[500])[1]
+        return api_error(request, status, {"error": {"code": code, "message": title}})
+    return _error_page(request, status)
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """A pydantic error location as a JSON path: ``("body", "regions", 0, "side")`` ->
+    ``regions[0].side``; ``$`` is the whole body. Odd keys are shown escaped."""
+    out = ""
+    for part in loc:
+        if part == "body" and not out:
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = str(part) if _NAME.match(str(part)) else ascii(str(part))[:40]
+            out += f".{name}" if out else name
+    return out or "$"
+
+
+def _validation_message(err: dict[str, Any]) -> tuple[str, list[str] | None]:
+    """An English message (the words :func:`knoop.web.deps.input_error` understands) and the
+    allowed values, for one pydantic error."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return "is required", None
+    if kind == "extra_forbidden":
+        return "unknown field", None
+    if kind in ("string_too_long", "too_long"):
+        n = ctx.get("max_length")
+        return (f"at most {n} characters" if kind == "string_too_long" else
+                f"at most {n} items"), None
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"must be one of {', '.join(allowed)}", allowed
+    bounds = {"less_than_equal": "at most {le}", "greater_than_equal": "at least {ge}",
+              "less_than": "less than {lt}", "greater_than": "more than {gt}"}
+    if kind in bounds:
+        return "must be a number in the allowed range: " + bounds[kind].format(**ctx), None
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be a whole number", None
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return "must be a finite number", None
+    if kind == "json_invalid":
+        return f"not valid JSON ({ctx.get('error', 'invalid')})", None
+    if kind == "string_pattern_mismatch":
+        return "must be an ID of lower-case letters, digits and _", None
+    if kind in ("json_invalid", "model_attributes_type", "dict_type") and \
+            len(err.get("loc", ())) <= 1:
+        return "the body must be a JSON object", None
+    if kind == "string_unicode":
+        return "contains an invalid character (a lone surrogate)", None
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    return msg, None
+
+
+def validation_problem(exc: RequestValidationError) -> BadInput:
+    """The first problem of a refused request, as a :class:`BadInput` naming the field."""
+    errors = exc.errors()
+    err = dict(errors[0]) if errors else {"loc": (), "msg": "invalid", "type": ""}
+    field = "$" if err.get("type") == "json_invalid" else field_path(tuple(err.get("loc", ())))
+    message, allowed = _validation_message(err)
+    return BadInput(f"{field}: {message}", field=field, allowed=allowed)
 
 
 def create_app(store: Store | str | None = None, *, secret_key: bytes | None = None,
@@ -66,25 +160,30 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
 
         cookie_secure = load().cookie_secure
     app = FastAPI(title="knoop", version=__version__,
-                  description="Trigger-point therapy: knowledge base and muscles to examine.",
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  description="Trigger-point therapy: knowledge base and muscles to examine. "
+                              "Errors have one shape (ErrorBody); limits are in docs/web.md.",
+                  docs_url="/api/docs", openapi_url="/openapi.json", redoc_url=None)
     app.state.knoop = WebState(store, secret_key, cookie_secure)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages carry the chart inline (~460 kB for a session); compressed they are ~10x smaller,
     # which matters for a client drawing on a phone.
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
+    # outermost: request ID, body limits (before login and CSRF), headers, last defence
+    app.add_middleware(Guard, render_error=render_error, on_response=ensure_pre_cookie)
 
     from knoop.web import (
         api,
         auth,
         clients,
         downloads,
+        drawing,
         education,
         history,
         intake,
         kbpages,
         sessions,
     )
+    from knoop.web.schemas import HealthOut
 
     app.include_router(auth.router)
     app.include_router(clients.router)
@@ -96,33 +195,25 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
     app.include_router(kbpages.router)
     app.include_router(education.router)
     app.include_router(api.router)
-    from knoop.web import drawing
-
     app.include_router(drawing.router)
 
-    @app.get("/healthz", tags=["meta"])
-    def healthz() -> dict[str, str]:
-        """Liveness: 200 with the version."""
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def old_openapi_url() -> Response:
+        return RedirectResponse("/openapi.json", status_code=308)
+
+    @app.get("/healthz", tags=["meta"], response_model=HealthOut,
+             responses={503: {"model": HealthOut, "description": "The database does not "
+                                                                 "answer"}})
+    def healthz(request: Request) -> Response:
+        """Health: 200 with the version when the database answers (one ``SELECT 1``), else 503
+        with ``database: unavailable``."""
         from knoop.kb import KB_VERSION
 
-        return {"status": "ok", "version": __version__, "kb_version": KB_VERSION}
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        try:
-            response = await call_next(request)
-        except Exception:  # noqa: BLE001 - last line of defence: never a traceback page
-            response = (JSONResponse({"error": {"code": "internal", "message":
-                                                "internal error"}}, status_code=500)
-                        if _is_api(request) else _error_page(request, 500))
-        ensure_pre_cookie(request, response)
-        if request.cookies.get("knoop_session") or request.url.path.startswith("/intake/"):
-            response.headers["Cache-Control"] = "no-store"  # health data: never cached
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+        ok = request.app.state.knoop.database_ok()
+        body = {"status": "ok" if ok else "unavailable", "version": __version__,
+                "kb_version": KB_VERSION, "database": "ok" if ok else "unavailable"}
+        return Response(json_bytes(body), status_code=200 if ok else 503,
+                        media_type="application/json")
 
     @app.exception_handler(KnoopError)
     async def knoop_error(request: Request, exc: KnoopError) -> Response:
@@ -141,26 +232,32 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
         if isinstance(exc, CsrfError) and not _is_api(request):
             return _error_page(request, 403)
         if _is_api(request):
-            return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+            return api_error(request, exc.http_status, exc.to_dict())
         status = exc.http_status if exc.http_status in ERROR_TEXT else 422
         return _error_page(request, status, None if status == 404 else exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        err = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
-        field = ".".join(str(p) for p in err["loc"] if p != "body") or "$"
-        body = {"error": {"code": "bad_input", "message": f"{field}: {err['msg']}",
-                          "field": field}}
+        problem = validation_problem(exc)
+        if request.url.path.startswith("/api/v1/sessions/"):
+            from knoop.web.deps import input_error
+
+            body = problem.to_dict()
+            body["error"]["message"] = input_error(request, problem)  # Dutch, names the field
+            return api_error(request, 422, body)
         if _is_api(request):
-            return JSONResponse(body, status_code=422)
-        return _error_page(request, 422, body["error"]["message"])
+            return api_error(request, 422, problem.to_dict())
+        return _error_page(request, 422, problem.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and _is_api(request):  # FastAPI could not parse the body
+            return api_error(request, 422, BadInput("$: not valid JSON (nested too deeply or "
+                                                    "unreadable)", field="$").to_dict())
         if _is_api(request):
-            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
-            return JSONResponse({"error": {"code": code, "message": str(exc.detail)}},
-                                status_code=exc.status_code)
+            code = ERROR_CODES.get(exc.status_code, "error")
+            return api_error(request, exc.status_code,
+                             {"error": {"code": code, "message": str(exc.detail)}})
         status = exc.status_code if exc.status_code in ERROR_TEXT else 404
         return _error_page(request, status)
 

@@ -25,7 +25,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from knoop.errors import Forbidden, KnoopError
+from knoop.errors import CsrfError, KnoopError, LoginRequired
 from knoop.store import Store, User
 from knoop.web.i18n import translations
 from knoop.web.pages import lang_of
@@ -35,23 +35,6 @@ PRE_COOKIE = "knoop_pre"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 SESSION_HOURS = 12  # the store's login-session lifetime (knoop.store.accounts.SESSION_TTL)
-
-
-class LoginRequired(KnoopError):
-    """No (valid) login session: pages redirect to the login page, the API answers 401."""
-
-    code = "login_required"
-    http_status = 401
-
-    def __init__(self, message: str = "log in first", *, expired: bool = False) -> None:
-        super().__init__(message)
-        self.expired = expired
-
-
-class CsrfError(Forbidden):
-    """A POST without the right CSRF token."""
-
-    code = "csrf"
 
 
 @dataclass
@@ -80,6 +63,15 @@ class WebState:
                             src = load().database_url
                         self._store = Store(src)
         return self._store
+
+    def database_ok(self) -> bool:
+        """Whether the records database answers a ``SELECT 1`` (for ``/healthz``)."""
+        try:
+            with self.store.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:  # noqa: BLE001 - any failure means: not available
+            return False
 
     def key(self) -> bytes:
         if self.secret is None:
@@ -232,6 +224,7 @@ FIELD_LABELS = {
     "nrs_before": _("Pain now (NRS 0–10)"), "nrs_after": _("Pain after treatment (NRS 0–10)"),
     "symptoms": _("Other complaints"), "causes": _("Likely causes"),
     "screening": _("Red flags: screening questions"), "strokes": _("Drawing"),
+    "drawing": _("Drawing"),
     "regions": _("Drawing"), "painmap": _("Drawing"), "exclude": _("Drawing"),
     "next_appointment": _("Next appointment"), "muscle": _("Muscle"), "side": _("Side"),
     "result": _("Finding"), "trigger_point": _("Trigger point"),
@@ -265,9 +258,9 @@ def input_error(request: Request, exc: KnoopError) -> str:
         text = _("not a valid date")
     elif "e-mail" in msg:
         text = _("not a valid e-mail address")
-    elif "whole number" in msg:
+    elif "whole number" in msg or "allowed range" in msg or "finite number" in msg:
         text = _("enter a whole number in the allowed range")
-    elif "control characters" in msg:
+    elif "character" in msg and "contains" in msg:
         text = _("contains characters that are not allowed")
     elif "closed" in msg:
         text = _("the session is closed; reopen it first")

@@ -15,16 +15,24 @@
 from __future__ import annotations
 
 import json
-import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
 from markupsafe import Markup
 
 from knoop.bodymap.render import NRS_COLOURS
 from knoop.errors import ChartError, NotFound, PainMapError
+from knoop.web.app_json import json_response
 from knoop.web.pages import lang_of, render
+from knoop.web.schemas import (
+    COMMON_ERRORS,
+    DrawingIn,
+    DrawingOut,
+    OverlayOut,
+    RegionMuscleOut,
+    error_responses,
+)
 
 router = APIRouter(tags=["drawing"])
 
@@ -44,144 +52,41 @@ VIEW_NAMES = {
 }
 #: NRS 1..10 as colour, light yellow -> deep red (the same list is in chart.js).
 
-TOP_KEYS = ("strokes", "regions", "exclude", "symptoms", "screening", "findings")
-STROKE_KEYS = ("view", "points", "width", "intensity", "quality", "erase")
-MAX_STROKES = 2000
-MAX_POINTS = 100_000
-MAX_WIDTH = 200.0
 DEFAULT_TOP = 20
-
-STROKE_SCHEMA = {
-    "type": "object", "required": ["view", "points"],
-    "properties": {
-        "view": {"type": "string", "enum": list(VIEWS)},
-        "points": {"type": "array", "description": "[[x, y], ...] in template coordinates "
-                   "of the view (the SVG viewBox units)",
-                   "items": {"type": "array", "items": {"type": "number"},
-                             "minItems": 2, "maxItems": 2}},
-        "width": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_WIDTH, "default": 20},
-        "intensity": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5},
-        "quality": {"type": "string", "enum": list(QUALITIES)},
-        "erase": {"type": "boolean", "default": False,
-                  "description": "an eraser stroke removes paint drawn before it"},
-    },
-}
-KEY_SCHEMA = {"type": "object", "required": ["region"], "properties": {
-    "region": {"type": "string"}, "side": {"type": "string", "enum": ["left", "right",
-                                                                       "midline"]}}}
-DRAWING_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "A drawing: brush strokes plus explicit region choices (taps, the region "
-                   "list, deep regions) and the intake answers. Unknown fields are refused.",
-    "properties": {
-        "strokes": {"type": "array", "items": STROKE_SCHEMA, "maxItems": MAX_STROKES},
-        "regions": {"type": "array", "description": "explicit regions in pain-map form "
-                    "(region, side, intensity, quality); they override what the strokes give "
-                    "for the same region and side"},
-        "exclude": {"type": "array", "items": KEY_SCHEMA, "description": "regions switched "
-                    "off in the region list: dropped from what the strokes give"},
-        "symptoms": {"type": "array", "items": {"type": "string"}},
-        "screening": {"type": "array", "items": {"type": "string"}},
-        "findings": {"type": "array", "items": {"type": "object"},
-                     "description": "palpation findings, as in the pain map"},
-    },
-}
 DRAWING_EXAMPLE = {
     "strokes": [{"view": "front", "points": [[330, 80], [350, 92]], "width": 16,
                  "intensity": 7, "quality": "aching", "erase": False}],
     "regions": [{"region": "ear", "side": "left", "intensity": 4}],
     "symptoms": ["dizziness"], "screening": [], "findings": [],
 }
-ERROR_422 = {"description": "Invalid drawing: the field and the allowed values are named.",
-             "content": {"application/json": {"example": {"error": {
-                 "code": "chart_error", "message": "strokes[0].view: unknown view 'side'",
-                 "field": "strokes[0].view", "allowed": list(VIEWS)}}}}}
-
-
-def _type_name(v: object) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean",
-            type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def _bad(field: str, message: str, allowed: list[str] | None = None) -> None:
     raise ChartError(f"{field}: {message}", field=field, allowed=allowed)
 
 
-def _strokes(raw: Any) -> list:
+def _strokes(raw: list[dict[str, Any]]) -> list[Any]:
+    """Strokes already checked by :class:`knoop.web.schemas.StrokeIn` -> bodymap strokes."""
     from knoop.bodymap import Stroke
 
-    if not isinstance(raw, list):
-        _bad("strokes", f"must be an array, got {_type_name(raw)}")
-    if len(raw) > MAX_STROKES:
-        _bad("strokes", f"at most {MAX_STROKES} strokes, got {len(raw)}")
-    out: list[Stroke] = []
-    total = 0
-    for i, s in enumerate(raw):
-        p = f"strokes[{i}]"
-        if not isinstance(s, dict):
-            _bad(p, f"must be an object with {', '.join(STROKE_KEYS)}; got {_type_name(s)}")
-        for k in s:
-            if k not in STROKE_KEYS:
-                _bad(f"{p}.{k}" if str(k).isidentifier() else p,
-                     f"unknown field {json.dumps(k)}; allowed: {', '.join(STROKE_KEYS)}",
-                     list(STROKE_KEYS))
-        if "view" not in s:
-            _bad(f"{p}.view", "is required", list(VIEWS))
-        if not isinstance(s["view"], str) or s["view"] not in VIEWS:
-            _bad(f"{p}.view", f"unknown view {json.dumps(s['view'])}", list(VIEWS))
-        pts = s.get("points")
-        if not isinstance(pts, list) or not pts:
-            _bad(f"{p}.points", "must be a non-empty array of [x, y] pairs", ["[[x, y], ...]"])
-        total += len(pts)
-        if total > MAX_POINTS:
-            _bad(f"{p}.points", f"too many points in the drawing (at most {MAX_POINTS})")
-        clean: list[tuple[float, float]] = []
-        for j, pt in enumerate(pts):
-            ok = (isinstance(pt, list) and len(pt) == 2
-                  and all(isinstance(c, (int, float)) and not isinstance(c, bool)
-                          and math.isfinite(c) and abs(c) < 1e6 for c in pt))
-            if not ok:
-                _bad(f"{p}.points[{j}]", f"must be [x, y], two finite numbers; got "
-                     f"{json.dumps(pt)[:40]}", ["[x, y] finite numbers"])
-            clean.append((float(pt[0]), float(pt[1])))
-        width = s.get("width", 20)
-        if isinstance(width, bool) or not isinstance(width, (int, float)) or \
-                not math.isfinite(width) or not 0 < width <= MAX_WIDTH:
-            _bad(f"{p}.width", f"must be a number > 0 and <= {MAX_WIDTH:g}, got "
-                 f"{json.dumps(width)[:40]}", [f"0 < width <= {MAX_WIDTH:g}"])
-        intensity = s.get("intensity", 5)
-        if isinstance(intensity, bool) or not isinstance(intensity, (int, float)) or \
-                not math.isfinite(intensity) or intensity != int(intensity) or \
-                not 1 <= intensity <= 10:
-            _bad(f"{p}.intensity", f"must be a whole number 1-10, got "
-                 f"{json.dumps(intensity)[:40]}", [str(n) for n in range(1, 11)])
-        quality = s.get("quality")
-        if quality is not None and quality not in QUALITIES:
-            _bad(f"{p}.quality", f"unknown quality {json.dumps(quality)[:40]}", list(QUALITIES))
-        erase = s.get("erase", False)
-        if not isinstance(erase, bool):
-            _bad(f"{p}.erase", f"must be true or false, got {json.dumps(erase)[:40]}",
-                 ["true", "false"])
-        out.append(Stroke(view=s["view"], points=clean, width=float(width),
-                          intensity=int(intensity), quality=quality, erase=erase))
-    return out
+    return [Stroke(view=s["view"], points=[(float(x), float(y)) for x, y in s["points"]],
+                   width=float(s.get("width", 20.0)), intensity=int(s.get("intensity", 5)),
+                   quality=s.get("quality"), erase=bool(s.get("erase", False)))
+            for s in raw]
 
 
-def _exclude(raw: Any) -> set[tuple[str, str | None]]:
+def _exclude(raw: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
+    """Region keys switched off in the region list; a paired region needs its side."""
     from knoop.kb.contract import contract
 
     regions = contract().regions
-    if not isinstance(raw, list):
-        _bad("exclude", f"must be an array, got {_type_name(raw)}")
     out: set[tuple[str, str | None]] = set()
     for i, item in enumerate(raw):
         p = f"exclude[{i}]"
-        if not isinstance(item, dict) or set(item) - {"region", "side"}:
-            _bad(p, "must be an object with region and side", ["region", "side"])
-        rid = item.get("region")
-        if not isinstance(rid, str) or rid not in regions:
-            raise PainMapError(f"{p}.region: unknown region {json.dumps(rid)[:60]}",
-                               field=f"{p}.region", allowed=sorted(regions))
+        rid = item["region"]
+        if rid not in regions:
+            raise PainMapError(f"{p}.region: unknown region '{rid}'", field=f"{p}.region",
+                               allowed=sorted(regions))
         side = item.get("side")
         if regions[rid].paired:
             if side not in ("left", "right"):
@@ -194,25 +99,20 @@ def _exclude(raw: Any) -> set[tuple[str, str | None]]:
     return out
 
 
-def derive(data: Any, lang: str = "nl", top: int | None = DEFAULT_TOP) -> dict[str, Any]:
-    """The whole drawing computation: validate, coverage from strokes, merge with explicit
-    regions, rank. Raises :class:`ChartError`/:class:`PainMapError` naming the field."""
+def derive(data: dict[str, Any], lang: str = "nl",
+           top: int | None = DEFAULT_TOP) -> dict[str, Any]:
+    """The whole drawing computation on a drawing checked by :class:`~knoop.web.schemas.
+    DrawingIn` (as a dict): coverage from strokes, merge with explicit regions, rank. Contract
+    problems raise :class:`PainMapError` naming the field."""
     from knoop.bodymap import CHART_VERSION, coverage
     from knoop.ranking import default_ranker
 
-    if not isinstance(data, dict):
-        _bad("$", f"a drawing must be a JSON object, got {_type_name(data)}")
-    for k in data:
-        if k not in TOP_KEYS:
-            _bad(str(k) if str(k).isidentifier() else "$",
-                 f"unknown field {json.dumps(k)}; allowed: {', '.join(TOP_KEYS)}",
-                 list(TOP_KEYS))
     strokes = _strokes(data.get("strokes", []))
     excluded = _exclude(data.get("exclude", []))
     r = default_ranker()
     # The explicit part is parsed as a pain map first, so its errors name regions[i]... fields.
-    explicit = r.parse({k: data[k] for k in ("regions", "symptoms", "screening", "findings")
-                        if k in data})
+    explicit = r.parse({k: data[k] for k in ("regions", "symptoms", "screening", "findings",
+                                             "client") if k in data})
     cov = coverage(strokes)
     merged: dict[tuple[str, str | None], dict[str, Any]] = {}
     for c in cov:
@@ -251,45 +151,19 @@ def derive(data: Any, lang: str = "nl", top: int | None = DEFAULT_TOP) -> dict[s
     }
 
 
-@router.post(
-    "/api/v1/drawing",
-    response_class=JSONResponse,
-    responses={200: {"description": "`painmap` (contract pain map: strokes' coverage merged "
-                                    "with the explicit regions), `coverage` (fraction of each "
-                                    "region painted, max intensity, quality) and `ranking` "
-                                    "(the ranking JSON, best 20 plus any with a finding).",
-                     "content": {"application/json": {"example": {
-                         "chart_version": "1",
-                         "painmap": {"regions": [{"region": "temple", "side": "left",
-                                                  "intensity": 7}], "symptoms": [],
-                                     "screening": [], "findings": []},
-                         "coverage": [{"region": "temple", "side": "left", "fraction": 0.4,
-                                       "intensity": 7, "quality": None, "excluded": False}],
-                         "ranking": {"kb_version": "2026.11.0", "red_flags": [],
-                                     "candidates": [], "together": [], "notes": []}}}}},
-               422: ERROR_422},
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-        "schema": DRAWING_SCHEMA, "example": DRAWING_EXAMPLE}}}},
-)
-async def drawing(
-    request: Request,
+@router.post("/api/v1/drawing", response_model=DrawingOut,
+             responses=error_responses(*COMMON_ERRORS))
+def drawing(
+    body: Annotated[DrawingIn, Body(openapi_examples={"temple": {"value": DRAWING_EXAMPLE}})],
     lang: Literal["nl", "en"] = Query("nl", description="Language of reasons and messages."),
     top: int = Query(DEFAULT_TOP, ge=1, le=500,
                      description="List the best N candidates (plus any with a finding)."),
 ) -> Response:
     """From a drawing to the muscles to examine: the server derives region coverage from the
     brush strokes (template geometry), merges it with the explicit region choices into a
-    contract pain map and ranks it."""
-    body = await request.body()
-    try:
-        data = json.loads(body.decode("utf-8", errors="replace"))
-    except json.JSONDecodeError as exc:
-        raise ChartError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                         field="$") from None
-    except RecursionError:
-        raise ChartError("not valid JSON: nested too deeply", field="$") from None
-    out = derive(data, lang, top)
-    return Response(json.dumps(out, ensure_ascii=False), media_type="application/json")
+    contract pain map and ranks it. Runs in the thread pool, off the event loop; the largest
+    drawing allowed (500 strokes, 20,000 points) takes well under a second."""
+    return json_response(derive(body.model_dump(exclude_unset=True), lang, top))
 
 
 def _marks(points: list, view: str) -> list[dict[str, Any]]:
@@ -303,11 +177,8 @@ def _key(k: tuple[str, str | None]) -> dict[str, str]:
     return {"region": k[0], "side": k[1] or "midline"}
 
 
-@router.get(
-    "/api/v1/muscles/{muscle_id}/overlay",
-    responses={404: {"description": "Unknown muscle."},
-               422: {"description": "Unknown side, view or language (the field is named)."}},
-)
+@router.get("/api/v1/muscles/{muscle_id}/overlay", response_model=OverlayOut,
+            responses=error_responses(404, 422, 500, 503))
 def muscle_overlay(
     muscle_id: str,
     side: str = Query("right", description="The client's side: left or right."),
@@ -369,23 +240,8 @@ REGION_TP_EXAMPLE = [{"muscle": "trapezius", "side": "left", "name": "Monnikskap
                                           "name": "Bovenste vezels, achterste rand"}]}]
 
 
-@router.get(
-    "/api/v1/regions/{region}/trigger-points",
-    response_class=JSONResponse,
-    responses={200: {"description": "The muscles with a trigger point over this region on this "
-                                    "side (sorted by name; the page re-sorts by its ranking), "
-                                    "each with those trigger points.",
-                     "content": {"application/json": {"example": REGION_TP_EXAMPLE}}},
-               404: {"description": "Unknown region.",
-                     "content": {"application/json": {"example": {"error": {
-                         "code": "not_found", "message": "region: unknown region 'knee2'",
-                         "field": "region", "allowed": ["..."]}}}}},
-               422: {"description": "Bad side (left/right for a paired region, midline for a "
-                                    "midline one) or language; the field is named.",
-                     "content": {"application/json": {"example": {"error": {
-                         "code": "chart_error", "message": "side: must be left or right",
-                         "field": "side", "allowed": ["left", "right"]}}}}}},
-)
+@router.get("/api/v1/regions/{region}/trigger-points", response_model=list[RegionMuscleOut],
+            responses=error_responses(404, 422, 500, 503))
 def region_trigger_points(
     region: str,
     side: str | None = Query(None, description="The client's side: left or right for a paired "

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -35,13 +35,23 @@ from knoop.web.deps import (
     fmt_datetime,
     input_error,
     local_time,
+    require_user,
     store_of,
     translator,
 )
 from knoop.web.pages import lang_of, render
+from knoop.web.schemas import (
+    AutosaveIn,
+    ChartFindingIn,
+    FlagsIn,
+    NoteIn,
+    SessionStateOut,
+    TreatmentIn,
+    error_responses,
+)
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1/sessions", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -222,86 +232,41 @@ def set_status(request: Request, session_id: SessionId, user: User = LoggedIn,
 
 
 # ------------------------------------------------------------------------------ JSON API
-def _error(request: Request, exc: KnoopError) -> JSONResponse:
+def _error(request: Request, exc: KnoopError) -> Response:
     body = exc.to_dict()
     status = exc.http_status if exc.http_status in (404, 409, 422) else 422
     body["error"]["message"] = (translator(request)("Not found") if status == 404 else
                                 exc.message if status == 409 and exc.field == "flags" else
                                 input_error(request, exc))  # Dutch, naming the field
-    return JSONResponse(body, status_code=status)
+    from knoop.web.app import api_error
+
+    return api_error(request, status, body)
 
 
-async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > 5_000_000:
-        raise BadInput("$: the request is too large", field="$")
-    try:
-        data = json.loads(raw.decode("utf-8", errors="replace") or "{}")
-    except (json.JSONDecodeError, RecursionError):
-        raise BadInput("$: not valid JSON", field="$") from None
-    if not isinstance(data, dict):
-        raise BadInput("$: must be a JSON object", field="$")
-    return data
-
-
-def _nrs(data: dict[str, Any], name: str) -> int | None:
-    v = data.get(name)
-    if v is None or v == "":
+def _appointment(m: dt.datetime | None) -> dt.datetime | None:
+    """A moment without an offset is Dutch local time; stored as naive UTC."""
+    if m is None:
         return None
-    if isinstance(v, str) and v.strip().isdigit():
-        v = int(v.strip())
-    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 10:
-        raise BadInput(f"{name}: must be a whole number 0-10", field=name)
-    return v
-
-
-def _appointment(v: Any) -> dt.datetime | None:
-    if v is None or v == "":
-        return None
-    if not isinstance(v, str):
-        raise BadInput("next_appointment: not a date", field="next_appointment")
-    try:
-        m = dt.datetime.fromisoformat(v)
-    except ValueError:
-        raise BadInput("next_appointment: not a date", field="next_appointment") from None
     if m.tzinfo is None:
         m = m.replace(tzinfo=AMS)
     return m.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-SAVE_FIELDS = ("complaint", "nrs_before", "nrs_after", "causes", "next_appointment", "drawing",
-               "symptoms", "screening")
-
-
-def _save_values(data: dict[str, Any], s: Session) -> dict[str, Any]:
-    """Check an autosave body and turn it into ``update_session`` fields."""
+def _save_values(data: AutosaveIn, s: Session) -> dict[str, Any]:
+    """Turn a checked autosave body into ``update_session`` fields (only what was sent)."""
     from knoop.web.drawing import derive
 
-    unknown = set(data) - set(SAVE_FIELDS)
-    if unknown:
-        f = min(unknown)
-        raise BadInput(f"{f}: unknown field", field=f, allowed=list(SAVE_FIELDS))
+    given = data.model_dump(exclude_unset=True)
     out: dict[str, Any] = {}
-    if "complaint" in data:
-        if not isinstance(data["complaint"], str):
-            raise BadInput("complaint: must be text", field="complaint")
-        out["complaint"] = data["complaint"]
-    for n in ("nrs_before", "nrs_after"):
-        if n in data:
-            out[n] = _nrs(data, n)
-    if "causes" in data:
-        out["causes"] = data["causes"]
-    if "next_appointment" in data:
-        out["next_appointment"] = _appointment(data["next_appointment"])
-    for k in ("symptoms", "screening"):
-        if k in data:
-            out[k] = data[k]
-    if "drawing" in data:
-        d = data["drawing"]
-        if not isinstance(d, dict):
-            raise BadInput("drawing: must be an object", field="drawing")
-        d = {k: v for k, v in d.items() if k != "findings"}  # findings are charted one by one
-        derived = derive(d, "nl", top=1)  # validates; names the field (strokes[3].view, ...)
+    for k in ("complaint", "nrs_before", "nrs_after", "causes", "symptoms", "screening"):
+        if k in given:
+            out[k] = given[k] if given[k] is not None or k.startswith("nrs") else \
+                ("" if k == "complaint" else [])
+    if "next_appointment" in given:
+        out["next_appointment"] = _appointment(data.next_appointment)
+    if data.drawing is not None:
+        d = data.drawing.model_dump(exclude_unset=True)
+        derived = derive(d, "nl", top=1)  # contract checks name the field (regions[3].side)
         pm = derived["painmap"]
         out["strokes"] = d.get("strokes") or None
         out["painmap"] = {"regions": pm["regions"]}
@@ -320,33 +285,35 @@ def _state(s: Session, lang: str, t: Any) -> dict[str, Any]:
             "open_flags": _open_flags(s)}
 
 
-@api.post("/{session_id}", dependencies=[CsrfHeader])
-async def autosave(request: Request, session_id: SessionId) -> Response:
+def _reply(request: Request, s: Session) -> Response:
+    from knoop.web.app_json import json_response
+
+    return json_response(_state(s, lang_of(request), translator(request)))
+
+
+SESSION_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 500, 503)
+API_DEPS = [CsrfHeader, LoggedIn]
+
+
+@api.post("/{session_id}", dependencies=API_DEPS, response_model=SessionStateOut,
+          responses=SESSION_ERRORS)
+def autosave(request: Request, session_id: SessionId, body: AutosaveIn) -> Response:
     """Autosave: any of complaint, NRS, causes, next appointment and the drawing (strokes,
     explicit regions, exclusions, symptoms, screening), in one transaction."""
-    from starlette.concurrency import run_in_threadpool
-
-    from knoop.web.deps import require_user
-
-    data = await _json(request)
-
-    def work() -> Response:
-        user = require_user(request)
-        store = store_of(request)
-        t = _ = translator(request)
-        try:
-            s = store.get_session(user.actor, session_id)
-            vals = _save_values(data, s)
-            if vals:
-                s = store.update_session(user.actor, session_id, **vals)
-        except (BadInput, Conflict) as exc:
+    user = require_user(request)
+    store = store_of(request)
+    try:
+        s = store.get_session(user.actor, session_id)
+        vals = _save_values(body, s)
+        if vals:
+            s = store.update_session(user.actor, session_id, **vals)
+    except (BadInput, Conflict) as exc:
+        return _error(request, exc)
+    except KnoopError as exc:
+        if exc.http_status == 422:
             return _error(request, exc)
-        except KnoopError as exc:
-            if exc.http_status == 422:
-                return _error(request, exc)
-            raise
-        return JSONResponse(_state(s, lang_of(request), t))
-    return await run_in_threadpool(work)
+        raise
+    return _reply(request, s)
 
 
 def _gate(request: Request, s: Session) -> None:
@@ -355,175 +322,111 @@ def _gate(request: Request, s: Session) -> None:
         raise Conflict(_("Acknowledge the red flags first."), field="flags")
 
 
-@api.post("/{session_id}/flags", dependencies=[CsrfHeader])
-async def acknowledge_flags(request: Request, session_id: SessionId) -> Response:
-    """Store that the therapist read the red flags (ids, who, when)."""
-    from starlette.concurrency import run_in_threadpool
-
-    from knoop.web.deps import require_user
-
-    data = await _json(request)
-
-    def work() -> Response:
-        user = require_user(request)
-        store = store_of(request)
-        flags = data.get("flags")
-        if not isinstance(flags, list) or not all(isinstance(f, str) and len(f) < 80
-                                                  for f in flags) or len(flags) > 50:
-            return _error(request, BadInput("flags: must be a list of red-flag IDs",
-                                            field="flags"))
-        try:
-            s = store.get_session(user.actor, session_id)
-            intake = dict(s.intake or {})
-            known = set(_acked(s))
-            intake["red_flags_ack"] = {
-                "flags": sorted(known | set(flags)), "by": user.id, "by_email": user.email,
-                "at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")}
-            s = store.update_session(user.actor, session_id, intake=intake)
-        except (BadInput, Conflict) as exc:
-            return _error(request, exc)
-        return JSONResponse(_state(s, lang_of(request), translator(request)))
-    return await run_in_threadpool(work)
+@api.post("/{session_id}/flags", dependencies=API_DEPS, response_model=SessionStateOut,
+          responses=SESSION_ERRORS)
+def acknowledge_flags(request: Request, session_id: SessionId, body: FlagsIn) -> Response:
+    """Store that the therapist read the red flags (IDs, who, when by the store's clock)."""
+    user = require_user(request)
+    store = store_of(request)
+    try:
+        s = store.get_session(user.actor, session_id)
+        intake = dict(s.intake or {})
+        known = set(_acked(s))
+        intake["red_flags_ack"] = {
+            "flags": sorted(known | set(body.flags)), "by": user.id,
+            "by_email": user.email,
+            "at": store.clock().isoformat(timespec="seconds")}
+        s = store.update_session(user.actor, session_id, intake=intake)
+    except (BadInput, Conflict) as exc:
+        return _error(request, exc)
+    return _reply(request, s)
 
 
-def _flag(data: dict[str, Any], name: str) -> bool | None:
-    v = data.get(name)
-    if v is None or isinstance(v, bool):
-        return v
-    raise BadInput(f"{name}: must be true, false or empty", field=name)
-
-
-@api.post("/{session_id}/findings", dependencies=[CsrfHeader])
-async def chart_finding(request: Request, session_id: SessionId) -> Response:
+@api.post("/{session_id}/findings", dependencies=API_DEPS, response_model=SessionStateOut,
+          responses=SESSION_ERRORS)
+def chart_finding(request: Request, session_id: SessionId, body: ChartFindingIn) -> Response:
     """Chart a finding for one muscle and side (``result`` null takes it back). The new
     finding is stored before the old one is removed, so a failure never loses a finding."""
-    from starlette.concurrency import run_in_threadpool
-
-    from knoop.web.deps import require_user
-
-    data = await _json(request)
-
-    def work() -> Response:
-        user = require_user(request)
-        store = store_of(request)
-        try:
-            s = store.get_session(user.actor, session_id)
-            muscle, side, result = data.get("muscle"), data.get("side"), data.get("result")
-            if side not in ("left", "right"):
-                raise BadInput("side: must be left or right", field="side")
-            if not isinstance(muscle, str):
-                raise BadInput("muscle: unknown muscle", field="muscle")
-            old = [f.id for f in s.findings if f.muscle == muscle and f.side == side]
-            if result is not None:
-                _gate(request, s)
-                note = data.get("note") or ""
-                store.add_finding(user.actor, session_id, muscle=muscle, side=side,
-                                  result=result, trigger_point=data.get("trigger_point") or None,
-                                  pain_recognised=_flag(data, "pain_recognised"),
-                                  tender_spot=_flag(data, "tender_spot"),
-                                  taut_band=_flag(data, "taut_band"),
-                                  referral_elicited=_flag(data, "referral_elicited"),
-                                  twitch=_flag(data, "twitch"), note=note)
-            for fid in old:
-                store.remove_finding(user.actor, fid)
-            s = store.get_session(user.actor, session_id)
-        except KnoopError as exc:
-            if exc.http_status == 404 and not exc.field:
-                raise
-            return _error(request, exc)
-        return JSONResponse(_state(s, lang_of(request), translator(request)))
-    return await run_in_threadpool(work)
-
-
-@api.post("/{session_id}/treatments", dependencies=[CsrfHeader])
-async def record_treatment(request: Request, session_id: SessionId) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
-    from knoop.web.deps import require_user
-
-    data = await _json(request)
-
-    def work() -> Response:
-        user = require_user(request)
-        store = store_of(request)
-        try:
-            s = store.get_session(user.actor, session_id)
+    user = require_user(request)
+    store = store_of(request)
+    try:
+        s = store.get_session(user.actor, session_id)
+        old = [f.id for f in s.findings if f.muscle == body.muscle and f.side == body.side]
+        if body.result is not None:
             _gate(request, s)
-            dur = data.get("duration_min")
-            if isinstance(dur, str):
-                dur = dur.strip()
-                if dur and not dur.isdigit():
-                    raise BadInput("duration_min: must be a whole number 0-240",
-                                   field="duration_min")
-                dur = int(dur) if dur else None
-            pressure = data.get("pressure_tolerance") or None
-            store.add_treatment(user.actor, session_id, muscle=data.get("muscle"),
-                                side=data.get("side"), technique=data.get("technique"),
-                                duration_min=dur, pressure_tolerance=pressure,
-                                note=data.get("note") or "")
-            s = store.get_session(user.actor, session_id)
-        except KnoopError as exc:
-            if exc.http_status == 404 and exc.field in ("session_id", None):
-                raise
-            return _error(request, exc)
-        return JSONResponse(_state(s, lang_of(request), translator(request)))
-    return await run_in_threadpool(work)
+            store.add_finding(user.actor, session_id, muscle=body.muscle, side=body.side,
+                              result=body.result, trigger_point=body.trigger_point,
+                              pain_recognised=body.pain_recognised,
+                              tender_spot=body.tender_spot, taut_band=body.taut_band,
+                              referral_elicited=body.referral_elicited, twitch=body.twitch,
+                              note=body.note or "")
+        for fid in old:
+            store.remove_finding(user.actor, fid)
+        s = store.get_session(user.actor, session_id)
+    except KnoopError as exc:
+        if exc.http_status == 404 and not exc.field:
+            raise
+        return _error(request, exc)
+    return _reply(request, s)
+
+
+@api.post("/{session_id}/treatments", dependencies=API_DEPS, response_model=SessionStateOut,
+          responses=SESSION_ERRORS)
+def record_treatment(request: Request, session_id: SessionId, body: TreatmentIn) -> Response:
+    """Record a treatment of one muscle and side (refused while a red flag is open)."""
+    user = require_user(request)
+    store = store_of(request)
+    try:
+        s = store.get_session(user.actor, session_id)
+        _gate(request, s)
+        store.add_treatment(user.actor, session_id, muscle=body.muscle, side=body.side,
+                            technique=body.technique, duration_min=body.duration_min,
+                            pressure_tolerance=body.pressure_tolerance, note=body.note or "")
+        s = store.get_session(user.actor, session_id)
+    except KnoopError as exc:
+        if exc.http_status == 404 and exc.field in ("session_id", None):
+            raise
+        return _error(request, exc)
+    return _reply(request, s)
 
 
 TreatmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@api.post("/{session_id}/treatments/{treatment_id}/remove", dependencies=[CsrfHeader])
-async def remove_treatment(request: Request, session_id: SessionId,
-                           treatment_id: TreatmentId) -> Response:
+@api.post("/{session_id}/treatments/{treatment_id}/remove", dependencies=API_DEPS,
+          response_model=SessionStateOut, responses=SESSION_ERRORS)
+def remove_treatment(request: Request, session_id: SessionId,
+                     treatment_id: TreatmentId) -> Response:
     """Remove a treatment recorded by mistake (one store transaction; refused with 409 on a
     closed session). A treatment of another session is a 404."""
-    from starlette.concurrency import run_in_threadpool
-
-    from knoop.web.deps import require_user
-
-    def work() -> Response:
-        user = require_user(request)
-        store = store_of(request)
-        try:
-            s = store.get_session(user.actor, session_id)  # NotFound -> 404 for an outsider
-            if treatment_id not in {x.id for x in s.treatments}:
-                raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
-            store.remove_treatment(user.actor, treatment_id)
-            s = store.get_session(user.actor, session_id)
-        except KnoopError as exc:
-            if exc.http_status == 404 and exc.field in ("session_id", None):
-                raise
-            return _error(request, exc)
-        return JSONResponse(_state(s, lang_of(request), translator(request)))
-    return await run_in_threadpool(work)
+    user = require_user(request)
+    store = store_of(request)
+    try:
+        s = store.get_session(user.actor, session_id)  # NotFound -> 404 for an outsider
+        if treatment_id not in {x.id for x in s.treatments}:
+            raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
+        store.remove_treatment(user.actor, treatment_id)
+        s = store.get_session(user.actor, session_id)
+    except KnoopError as exc:
+        if exc.http_status == 404 and exc.field in ("session_id", None):
+            raise
+        return _error(request, exc)
+    return _reply(request, s)
 
 
-@api.post("/{session_id}/note", dependencies=[CsrfHeader])
-async def save_note(request: Request, session_id: SessionId) -> Response:
+@api.post("/{session_id}/note", dependencies=API_DEPS, response_model=SessionStateOut,
+          responses=SESSION_ERRORS)
+def save_note(request: Request, session_id: SessionId, body: NoteIn) -> Response:
     """Save the S/O/A/P fields; the store regenerates the SOAP text from them and the
     structured data."""
-    from starlette.concurrency import run_in_threadpool
-
-    from knoop.web.deps import require_user
-
-    data = await _json(request)
-
-    def work() -> Response:
-        user = require_user(request)
-        store = store_of(request)
-        try:
-            fields = {}
-            for k in ("subjective", "objective", "assessment", "plan"):
-                v = data.get(k, "")
-                if not isinstance(v, str):
-                    raise BadInput(f"{k}: must be text", field=k)
-                fields[k] = v
-            store.set_note(user.actor, session_id, **fields)
-            s = store.get_session(user.actor, session_id)
-        except KnoopError as exc:
-            if exc.http_status == 404 and exc.field in ("session_id", None):
-                raise
-            return _error(request, exc)
-        return JSONResponse(_state(s, lang_of(request), translator(request)))
-    return await run_in_threadpool(work)
+    user = require_user(request)
+    store = store_of(request)
+    try:
+        store.set_note(user.actor, session_id, subjective=body.subjective,
+                       objective=body.objective, assessment=body.assessment, plan=body.plan)
+        s = store.get_session(user.actor, session_id)
+    except KnoopError as exc:
+        if exc.http_status == 404 and exc.field in ("session_id", None):
+            raise
+        return _error(request, exc)
+    return _reply(request, s)

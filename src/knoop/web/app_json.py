@@ -1,0 +1,19 @@
+"""JSON responses that never fail to encode (shared by the app and its API routers)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.responses import Response
+
+
+def json_bytes(data: Any) -> bytes:
+    """JSON as UTF-8 that never fails: a lone surrogate that slipped into a message is sent as
+    its ``\\uXXXX`` escape (still valid JSON) instead of breaking the response."""
+    return json.dumps(data, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """A JSON response of ``data`` (already in its response model's shape)."""
+    return Response(json_bytes(data), status_code=status_code, media_type="application/json")

@@ -1,0 +1,399 @@
+"""The typed boundary of the JSON API (``/api/v1``): every request body and response is one of
+these pydantic models, so the OpenAPI document at ``/openapi.json`` describes them exactly.
+
+The models check shape, types, lengths and text (no lone surrogates, NUL or other control
+characters; see :func:`knoop.store.validate.text_problem`); list lengths are capped so one
+request is bounded work. What only the knowledge base knows (is this a region, a muscle, a
+trigger point of that muscle?) is then checked once by the core: the pain-map parser and the
+store. A refused value is a 422 in :class:`ErrorBody`, naming the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
+
+from knoop.bodymap.coverage import QUALITIES
+from knoop.kb.contract import VIEWS, contract
+from knoop.store.validate import EARLIEST, LATEST, text_problem
+
+Side = Literal["left", "right"]
+SideOrMidline = Literal["left", "right", "midline"]
+Quality = Literal["aching", "burning", "tingling", "numb", "stabbing"]
+View = Literal["front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot"]
+Result = Literal["active", "latent", "none_found"]
+assert set(QUALITIES) == set(get_args(Quality)) and set(VIEWS) == set(get_args(View))
+
+#: Caps that keep one request bounded (see docs/web.md, "Limits").
+MAX_REGIONS = 400
+MAX_IDS = 100
+MAX_FINDINGS = 400
+MAX_STROKES = 500
+MAX_POINTS_PER_STROKE = 5_000
+MAX_POINTS = 20_000
+MAX_WIDTH = 200.0
+MAX_COORD = 100_000.0
+
+
+def _clean_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _empty_is_none(value: Any) -> Any:
+    """A form field left empty ("") means: not given."""
+    return None if value == "" else value
+
+
+def _not_bool(value: Any) -> Any:
+    """true/false is not a number (pydantic would read it as 1/0)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
+#: Free text (line breaks allowed) of at most 2,000 / 4,000 / 8,000 characters.
+Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_clean_text)]
+Complaint = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_clean_text)]
+LongText = Annotated[str, StringConstraints(max_length=8000), AfterValidator(_clean_text)]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+def _ids(ids: Any, what: str) -> Any:
+    """A contract ID: a short lower-case name; the schema lists the known ones."""
+    return Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$"),
+                     Field(description=f"a {what} ID", json_schema_extra={"enum": sorted(ids)})]
+
+
+_c = contract()
+RegionId = _ids(_c.regions, "contract region")
+SymptomId = _ids(_c.symptoms, "contract symptom")
+ScreeningId = _ids(_c.screening, "contract screening")
+MuscleId = _ids(_c.muscles, "muscle")
+TriggerPointId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,79}$"),
+                           Field(description="a trigger point ID of the muscle "
+                                             "(`<muscle>_<name>`)")]
+OptionalTriggerPoint = Annotated[TriggerPointId | None, BeforeValidator(_empty_is_none)]
+Intensity = Annotated[StrictInt, Field(ge=1, le=10, description="NRS 1-10")]
+Nrs = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=10, description="NRS 0-10")]
+Coordinate = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD, allow_inf_nan=False)]
+
+
+class Model(BaseModel):
+    """Unknown fields are refused: a typo is an error that names it, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ------------------------------------------------------------------------------- errors
+class ErrorDetail(Model):
+    code: str = Field(description="stable machine-readable name, e.g. invalid_painmap, "
+                                  "bad_input, not_found, conflict, payload_too_large")
+    message: str = Field(description="what is wrong, naming the field (Dutch on the session "
+                                     "API, English elsewhere)")
+    field: str | None = Field(None, description="JSON path of the refused value, e.g. "
+                                                "regions[2].side; $ is the whole body")
+    allowed: list[str] | None = Field(None, description="the allowed values, where a list")
+    request_id: str | None = Field(None, description="quote this when reporting a problem")
+
+
+class ErrorBody(Model):
+    """The one error shape of the API, for every 4xx and 5xx."""
+
+    error: ErrorDetail
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for ``statuses``, all with :class:`ErrorBody`."""
+    text = {400: "Bad request", 401: "Not logged in", 403: "Missing or wrong CSRF token",
+            404: "Not found (or another practice's)", 409: "Conflicts with the stored state",
+            412: "Changed since it was read", 413: "Body over the documented limit",
+            422: "Invalid input: the field and the allowed values are named",
+            500: "Unexpected error (logged with the request ID)",
+            503: "The database does not answer"}
+    return {s: {"model": ErrorBody, "description": text[s]} for s in statuses}
+
+
+COMMON_ERRORS = (413, 422, 500, 503)
+
+
+# ------------------------------------------------------------------------------ pain map
+class PainRegionIn(Model):
+    region: RegionId
+    side: SideOrMidline | None = Field(None, description="the client's own side; leave out "
+                                                         "(or midline) for a midline region")
+    intensity: Intensity = 5
+    quality: Quality | None = None
+
+
+class FindingIn(Model):
+    muscle: MuscleId
+    side: Side
+    result: Result
+    trigger_point: TriggerPointId | None = None
+
+
+class ClientIn(Model):
+    age: Annotated[StrictInt, Field(ge=0, le=120)] | None = Field(None, description="years")
+    sex: Literal["female", "male", "other"] | None = None
+
+
+class PainMapIn(Model):
+    """The pain-map JSON (docs/ranking.md)."""
+
+    regions: list[PainRegionIn] = Field(default_factory=list, max_length=MAX_REGIONS)
+    symptoms: list[SymptomId] = Field(default_factory=list, max_length=MAX_IDS)
+    screening: list[ScreeningId] = Field(default_factory=list, max_length=MAX_IDS)
+    findings: list[FindingIn] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    client: ClientIn | None = None
+
+
+class RedFlagOut(BaseModel):
+    id: str
+    urgency: str = Field(description="emergency, urgent, gp or caution")
+    message: str
+    source: str | None = None
+    model_config = ConfigDict(extra="allow")
+
+
+class CandidateOut(BaseModel):
+    """One muscle (on one side) to examine; ``score`` 0..1 is the share of the evidence it
+    accounts for."""
+
+    rank: int
+    muscle: str
+    side: str
+    score: float
+    trigger_points: list[str] = []
+    reasons_for: list[str] = []
+    reasons_against: list[str] = []
+    model_config = ConfigDict(extra="allow")
+
+
+class TogetherOut(BaseModel):
+    muscle: str
+    side: str
+    explains: float
+    model_config = ConfigDict(extra="allow")
+
+
+class RankingOut(BaseModel):
+    """The ranking JSON (docs/ranking.md): red flags first, then the muscles to examine."""
+
+    kb_version: str
+    red_flags: list[RedFlagOut]
+    candidates: list[CandidateOut]
+    together: list[TogetherOut]
+    model_config = ConfigDict(extra="allow")
+
+
+# ------------------------------------------------------------------------------- drawing
+class StrokeIn(Model):
+    view: View
+    points: list[tuple[Coordinate, Coordinate]] = Field(
+        min_length=1, max_length=MAX_POINTS_PER_STROKE,
+        description="[[x, y], ...] in template coordinates of the view (SVG viewBox units)")
+    width: Annotated[float, Field(gt=0, le=MAX_WIDTH, allow_inf_nan=False)] = 20.0
+    intensity: Intensity = 5
+    quality: Quality | None = None
+    erase: StrictBool = Field(False, description="an eraser removes paint drawn before it")
+
+
+class RegionKeyIn(Model):
+    region: RegionId
+    side: SideOrMidline | None = None
+
+
+def _total_points(strokes: list[StrokeIn]) -> list[StrokeIn]:
+    total = sum(len(s.points) for s in strokes)
+    if total > MAX_POINTS:
+        raise ValueError(f"at most {MAX_POINTS} points in one drawing, got {total}")
+    return strokes
+
+
+Strokes = Annotated[list[StrokeIn], Field(max_length=MAX_STROKES),
+                    AfterValidator(_total_points)]
+
+
+class DrawingIn(Model):
+    """Brush strokes plus explicit region choices (taps, the region list, deep regions) and the
+    intake answers."""
+
+    strokes: Strokes = Field(default_factory=list)
+    regions: list[PainRegionIn] = Field(default_factory=list, max_length=MAX_REGIONS,
+                                        description="explicit regions; they win over what "
+                                                    "the strokes give for the same key")
+    exclude: list[RegionKeyIn] = Field(default_factory=list, max_length=MAX_REGIONS,
+                                       description="regions switched off in the region list")
+    symptoms: list[SymptomId] = Field(default_factory=list, max_length=MAX_IDS)
+    screening: list[ScreeningId] = Field(default_factory=list, max_length=MAX_IDS)
+    findings: list[FindingIn] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    client: ClientIn | None = None
+
+
+class CoverageOut(BaseModel):
+    region: str
+    side: str
+    fraction: float = Field(description="share of the region painted, 0..1")
+    intensity: int
+    quality: str | None
+    excluded: bool
+
+
+class DrawingOut(BaseModel):
+    chart_version: str
+    painmap: dict[str, Any] = Field(description="the contract pain map")
+    coverage: list[CoverageOut]
+    ranking: RankingOut
+
+
+# ------------------------------------------------------------------------------- sessions
+def _appointment_range(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+class SessionDrawingIn(Model):
+    strokes: Strokes = Field(default_factory=list)
+    regions: list[PainRegionIn] = Field(default_factory=list, max_length=MAX_REGIONS)
+    exclude: list[RegionKeyIn] = Field(default_factory=list, max_length=MAX_REGIONS)
+    symptoms: list[SymptomId] = Field(default_factory=list, max_length=MAX_IDS)
+    screening: list[ScreeningId] = Field(default_factory=list, max_length=MAX_IDS)
+
+
+class AutosaveIn(Model):
+    """Any of the session's fields of steps 1-4; what is left out stays as it is."""
+
+    complaint: Complaint | None = None
+    nrs_before: Nrs | None = None
+    nrs_after: Nrs | None = None
+    causes: list[Name] | None = Field(None, max_length=MAX_IDS)
+    next_appointment: Annotated[dt.datetime | None, AfterValidator(_appointment_range)] = \
+        Field(None, description="local time (Europe/Amsterdam) unless an offset is given")
+    drawing: SessionDrawingIn | None = None
+    symptoms: list[SymptomId] | None = Field(None, max_length=MAX_IDS)
+    screening: list[ScreeningId] | None = Field(None, max_length=MAX_IDS)
+
+
+class FlagsIn(Model):
+    """Red flags the therapist has read (IDs of the session's ranking)."""
+
+    flags: list[Name] = Field(max_length=50)
+
+
+class ChartFindingIn(Model):
+    """A palpation finding for one muscle and side; ``result`` null takes it back."""
+
+    muscle: MuscleId
+    side: Side
+    result: Literal["active", "latent", "none_found", "not_examined"] | None = None
+    trigger_point: OptionalTriggerPoint = None
+    pain_recognised: StrictBool | None = None
+    tender_spot: StrictBool | None = None
+    taut_band: StrictBool | None = None
+    referral_elicited: StrictBool | None = None
+    twitch: StrictBool | None = None
+    note: Note | None = None
+
+
+class TreatmentIn(Model):
+    muscle: MuscleId
+    side: Side
+    technique: Name
+    duration_min: Annotated[Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=240)]
+                            | None,
+                            BeforeValidator(_empty_is_none)] = None
+    pressure_tolerance: Annotated[Literal["low", "moderate", "high"] | None,
+                                  BeforeValidator(_empty_is_none)] = None
+    note: Note | None = None
+
+
+class RemoveIn(Model):
+    """No fields: the URL names what to remove."""
+
+
+class NoteIn(Model):
+    """The S/O/A/P fields; the SOAP text is generated from them and the structured data."""
+
+    subjective: LongText = ""
+    objective: LongText = ""
+    assessment: LongText = ""
+    plan: LongText = ""
+
+
+class SessionItemOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SessionStateOut(BaseModel):
+    """The session as the page shows it after a save."""
+
+    id: int
+    status: str
+    updated_at: str
+    soap_text: str
+    findings: list[SessionItemOut]
+    treatments: list[SessionItemOut]
+    open_flags: list[str]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    version: str
+    kb_version: str
+    database: Literal["ok", "unavailable"]
+
+
+# ------------------------------------------------------------------------ chart look-ups
+class RegionKeyOut(BaseModel):
+    region: str
+    side: str = Field(description="left, right or midline")
+
+
+class OverlayTriggerPointOut(BaseModel):
+    id: str
+    name: str | None
+    how_to_find: str | None
+    location: list[RegionKeyOut]
+    location_names: list[str]
+    mark: dict[str, float] | None = Field(description="x, y on the view, or null")
+
+
+class OverlayOut(BaseModel):
+    """A muscle's zones on one side and its trigger points with marks on one view."""
+
+    muscle: str
+    side: str
+    view: str
+    best_view: str
+    views: list[str]
+    name: str
+    latin: str
+    essential: list[RegionKeyOut]
+    spillover: list[RegionKeyOut]
+    trigger_points: list[OverlayTriggerPointOut]
+    kb_page: str
+
+
+class RegionMuscleOut(BaseModel):
+    """A muscle with trigger points over the asked region."""
+
+    muscle: str
+    side: str
+    name: str
+    trigger_points: list[dict[str, Any]]
+    model_config = ConfigDict(extra="allow")
