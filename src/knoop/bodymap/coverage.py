@@ -12,7 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 from shapely.strtree import STRtree
 
@@ -78,7 +79,7 @@ def _validate(i: int, s: Stroke, views: Sequence[str]) -> None:
                          field=f"{where}.quality", allowed=list(QUALITIES))
 
 
-def _brush(s: Stroke):
+def _brush(s: Stroke) -> Polygon:
     pts = [(float(x), float(y)) for x, y in s.points]
     r = float(s.width) / 2
     if len(pts) == 1 or all(p == pts[0] for p in pts):
@@ -94,7 +95,7 @@ def coverage(strokes: Sequence[Stroke]) -> list[RegionCoverage]:
     views = list(c.views)
     for i, s in enumerate(strokes):
         _validate(i, s, views)
-    per_view: dict[str, list[tuple[object, Stroke]]] = {}
+    per_view: dict[str, list[tuple[BaseGeometry, Stroke]]] = {}
     for s in strokes:
         layers = per_view.setdefault(s.view, [])
         g = _brush(s)

@@ -9,7 +9,7 @@ Errors name the file, the line and the allowed values, e.g.::
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -138,7 +138,7 @@ def parse_muscle(text: str, filename: str, c: Contract | None = None) -> Muscle:
     return muscle
 
 
-def _allowed_fields(loc: list[object]) -> list[str]:
+def _allowed_fields(loc: Sequence[object]) -> list[str]:
     from knoop.kb import models as m
 
     model: type = m.Muscle
