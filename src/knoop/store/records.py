@@ -9,7 +9,7 @@ access log in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -60,8 +60,8 @@ from knoop.store.types import (
 RETENTION_YEARS = 20
 #: Times are stored in UTC; text for people (the SOAP note) shows Dutch local time.
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
-CAUSES: tuple[str, ...] = tuple(
-    Muscle.model_fields["causes"].annotation.__args__[0].__args__)  # type: ignore[union-attr]
+#: The values of the Literal in ``Muscle.causes: list[Literal[...]]``.
+CAUSES: tuple[str, ...] = get_args(get_args(Muscle.model_fields["causes"].annotation)[0])
 CLIENT_FIELDS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone", "gp_name")
 SESSION_FIELDS = ("started_at", "complaint", "symptoms", "causes", "screening", "intake",
                   "painmap", "strokes", "nrs_before", "nrs_after", "next_appointment", "status")
