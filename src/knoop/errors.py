@@ -10,6 +10,20 @@ the web layer turns it into the one JSON error shape::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NotRequired, TypedDict
+
+
+class ErrorBody(TypedDict):
+    code: str
+    message: str
+    field: NotRequired[str]
+    allowed: NotRequired[list[str]]
+
+
+class ErrorResponse(TypedDict):
+    """The one JSON error shape (see the module docstring)."""
+
+    error: ErrorBody
 
 
 class KnoopError(Exception):
@@ -26,9 +40,9 @@ class KnoopError(Exception):
         self.field = field
         self.allowed = list(allowed) if allowed is not None else None
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ErrorResponse:
         """The one JSON error shape of the API."""
-        body: dict[str, object] = {"code": self.code, "message": self.message}
+        body: ErrorBody = {"code": self.code, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
         if self.allowed is not None:
@@ -54,9 +68,10 @@ class KnowledgeBaseError(BadInput):
 
     code = "invalid_knowledge_base"
 
-    def __init__(self, message: str, *, file: str, line: int | None = None, **kw: object) -> None:
+    def __init__(self, message: str, *, file: str, line: int | None = None,
+                 field: str | None = None, allowed: Sequence[str] | None = None) -> None:
         where = f"{file}:{line}" if line is not None else file
-        super().__init__(f"{where}: {message}", **kw)  # type: ignore[arg-type]
+        super().__init__(f"{where}: {message}", field=field, allowed=allowed)
         self.file = file
         self.line = line
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from knoop.errors import KnoopError
+
+if TYPE_CHECKING:
+    from knoop.store import Store
 
 
 def database_url() -> str:
@@ -19,7 +24,7 @@ def shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def open_store(*, check_schema: bool = True):  # type: ignore[no-untyped-def]
+def open_store(*, check_schema: bool = True) -> Store:
     """The store on ``DATABASE_URL`` (default SQLite in the data directory)."""
     from knoop.store import Store, current_revision, head_revision
 

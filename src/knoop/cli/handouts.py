@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from knoop.cli.db import open_store
 from knoop.errors import BadInput
 
+if TYPE_CHECKING:
+    from knoop.store import Actor, Store
 
-def acting_user(store, email: str | None):  # type: ignore[no-untyped-def]
+_C = TypeVar("_C", bound=Callable[..., Any] | click.Command)  # what click.option decorates
+
+
+def acting_user(store: Store, email: str | None) -> Actor:
     """The Actor the command acts as: ``--user``, else ``KNOOP_USER``, else the only active
     user of the database. Everything it reads is access-logged under that user."""
     from knoop.settings import load
@@ -27,7 +34,7 @@ def acting_user(store, email: str | None):  # type: ignore[no-untyped-def]
                    allowed=[u.email for u in users][:12])
 
 
-def user_option(f):  # type: ignore[no-untyped-def]
+def user_option(f: _C) -> _C:
     return click.option("--user", "user_email", metavar="EMAIL",
                         help="Act as this user (default: KNOOP_USER).")(f)
 
@@ -45,7 +52,8 @@ def write_output(data: bytes, output: str) -> None:
 class _SessionOrSub(click.Group):
     """``knoop handout 12 ...`` means the session handout; ``knoop handout leaflet`` the leaflet."""
 
-    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             return "session", self.commands["session"], args
         return super().resolve_command(ctx, args)

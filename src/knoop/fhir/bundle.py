@@ -18,11 +18,16 @@ import base64
 import datetime as dt
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knoop.errors import BadInput
 from knoop.kb import KB_VERSION, knowledge_base
 from knoop.store import Actor, Store
+
+if TYPE_CHECKING:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.codeableconcept import CodeableConcept
+    from fhir.resources.R4B.coding import Coding
 
 BASE = "https://knoop.example/fhir"
 CS_REGION = f"{BASE}/CodeSystem/region"
@@ -270,7 +275,7 @@ class _Builder:
             "hasMember": members, "derivedFrom": derived})
 
     def finding(self, f: dict[str, Any], subject: dict, context: dict, start: str | None) -> None:
-        comps = []
+        comps: list[dict[str, Any]] = []  # Observation.component
         if f["trigger_point"]:
             tp = knowledge_base().muscle(f["muscle"]).trigger_point(f["trigger_point"])
             comps.append({"code": _cc(CS_OBSERVATION, "trigger-point", "Trigger point"),
@@ -381,40 +386,51 @@ def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,
             "type": "collection", "timestamp": stamp.isoformat(), "entry": b.entries}
 
 
-def validate_bundle(bundle: dict[str, Any]):  # type: ignore[no-untyped-def]
+def validate_bundle(bundle: dict[str, Any]) -> Bundle:
     """Parse with ``fhir.resources.R4B`` (raises on anything invalid); returns the model."""
     from fhir.resources.R4B.bundle import Bundle
 
     return Bundle.model_validate(bundle)
 
 
+def _codings(cc: CodeableConcept | None) -> list[Coding]:
+    """The codings of a concept that an exported finding always has."""
+    assert cc is not None and cc.coding is not None
+    return cc.coding
+
+
 def findings_from_bundle(bundle: dict[str, Any] | str) -> list[dict[str, Any]]:
     """The trigger-point findings read back from an exported bundle (JSON or dict), parsed
     through the R4B models: muscle, side, result, trigger point and criteria."""
     from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.observation import Observation
 
     model = (Bundle.model_validate_json(bundle) if isinstance(bundle, str)
              else Bundle.model_validate(bundle))
     out = []
     for e in model.entry or []:
         r = e.resource
-        if r.get_resource_type() != "Observation":
+        assert r is not None
+        if not isinstance(r, Observation):  # r.get_resource_type() != "Observation"
             continue
         if not any(c.system == CS_OBSERVATION and c.code == "trigger-point-finding"
                    for c in r.code.coding or []):
             continue
         site = r.bodySite
-        muscle = next(c.code for c in site.coding if c.system == CS_MUSCLE)
-        lat = site.extension[0].valueCodeableConcept.coding[0].code
+        muscle = next(c.code for c in _codings(site) if c.system == CS_MUSCLE)
+        assert site is not None and site.extension is not None
+        lat = _codings(site.extension[0].valueCodeableConcept)[0].code
         side = next(k for k, (code, _d) in LATERALITY.items() if code == lat)
+        assert r.identifier is not None and r.identifier[0].value is not None
         item: dict[str, Any] = {"id": int(r.identifier[0].value), "muscle": muscle, "side": side,
-                                "result": r.valueCodeableConcept.coding[0].code,
+                                "result": _codings(r.valueCodeableConcept)[0].code,
                                 "trigger_point": None, "note": r.note[0].text if r.note else ""}
         for comp in r.component or []:
-            code = comp.code.coding[0]
+            code = _codings(comp.code)[0]
             if code.system == CS_OBSERVATION and code.code == "trigger-point":
-                item["trigger_point"] = comp.valueCodeableConcept.coding[0].code
+                item["trigger_point"] = _codings(comp.valueCodeableConcept)[0].code
             elif code.system == CS_CRITERION:
+                assert code.code is not None
                 item[code.code] = comp.valueBoolean
         out.append(item)
     return out

@@ -241,15 +241,15 @@ def check_clients_csv(data: bytes, store: Store, actor: Actor) -> ImportReport:
             continue
         name = _norm(" ".join(x for x in (rec.get("first_name"), rec.get("infix"),
                                           rec.get("last_name")) if x))
-        key = (name, rec.get("date_of_birth", ""))
-        if key in seen:
+        ckey = (name, rec.get("date_of_birth", ""))
+        if ckey in seen:
             report.errors.append(RowError(line, f"duplicate client: same name and date of birth "
-                                                f"as line {seen[key]}"))
+                                                f"as line {seen[ckey]}"))
             continue
-        if key in existing:
-            report.errors.append(RowError(line, f"client already stored: {existing[key]}"))
+        if ckey in existing:
+            report.errors.append(RowError(line, f"client already stored: {existing[ckey]}"))
             continue
-        seen[key] = line
+        seen[ckey] = line
         report.rows.append((line, rec))
     if not report.rows and not report.errors:
         report.errors.append(RowError(2, "no client rows below the header"))
@@ -299,7 +299,13 @@ def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = F
             bound = type(store)(conn, clock=store.clock, password_hasher=store.hasher)  # type: ignore[arg-type]
             for i, (line, rec) in enumerate(report.rows):
                 try:
-                    bound.create_client(actor, **rec)
+                    # the columns a row may have (IMPORT_COLUMNS), each text; the defaults
+                    # are create_client's
+                    bound.create_client(
+                        actor, first_name=rec["first_name"], last_name=rec["last_name"],
+                        infix=rec.get("infix", ""), date_of_birth=rec.get("date_of_birth"),
+                        email=rec.get("email", ""), phone=rec.get("phone", ""),
+                        gp_name=rec.get("gp_name", ""))
                 except KnoopError as exc:
                     raise BadInput(f"line {line}: {exc.message}") from exc
                 if progress:

@@ -13,6 +13,7 @@ import base64
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from knoop.bodymap import (
     Fill,
@@ -24,6 +25,9 @@ from knoop.bodymap import (
     render_svg,
 )
 from knoop.bodymap.render import OUTLINE, SKIN
+
+if TYPE_CHECKING:
+    import cairocffi
 
 #: NRS 1..10 as colour, light yellow -> deep red: the same scale as the drawing page.
 #: Views a session chart may use, in order of preference.
@@ -186,7 +190,7 @@ def cropped_diagram_svg(muscle: str, side: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _background_surface(view: str, width: int):  # type: ignore[no-untyped-def]
+def _background_surface(view: str, width: int) -> cairocffi.ImageSurface:
     """The bare view with its R/L labels at ``width`` pixels as a cairo surface, made once
     per process (the labels are rasterised here, not for every drawing)."""
     import io

@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from knoop.handouts.charts import SCHEME, background_image
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.urls import URLFetcher
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Times are stored in UTC; people read them in the practice's time zone.
@@ -80,7 +84,7 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
 
 
-def _fetcher():  # type: ignore[no-untyped-def]
+def _fetcher() -> URLFetcher:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class Fetcher(URLFetcher):
@@ -102,7 +106,7 @@ def _fetcher():  # type: ignore[no-untyped-def]
 
 
 @cache
-def stylesheet():  # type: ignore[no-untyped-def]
+def stylesheet() -> CSS:
     from weasyprint import CSS
 
     return CSS(filename=str(TEMPLATES / "print.css"), url_fetcher=_fetcher())

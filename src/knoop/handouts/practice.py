@@ -5,8 +5,12 @@ practice record, the therapist's name from their user, contact lines from the se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from knoop.store import Actor, Store
+
+if TYPE_CHECKING:
+    from knoop.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class PracticeDetails:
 
 
 def practice_details(store: Store, actor: Actor, *, therapist_id: int | None = None,
-                     settings=None) -> PracticeDetails:  # type: ignore[no-untyped-def]
+                     settings: Settings | None = None) -> PracticeDetails:
     from knoop.settings import load
 
     s = settings or load()

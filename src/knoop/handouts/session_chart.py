@@ -13,6 +13,7 @@ from knoop.bodymap import (
     Fill,
     Mark,
     RegionKey,
+    Shape,
     chart,
     intensity_fill,
     muscle_zones,
@@ -55,7 +56,7 @@ def _on_view(view: str) -> frozenset[RegionKey]:
 
 
 @lru_cache(maxsize=16)
-def _shapes(view: str) -> dict[RegionKey, object]:
+def _shapes(view: str) -> dict[RegionKey, Shape]:
     return {s.key: s for s in chart().shapes(view)}
 
 

@@ -9,12 +9,12 @@ Errors name the file, the line and the allowed values, e.g.::
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from knoop.errors import KnowledgeBaseError
 from knoop.kb.contract import Contract, contract
@@ -138,24 +138,25 @@ def parse_muscle(text: str, filename: str, c: Contract | None = None) -> Muscle:
     return muscle
 
 
-def _allowed_fields(loc: list[object]) -> list[str]:
+def _allowed_fields(loc: Sequence[int | str]) -> list[str]:
     from knoop.kb import models as m
 
-    model: type = m.Muscle
+    model: type[BaseModel] = m.Muscle
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part)  # type: ignore[attr-defined]
+        field = model.model_fields.get(part)
         if field is None:
             return []
         ann = field.annotation
         inner = getattr(ann, "__args__", None)
         candidates = [ann, *(inner or ())]
-        model = next((x for x in candidates if isinstance(x, type) and hasattr(x, "model_fields")),
-                     None)  # type: ignore[assignment]
-        if model is None:
+        nested = next((x for x in candidates if isinstance(x, type) and issubclass(x, BaseModel)),
+                      None)
+        if nested is None:
             return []
-    return list(model.model_fields)  # type: ignore[attr-defined]
+        model = nested
+    return list(model.model_fields)
 
 
 def packaged_files() -> list[tuple[str, str]]:

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from knoop.kb.models import CAUSES, TOOLS, Muscle
 
 if TYPE_CHECKING:
     from knoop.kb import KnowledgeBase
 
-LABELS = {
+
+
+class _Labels(TypedDict):
+    tps: str
+    where: str
+    find: str
+    ess: str
+    spill: str
+    sym: str
+    causes: str
+    act: str
+    massage: str
+    stretch: str
+    caution: str
+    src: str
+    side: dict[str, str]  # referral side -> words
+    ent: str
+
+
+LABELS: dict[str, _Labels] = {
     "nl": {"tps": "Triggerpunten", "where": "Ligging", "find": "Zo vind je het",
            "ess": "Hoofdgebied", "spill": "Uitloopgebied", "sym": "Andere klachten",
            "causes": "Oorzaken", "act": "Typische belasting", "massage": "Zelfmassage",

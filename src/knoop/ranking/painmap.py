@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from knoop.errors import PainMapError
 from knoop.kb.contract import Contract, contract
@@ -95,7 +95,7 @@ class PainMap:
         return out
 
 
-def _fail(path: str, message: str, allowed: list[str] | tuple[str, ...] | None = None) -> None:
+def _fail(path: str, message: str, allowed: list[str] | tuple[str, ...] | None = None) -> NoReturn:
     raise PainMapError(f"{path}: {message}", field=path,
                        allowed=list(allowed) if allowed is not None else None)
 
@@ -117,7 +117,7 @@ def _id(path: str, value: object, allowed: Any, what: str) -> str:
         shown = sorted(allowed) if len(allowed) <= 40 else None
         _fail(path, f"unknown {what} '{value}'{_hint(value, allowed)}; allowed: "
               + (", ".join(shown) if shown else f"the contract {what} IDs"), sorted(allowed))
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _keys(path: str, obj: dict, allowed: tuple[str, ...]) -> None:
@@ -217,10 +217,10 @@ def parse_painmap(data: Any, c: Contract | None = None,
         if tp is not None and (not isinstance(tp, str) or not tp.startswith(mid + "_")):
             _fail(f"{p}.trigger_point", f"must be a trigger point ID of '{mid}' "
                   f"(starting with '{mid}_'), got {json.dumps(tp)}")
-        key = (mid, item["side"], tp)
-        if key in fseen:
+        fkey = (mid, item["side"], tp)
+        if fkey in fseen:
             _fail(p, f"finding for '{mid}' ({item['side']}) is listed twice")
-        fseen.add(key)
+        fseen.add(fkey)
         findings.append(Finding(mid, item["side"], item["result"], tp))
     return PainMap(tuple(regions), symptoms, screening, tuple(findings),
                    _client(data.get("client")))

@@ -94,7 +94,7 @@ def implied_symptoms(pm: PainMap, c: Contract) -> list[str]:
     return out
 
 
-def score_zone(z: MuscleZone, painted: Mapping[Key, int], total: float,
+def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
                symptoms: Mapping[str, float], nerve: Mapping[Key, str] | None = None) -> Evidence:
     """Evidence for one muscle-side.
 

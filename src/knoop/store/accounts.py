@@ -272,11 +272,13 @@ class AccountsMixin(StoreBase):
             s.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at < now))
             s.add(LoginSessionRow(token_hash=token_hash(token), user_id=row.id, ip=ip,
                                   created_at=now, expires_at=now + SESSION_TTL))
-            u = user_of(s.get(UserRow, row.id))  # type: ignore[arg-type]
+            urow = s.get(UserRow, row.id)
+            assert urow is not None  # found by the login check above
+            u = user_of(urow)
             audit.append(s, at=now, actor=u.actor, action="login", obj=f"user:{u.id}",
                          detail=f"ip={ip}")
             if self.hasher.check_needs_rehash(row.password_hash):
-                s.get(UserRow, row.id).password_hash = self.hasher.hash(password)  # type: ignore[union-attr]
+                urow.password_hash = self.hasher.hash(password)
             return u
         return token, self._run(succeed)
 

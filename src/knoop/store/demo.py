@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from sqlalchemy import insert, select
 
@@ -34,8 +35,9 @@ class DemoResult:
     sessions: int
 
 
-def _r(region: str, side: str | None, intensity: int, quality: str | None = None) -> dict:
-    d: dict = {"region": region, "intensity": intensity}
+def _r(region: str, side: str | None, intensity: int,
+       quality: str | None = None) -> dict[str, Any]:
+    d: dict[str, Any] = {"region": region, "intensity": intensity}
     if side:
         d["side"] = side
     if quality:
@@ -43,10 +45,27 @@ def _r(region: str, side: str | None, intensity: int, quality: str | None = None
     return d
 
 
-# (first, infix, last, born, email, gp, complaint, symptoms, causes, regions per visit,
-#  findings [(muscle, side, result, recognised)], treatments [(muscle, side, technique, min)],
-#  NRS per visit, S, A, P)
-CLIENTS = [
+class DemoClient(TypedDict):
+    """One demo client and the course of their visits."""
+
+    first: str
+    infix: str
+    last: str
+    born: str  # ISO date
+    gp: str
+    complaint: str
+    symptoms: list[str]
+    causes: list[str]
+    regions: list[dict[str, Any]]  # painmap regions of the first visit (see _r); fewer later
+    findings: list[tuple[str, str, str, bool | None]]  # (muscle, side, result, recognised)
+    treatments: list[tuple[str, str, str, int]]  # (muscle, side, technique, minutes)
+    nrs: list[tuple[int, int]]  # (before, after) per visit
+    s: str  # SOAP: subjective, assessment, plan of the first visit
+    a: str
+    p: str
+
+
+CLIENTS: list[DemoClient] = [
     dict(first="Anna", infix="de", last="Vries", born="1978-04-12", gp="Huisartsenpraktijk "
          "Lombok", complaint="Spanningshoofdpijn rechts, vooral aan het eind van de werkdag "
          "achter de laptop.", symptoms=["stiff_neck"], causes=["static_posture", "stress"],
@@ -216,7 +235,8 @@ def seed(store: Store, clients: int, *, sessions_per_client: int = 10,
     next_id = start_id + 1
     while done < clients:
         n = min(batch, clients - done)
-        crow, srow = [], []
+        crow: list[dict[str, Any]] = []  # rows for the bulk inserts
+        srow: list[dict[str, Any]] = []
         for _ in range(n):
             first = rng.choice(FIRST)
             infix, last = rng.choice(LAST)

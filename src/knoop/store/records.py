@@ -9,7 +9,7 @@ access log in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -60,8 +60,8 @@ from knoop.store.types import (
 RETENTION_YEARS = 20
 #: Times are stored in UTC; text for people (the SOAP note) shows Dutch local time.
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
-CAUSES: tuple[str, ...] = tuple(
-    Muscle.model_fields["causes"].annotation.__args__[0].__args__)  # type: ignore[union-attr]
+#: The values of the Literal in ``Muscle.causes: list[Literal[...]]``.
+CAUSES: tuple[str, ...] = get_args(get_args(Muscle.model_fields["causes"].annotation)[0])
 CLIENT_FIELDS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone", "gp_name")
 SESSION_FIELDS = ("started_at", "complaint", "symptoms", "causes", "screening", "intake",
                   "painmap", "strokes", "nrs_before", "nrs_after", "next_appointment", "status")
@@ -141,7 +141,9 @@ def _strokes(raw: Any) -> list[Stroke]:
             raise BadInput(f"strokes[{i}]: unknown field {min(unknown)!r}",
                            field=f"strokes[{i}].{min(unknown)}")
         try:
-            out.append(Stroke(view=st.get("view"), points=[tuple(p) for p in st.get("points", [])],
+            # str(): a missing or non-string view is then refused by coverage() as before
+            # ("unknown view 'None'"), since no view is named like the str() of a non-string
+            out.append(Stroke(view=str(st.get("view")), points=[tuple(p) for p in st.get("points", [])],
                               width=st.get("width", 20.0), intensity=st.get("intensity", 5),
                               quality=st.get("quality"), erase=bool(st.get("erase", False))))
         except TypeError:
@@ -716,6 +718,9 @@ class RecordsMixin(StoreBase):
         def op(s: OrmSession) -> Note:
             r = self._session_row(s, actor, session_id)
             self._writable(r)
+            # notes.updated_by is NOT NULL: only a user writes notes (the intake's client actor
+            # has no user_id and never gets here)
+            assert actor.user_id is not None
             n = s.get(NoteRow, r.id)
             if n is None:
                 n = NoteRow(session_id=r.id, updated_at=self.clock(), updated_by=actor.user_id)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 
 class _Dict:
+    """Base of the result dataclasses below (each one is a ``@dataclass``)."""
+
+    if TYPE_CHECKING:  # what @dataclass gives every subclass; makes dataclasses.fields(self) typed
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates become ISO strings."""
         def conv(v: Any) -> Any:
@@ -18,10 +23,10 @@ class _Dict:
                 return [conv(x) for x in v]
             if isinstance(v, dict):
                 return {k: conv(x) for k, x in v.items()}
-            if dataclasses.is_dataclass(v) and not isinstance(v, type):
-                return v.to_dict()  # type: ignore[union-attr]
+            if isinstance(v, _Dict):  # the nested results (findings, treatments, note, ...)
+                return v.to_dict()
             return v
-        return {f.name: conv(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {f.name: conv(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
@@ -84,7 +84,7 @@ class WebState:
 
 
 def web(request: Request) -> WebState:
-    return request.app.state.knoop  # type: ignore[no-any-return]
+    return request.app.state.knoop
 
 
 def store_of(request: Request) -> Store:
@@ -102,11 +102,12 @@ def is_https(request: Request) -> bool:
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, *,
-               max_age: int | None, path: str = "/", samesite: str = "lax") -> None:
+               max_age: int | None, path: str = "/",
+               samesite: Literal["lax", "strict", "none"] = "lax") -> None:
     policy = web(request).cookie_secure
     secure = policy == "on" or (policy == "auto" and is_https(request))
     response.set_cookie(name, value, max_age=max_age, path=path, httponly=True,
-                        samesite=samesite, secure=secure)  # type: ignore[arg-type]
+                        samesite=samesite, secure=secure)
 
 
 # ------------------------------------------------------------------------------ the user
@@ -117,7 +118,7 @@ def session_token(request: Request) -> str:
 def current_user(request: Request) -> User | None:
     """The logged-in user, or None; looked up once per request."""
     if hasattr(request.state, "user"):
-        return request.state.user  # type: ignore[no-any-return]
+        return request.state.user
     token = session_token(request)
     user = store_of(request).user_for_token(token) if token else None
     request.state.user = user

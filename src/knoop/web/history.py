@@ -11,7 +11,8 @@ area per region and side, so a drawing that shrank inside the old one scores its
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
@@ -26,18 +27,37 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_SESSIONS = 12
 HISTORY_VIEWS = ("front", "back")
 
+RegionKey = tuple[str, str | None]
+Painted = dict[RegionKey, tuple[float, int]]
+"""(region, side) -> (painted area in template units², intensity)"""
 
-def _key(region: str, side: Any) -> tuple[str, str | None]:
+
+class HistoryItem(TypedDict):
+    """One session on the history page."""
+
+    id: int
+    date: str
+    status: str
+    nrs_before: int | None
+    nrs_after: int | None
+    area_pct: float
+    regions: int
+    jaccard: float | None
+    area_change: float | None
+    treated: list[tuple[str, str]]  # (muscle name, side)
+
+
+def _key(region: str, side: Any) -> RegionKey:
     return region, side if side in ("left", "right") else None
 
 
-def painted(s: Session) -> dict[tuple[str, str | None], tuple[float, int]]:
+def painted(s: Session) -> Painted:
     """(region, side) -> (painted area in template units², intensity) for one session."""
     from knoop.bodymap import chart
 
     c = chart()
     known = c.keys()
-    out: dict[tuple[str, str | None], tuple[float, int]] = {}
+    out: Painted = {}
     rows = s.regions or ((s.painmap or {}).get("regions") or [])
     for r in rows:
         k = _key(r.get("region", ""), r.get("side"))
@@ -57,7 +77,8 @@ def _surface_total() -> float:
     return sum(c.area(k) for k in c.keys() if k not in deep) or 1.0  # noqa: SIM118
 
 
-def jaccard(a: dict, b: dict) -> float | None:
+def jaccard(a: Mapping[RegionKey, tuple[float, int]],
+            b: Mapping[RegionKey, tuple[float, int]]) -> float | None:
     keys = set(a) | set(b)
     if not keys:
         return None
@@ -91,16 +112,19 @@ def nrs_chart(points: list[tuple[str, int | None, int | None]], title: str,
     for idx, (label, _b, _a) in enumerate(points):
         parts.append(f'<text x="{x(idx):.1f}" y="{h - 22}" font-size="11" text-anchor="middle" '
                      f'fill="#5d6670">{escape(label)}</text>')
-    for which, colour, dash in ((1, "#8c1d18", ""), (2, "#e0895f", ' stroke-dasharray="5 3"')):
-        pts = [(x(i), y(p[which])) for i, p in enumerate(points) if p[which] is not None]
+    series = (([b for _l, b, _a in points], "#8c1d18", ""),
+              ([a for _l, _b, a in points], "#e0895f", ' stroke-dasharray="5 3"'))
+    for values, colour, dash in series:
+        pts = [(x(i), y(val)) for i, val in enumerate(values) if val is not None]
         if len(pts) > 1:
             d = " ".join(f"{'M' if j == 0 else 'L'}{px:.1f} {py:.1f}"
                          for j, (px, py) in enumerate(pts))
             parts.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
-        for i, p in enumerate(points):
-            if p[which] is not None:
-                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(p[which]):.1f}" r="4.5" '
-                             f'fill="{colour}"><title>{escape(p[0])}: {p[which]}</title></circle>')
+        for i, val in enumerate(values):
+            if val is not None:
+                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(val):.1f}" r="4.5" '
+                             f'fill="{colour}"><title>{escape(points[i][0])}: {val}</title>'
+                             '</circle>')
     ly = h - 6
     parts.append(f'<rect x="{left}" y="{ly - 9}" width="14" height="4" fill="#8c1d18"/>'
                  f'<text x="{left + 20}" y="{ly}" font-size="11" fill="#1f2328">'
@@ -123,8 +147,8 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
     summaries = store.client_history(user.actor, client_id)[:MAX_SESSIONS]
     sessions = [store.get_session(user.actor, s.id) for s in reversed(summaries)]  # oldest first
     total = _surface_total()
-    items = []
-    prev: dict | None = None
+    items: list[HistoryItem] = []
+    prev: Painted | None = None
     prev_area = 0.0
     from knoop.web.sessions import _kb_name
 
