@@ -2,7 +2,7 @@
 #   make run    installs what is missing, creates the SQLite database in data/ with demo data,
 #               and serves knoop on http://127.0.0.1:8000
 #   make test   installs what is missing (also Chromium) and runs the whole test suite
-.PHONY: run test bench lint
+.PHONY: run test bench lint fuzz
 
 export UV_PYTHON_DOWNLOADS := never
 
@@ -22,3 +22,9 @@ bench:
 
 lint:
 	.venv/bin/ruff check src tests bench
+	.venv/bin/mypy src/knoop
+
+# schemathesis over /openapi.json with many more examples than the suite uses
+fuzz:
+	@scripts/bootstrap.sh
+	KNOOP_FUZZ_EXAMPLES=400 .venv/bin/python -m pytest -q tests/web/test_api_fuzz.py

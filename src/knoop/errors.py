@@ -18,6 +18,7 @@ class ErrorBody(TypedDict):
     message: str
     field: NotRequired[str]
     allowed: NotRequired[list[str]]
+    request_id: NotRequired[str | None]
 
 
 class ErrorResponse(TypedDict):

@@ -81,6 +81,14 @@ def test_wrong_encoding_is_named(demo: Demo) -> None:
     assert _count(demo) == 5
 
 
+def test_a_field_over_128_kib_is_a_row_error_not_a_traceback(demo: Demo) -> None:
+    data = ("voornaam;achternaam\nAnna;" + "x" * (130 * 1024) + "\n").encode()
+    rep = import_clients(data, demo.store, demo.therapist)
+    assert not rep.ok and rep.errors[0].line == 2
+    assert "longer than 128 KiB" in rep.errors[0].reason
+    assert _count(demo) == 5
+
+
 def test_a_failure_half_way_rolls_back_every_row(demo: Demo,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from knoop.store import Store

@@ -186,7 +186,11 @@ def check_clients_csv(data: bytes, store: Store, actor: Actor) -> ImportReport:
     first = text.splitlines()[0]
     delim = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delim)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        report.errors.append(RowError(1, _csv_problem(exc)))
+        return report
     cols: list[str | None] = []
     unknown = []
     for h in header:
@@ -213,7 +217,14 @@ def check_clients_csv(data: bytes, store: Store, actor: Actor) -> ImportReport:
     seen: dict[tuple[str, str], int] = {}
     from knoop.store import validate as v
 
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.errors.append(RowError(reader.line_num, _csv_problem(exc)))
+            break
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -284,6 +295,14 @@ def _existing_keys(store: Store, actor: Actor) -> dict[tuple[str, str], str]:
         dob = c.date_of_birth.isoformat() if c.date_of_birth else ""
         out[(_norm(c.display_name), dob)] = f"client {c.id} ({c.display_name})"
     return out
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """A CSV reader error in words: a field over the reader's limit (128 KiB) or broken
+    quoting."""
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {csv.field_size_limit() // 1024} KiB"
+    return f"not valid CSV ({exc})"
 
 
 def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = False,

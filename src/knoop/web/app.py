@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knoop import __version__
-from knoop.errors import BadInput, CsrfError, KnoopError, LoginRequired
+from knoop.errors import BadInput, CsrfError, ErrorResponse, KnoopError, LoginRequired
 from knoop.store import Store
 from knoop.web.app_json import json_bytes
 from knoop.web.deps import WebState, ensure_pre_cookie
@@ -57,7 +57,7 @@ ERROR_CODES = {401: "login_required", 403: "forbidden", 404: "not_found",
                422: "bad_input", 500: "internal", 503: "database_unavailable"}
 
 
-def api_error(request: Request, status: int, body: dict[str, Any]) -> Response:
+def api_error(request: Request, status: int, body: ErrorResponse) -> Response:
     """The one JSON error shape, with the request ID."""
     body["error"]["request_id"] = request_id(request) or None
     return Response(json_bytes(body), status_code=status, media_type="application/json")

@@ -283,8 +283,8 @@ def region_trigger_points(
                 out.append({"muscle": m.id, "side": s,
                             "name": m.names.nl if lang == "nl" else m.names.en,
                             "trigger_points": tps})
-    out.sort(key=lambda x: (x["name"].lower(), x["side"]))
-    return Response(json.dumps(out, ensure_ascii=False), media_type="application/json")
+    out.sort(key=lambda x: (str(x["name"]).lower(), str(x["side"])))
+    return json_response(out)
 
 
 # ---------------------------------------------------------------------------------- pages

@@ -72,17 +72,17 @@ LongText = Annotated[str, StringConstraints(max_length=8000), AfterValidator(_cl
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 
-def _ids(ids: Any, what: str) -> Any:
-    """A contract ID: a short lower-case name; the schema lists the known ones."""
-    return Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$"),
-                     Field(description=f"a {what} ID", json_schema_extra={"enum": sorted(ids)})]
-
-
 _c = contract()
-RegionId = _ids(_c.regions, "contract region")
-SymptomId = _ids(_c.symptoms, "contract symptom")
-ScreeningId = _ids(_c.screening, "contract screening")
-MuscleId = _ids(_c.muscles, "muscle")
+_ID = r"^[a-z][a-z0-9_]{0,63}$"
+#: Contract IDs: short lower-case names; the schema lists the known ones (the core checks).
+RegionId = Annotated[str, StringConstraints(pattern=_ID),
+                     Field(json_schema_extra={"enum": sorted(_c.regions)})]
+SymptomId = Annotated[str, StringConstraints(pattern=_ID),
+                      Field(json_schema_extra={"enum": sorted(_c.symptoms)})]
+ScreeningId = Annotated[str, StringConstraints(pattern=_ID),
+                        Field(json_schema_extra={"enum": sorted(_c.screening)})]
+MuscleId = Annotated[str, StringConstraints(pattern=_ID),
+                     Field(json_schema_extra={"enum": sorted(_c.muscles)})]
 TriggerPointId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,79}$"),
                            Field(description="a trigger point ID of the muscle "
                                              "(`<muscle>_<name>`)")]
