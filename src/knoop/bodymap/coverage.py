@@ -148,7 +148,10 @@ def coverage(strokes: Sequence[Stroke]) -> list[RegionCoverage]:
         _validate(i, s, views)
     best: dict[tuple[str, str | None], list[Any]] = {}
     for view, by_key in _layers(strokes).items():
-        layers = [(g, key, idx) for key, (g, idx) in by_key.items() if not g.is_empty]
+        # strongest first (ties: the layer drawn first), so the first layer that touches a
+        # region is the one whose intensity and quality it gets
+        layers = sorted(((g, key, idx) for key, (g, idx) in by_key.items() if not g.is_empty),
+                        key=lambda t: (-t[1][0], t[2]))
         if not layers:
             continue
         painted = unary_union([g for g, _, _ in layers])
@@ -159,11 +162,11 @@ def coverage(strokes: Sequence[Stroke]) -> list[RegionCoverage]:
             if area <= 0:
                 continue
             frac = min(1.0, sh.polygon.intersection(painted).area / area)
-            touching = [(key, idx) for g, key, idx in layers if g.intersects(sh.polygon)
-                        and g.intersection(sh.polygon).area > 1e-9]
-            if not touching:
+            top = next((key for g, key, _ in layers if g.intersects(sh.polygon)
+                        and g.intersection(sh.polygon).area > 1e-9), None)
+            if top is None:
                 continue
-            (intensity, quality), _ = max(touching, key=lambda t: (t[0][0], -t[1]))
+            intensity, quality = top
             cur = best.get(sh.key)
             if cur is None:
                 best[sh.key] = [frac, intensity, quality]
