@@ -9,8 +9,12 @@ the web layer turns it into the one JSON error shape::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+if TYPE_CHECKING:
+    pass
 
 
 class ErrorBody(TypedDict):
@@ -177,3 +181,69 @@ class AuditChainBroken(KnoopError):
 
     code = "audit_chain_broken"
     http_status = 500
+
+
+# ------------------------------------------------------------- typed-model validation errors
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def field_path(loc: Sequence[Any], prefix: str = "") -> str:
+    """A pydantic error location as a JSON path: ``("body", "regions", 0, "side")`` ->
+    ``regions[0].side``; ``$`` is the whole value. Odd keys are shown escaped."""
+    out = prefix
+    for part in loc:
+        if part == "body" and not out:
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = str(part) if _NAME.match(str(part)) else ascii(str(part))[:40]
+            out += f".{name}" if out else name
+    return out or "$"
+
+
+def validation_message(err: dict[str, Any]) -> tuple[str, list[str] | None]:
+    """An English message for one pydantic error, and the allowed values where a list."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return "is required", None
+    if kind == "extra_forbidden":
+        return "unknown field", None
+    if kind in ("string_too_long", "too_long"):
+        n = ctx.get("max_length")
+        return (f"at most {n} characters" if kind == "string_too_long" else
+                f"at most {n} items"), None
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s)", None
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"must be one of {', '.join(allowed)}", allowed
+    bounds = {"less_than_equal": "at most {le}", "greater_than_equal": "at least {ge}",
+              "less_than": "less than {lt}", "greater_than": "more than {gt}"}
+    if kind in bounds:
+        return "must be a number in the allowed range: " + bounds[kind].format(**ctx), None
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be a whole number", None
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return "must be a finite number", None
+    if kind == "json_invalid":
+        return f"not valid JSON ({ctx.get('error', 'invalid')})", None
+    if kind == "string_pattern_mismatch":
+        return "must be an ID of lower-case letters, digits and _", None
+    if kind in ("model_attributes_type", "dict_type", "model_type") and \
+            len(err.get("loc", ())) <= 1:
+        return "must be a JSON object", None
+    if kind == "string_unicode":
+        return "contains an invalid character (a lone surrogate)", None
+    return str(err.get("msg", "invalid")).removeprefix("Value error, "), None
+
+
+def from_validation(errors: Sequence[Any], *, prefix: str = "",
+                    cls: type[KnoopError] = BadInput) -> KnoopError:
+    """The first of pydantic's ``errors`` (``ValidationError.errors()``) as one of our errors,
+    naming the field (a JSON path under ``prefix``) and what is allowed."""
+    err = dict(errors[0]) if errors else {"loc": (), "msg": "invalid", "type": ""}
+    field = (prefix or "$") if err.get("type") == "json_invalid" else \
+        field_path(tuple(err.get("loc", ())), prefix)
+    message, allowed = validation_message(err)
+    return cls(f"{field}: {message}", field=field, allowed=allowed)

@@ -8,7 +8,6 @@ Deep regions are never painted by a brush; the UI picks them from a list.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,11 +19,9 @@ from shapely.ops import unary_union
 from shapely.strtree import STRtree
 
 from knoop.bodymap.model import chart
-from knoop.errors import ChartError
 
 #: Regions painted less than this fraction are dropped from the result.
 MIN_FRACTION = 0.02
-QUALITIES = ("aching", "burning", "tingling", "numb", "stabbing")
 
 
 @dataclass(frozen=True)
@@ -46,39 +43,6 @@ class RegionCoverage:
     fraction: float
     intensity: int
     quality: str | None
-
-
-def _validate(i: int, s: Stroke, views: Sequence[str]) -> None:
-    where = f"strokes[{i}]"
-    if s.view not in views:
-        raise ChartError(f"{where}.view: unknown view '{s.view}'", field=f"{where}.view",
-                         allowed=list(views))
-    if isinstance(s.intensity, bool) or not isinstance(s.intensity, int) \
-            or not 1 <= s.intensity <= 10:
-        raise ChartError(f"{where}.intensity must be a whole number 1..10, got {s.intensity!r}",
-                         field=f"{where}.intensity", allowed=[str(n) for n in range(1, 11)])
-    try:
-        w = float(s.width)
-    except (TypeError, ValueError):
-        w = float("nan")
-    if not math.isfinite(w) or w <= 0:
-        raise ChartError(f"{where}.width must be a finite number > 0, got {s.width!r}",
-                         field=f"{where}.width", allowed=["> 0"])
-    if not s.points:
-        raise ChartError(f"{where}.points must hold at least one point", field=f"{where}.points",
-                         allowed=["[[x, y], ...]"])
-    for j, p in enumerate(s.points):
-        try:
-            x, y = p
-            ok = math.isfinite(float(x)) and math.isfinite(float(y))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ChartError(f"{where}.points[{j}] must be two finite numbers, got {p!r}",
-                             field=f"{where}.points[{j}]", allowed=["[x, y] finite numbers"])
-    if s.quality is not None and s.quality not in QUALITIES:
-        raise ChartError(f"{where}.quality: unknown quality '{s.quality}'",
-                         field=f"{where}.quality", allowed=list(QUALITIES))
 
 
 def _brush(s: Stroke) -> BaseGeometry:
@@ -139,13 +103,9 @@ def _layers(strokes: Sequence[Stroke]) -> dict[str, dict[LayerKey, tuple[BaseGeo
 
 
 def coverage(strokes: Sequence[Stroke]) -> list[RegionCoverage]:
-    """Region coverage of a drawing: per (region, side) the largest fraction painted on any view,
+    """Region coverage of a drawing (strokes checked by :mod:`knoop.bodymap.strokes`): per (region, side) the largest fraction painted on any view,
     the highest intensity of the strokes that touch it and the quality of the first stroke drawn
     at that intensity. Sorted by region and side."""
-    c = chart()
-    views = list(c.views)
-    for i, s in enumerate(strokes):
-        _validate(i, s, views)
     best: dict[tuple[str, str | None], list[Any]] = {}
     for view, by_key in _layers(strokes).items():
         # strongest first (ties: the layer drawn first), so the first layer that touches a

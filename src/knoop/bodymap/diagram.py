@@ -9,12 +9,12 @@ from typing import Any
 from knoop.bodymap.model import RegionKey, chart
 from knoop.bodymap.render import Fill, Mark, render_svg
 from knoop.errors import ChartError
+from knoop.vocabulary import SIDES, VIEWS
 
 ESSENTIAL = Fill("#b3261e", 1.0, "solid")
 SPILLOVER = Fill("#f2a49c", 1.0, "stipple")
-SIDES = ("left", "right")
 #: Views a diagram may choose, in order of preference when they show a zone equally well.
-DIAGRAM_VIEWS = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
+DIAGRAM_VIEWS = VIEWS
 
 
 def _other(side: str) -> str:

@@ -25,13 +25,14 @@ from knoop.bodymap import (
     render_svg,
 )
 from knoop.bodymap.render import OUTLINE, SKIN
+from knoop.vocabulary import VIEWS
 
 if TYPE_CHECKING:
     import cairocffi
 
 #: NRS 1..10 as colour, light yellow -> deep red: the same scale as the drawing page.
 #: Views a session chart may use, in order of preference.
-VIEW_ORDER = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
+VIEW_ORDER = VIEWS
 BACKGROUND_PX = 900  # pixels across the bare view; ~380 dpi at the 6 cm a chart gets on paper
 
 _REGION = re.compile(r'<path class="region[^"]*"[^>]*>.*?</path>\n?', re.DOTALL)

@@ -11,12 +11,12 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from knoop.handouts.charts import SCHEME, background_image
+from knoop.vocabulary import LOCAL_TZ
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Times are stored in UTC; people read them in the practice's time zone.
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 MONTHS = {
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

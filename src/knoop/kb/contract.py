@@ -12,8 +12,6 @@ from importlib import resources
 
 import yaml
 
-VIEWS = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
-
 
 @dataclass(frozen=True)
 class Region:

@@ -16,11 +16,9 @@ from typing import Any, NoReturn
 
 from knoop.errors import PainMapError
 from knoop.kb.contract import Contract, contract
+from knoop.vocabulary import PAINMAP_RESULTS, QUALITIES, SEXES, SIDES
 
-QUALITIES = ("aching", "burning", "tingling", "numb", "stabbing")
-FINDINGS = ("active", "latent", "none_found")
-SIDES = ("left", "right")
-SEXES = ("female", "male", "other")
+FINDINGS = PAINMAP_RESULTS
 TOP_KEYS = ("regions", "symptoms", "screening", "findings", "client")
 CLIENT_KEYS = ("age", "sex")
 MAX_AGE = 120

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from knoop.kb import KnowledgeBase
+from knoop.vocabulary import SIDES
 
 Key = tuple[str, "str | None"]
-SIDES = ("left", "right")
 
 #: How much of a painted region a zone explains (the "e" of docs/ranking.md).
 ESSENTIAL = 1.0

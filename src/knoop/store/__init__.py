@@ -15,9 +15,13 @@ dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
 from __future__ import annotations
 
 from knoop.store.accounts import AccountsMixin
+from knoop.store.charting import ChartingMixin
+from knoop.store.clients import ClientsMixin
+from knoop.store.consents import ConsentsMixin
 from knoop.store.engine import make_engine
 from knoop.store.migrate import current_revision, head_revision, upgrade
-from knoop.store.records import RecordsMixin
+from knoop.store.retention import RetentionMixin
+from knoop.store.sessions import SessionsMixin
 from knoop.store.types import (
     AccessEntry,
     Actor,
@@ -40,8 +44,10 @@ from knoop.store.types import (
 )
 
 
-class Store(AccountsMixin, RecordsMixin):
-    """The records API (accounts, clients, sessions, access log, retention)."""
+class Store(AccountsMixin, ClientsMixin, ConsentsMixin, SessionsMixin, ChartingMixin,
+            RetentionMixin):
+    """The records API, one facade over a module per concept: accounts, clients, consents,
+    sessions (with their rules), charting, retention and the access log."""
 
 
 def open_store(url: str, *, migrate: bool = False) -> Store:

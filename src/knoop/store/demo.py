@@ -18,7 +18,7 @@ from knoop.store import Store
 from knoop.store import validate as v
 from knoop.store.audit import append
 from knoop.store.models import ClientRow, PracticeRow, SessionRow
-from knoop.store.records import retention_date, search_keys
+from knoop.store.rows import retention_date, search_keys
 
 PRACTICE = "Praktijk De Knoop"
 CITY = "Utrecht"

@@ -25,14 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from knoop.vocabulary import RESULTS, SIDES, TECHNIQUES
+
 ROLES = ("therapist", "admin")
 CONSENT_KINDS = ("treatment", "gp_sharing", "photos", "research")
 SESSION_STATUSES = ("draft", "open", "closed")
-RESULTS = ("active", "latent", "none_found", "not_examined")
-SIDES = ("left", "right")
-TECHNIQUES = ("ischemic_compression", "manual_release", "dry_needling", "stretching",
-              "massage", "cupping", "heat", "spray_and_stretch", "instruction", "other")
-TOLERANCES = ("low", "moderate", "high")
 
 #: A name column sorted by code point on PostgreSQL too, so a range scan is a prefix search.
 SearchText = String(300).with_variant(String(300, collation="C"), "postgresql")

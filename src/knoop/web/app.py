@@ -9,9 +9,7 @@ unexpected exception with its traceback.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +19,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knoop import __version__
-from knoop.errors import BadInput, CsrfError, ErrorResponse, KnoopError, LoginRequired
+from knoop.errors import (
+    BadInput,
+    CsrfError,
+    ErrorResponse,
+    KnoopError,
+    LoginRequired,
+    from_validation,
+)
 from knoop.store import Store
 from knoop.web.app_json import json_bytes
 from knoop.web.deps import WebState, ensure_pre_cookie
@@ -85,67 +90,9 @@ def render_error(request: Request, status: int, code: str) -> Response:
     return _error_page(request, status)
 
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    """A pydantic error location as a JSON path: ``("body", "regions", 0, "side")`` ->
-    ``regions[0].side``; ``$`` is the whole body. Odd keys are shown escaped."""
-    out = ""
-    for part in loc:
-        if part == "body" and not out:
-            continue
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            name = str(part) if _NAME.match(str(part)) else ascii(str(part))[:40]
-            out += f".{name}" if out else name
-    return out or "$"
-
-
-def _validation_message(err: dict[str, Any]) -> tuple[str, list[str] | None]:
-    """An English message (the words :func:`knoop.web.deps.input_error` understands) and the
-    allowed values, for one pydantic error."""
-    kind, ctx = err.get("type", ""), err.get("ctx") or {}
-    if kind == "missing":
-        return "is required", None
-    if kind == "extra_forbidden":
-        return "unknown field", None
-    if kind in ("string_too_long", "too_long"):
-        n = ctx.get("max_length")
-        return (f"at most {n} characters" if kind == "string_too_long" else
-                f"at most {n} items"), None
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"must be one of {', '.join(allowed)}", allowed
-    bounds = {"less_than_equal": "at most {le}", "greater_than_equal": "at least {ge}",
-              "less_than": "less than {lt}", "greater_than": "more than {gt}"}
-    if kind in bounds:
-        return "must be a number in the allowed range: " + bounds[kind].format(**ctx), None
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return "must be a whole number", None
-    if kind in ("float_parsing", "float_type", "finite_number"):
-        return "must be a finite number", None
-    if kind == "json_invalid":
-        return f"not valid JSON ({ctx.get('error', 'invalid')})", None
-    if kind == "string_pattern_mismatch":
-        return "must be an ID of lower-case letters, digits and _", None
-    if kind in ("json_invalid", "model_attributes_type", "dict_type") and \
-            len(err.get("loc", ())) <= 1:
-        return "the body must be a JSON object", None
-    if kind == "string_unicode":
-        return "contains an invalid character (a lone surrogate)", None
-    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-    return msg, None
-
-
-def validation_problem(exc: RequestValidationError) -> BadInput:
-    """The first problem of a refused request, as a :class:`BadInput` naming the field."""
-    errors = exc.errors()
-    err = dict(errors[0]) if errors else {"loc": (), "msg": "invalid", "type": ""}
-    field = "$" if err.get("type") == "json_invalid" else field_path(tuple(err.get("loc", ())))
-    message, allowed = _validation_message(err)
-    return BadInput(f"{field}: {message}", field=field, allowed=allowed)
+def validation_problem(exc: RequestValidationError) -> KnoopError:
+    """The first problem of a refused request, naming the field (see :mod:`knoop.errors`)."""
+    return from_validation(exc.errors())
 
 
 def create_app(store: Store | str | None = None, *, secret_key: bytes | None = None,

@@ -187,14 +187,15 @@ def ensure_pre_cookie(request: Request, response: Response) -> None:
 def local_time(moment: Any) -> Any:
     """Store times are naive UTC; show them in Dutch local time."""
     import datetime as dt
-    from zoneinfo import ZoneInfo
+
+    from knoop.vocabulary import LOCAL_TZ
 
     if moment is None:
         return None
     if isinstance(moment, dt.datetime):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.UTC)
-        return moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+        return moment.astimezone(LOCAL_TZ)
     return moment
 
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from knoop.bodymap.render import NRS_COLOURS
 from knoop.errors import ChartError, NotFound, PainMapError
+from knoop.vocabulary import MAIN_VIEWS, QUALITIES, QUALITY_WORDS, VIEW_WORDS, VIEWS
 from knoop.web.app_json import json_response
 from knoop.web.pages import lang_of, render
 from knoop.web.schemas import (
@@ -36,20 +37,8 @@ from knoop.web.schemas import (
 
 router = APIRouter(tags=["drawing"])
 
-VIEWS = ("front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot")
-MAIN_VIEWS = ("front", "back")
-QUALITIES = ("aching", "burning", "tingling", "numb", "stabbing")
-QUALITY_NAMES = {
-    "aching": ("zeurend", "aching"), "burning": ("brandend", "burning"),
-    "tingling": ("tintelend", "tingling"), "numb": ("doof", "numb"),
-    "stabbing": ("stekend", "stabbing"),
-}
-VIEW_NAMES = {
-    "front": ("Voorkant", "Front"), "back": ("Achterkant", "Back"),
-    "lateral": ("Zijkant", "Side"), "palm": ("Handpalmen", "Palms"),
-    "dorsum_hand": ("Handruggen", "Hands (back)"), "sole": ("Voetzolen", "Soles"),
-    "dorsum_foot": ("Voetruggen", "Feet (top)"),
-}
+QUALITY_NAMES = QUALITY_WORDS
+VIEW_NAMES = VIEW_WORDS
 #: NRS 1..10 as colour, light yellow -> deep red (the same list is in chart.js).
 
 DEFAULT_TOP = 20
@@ -63,16 +52,6 @@ DRAWING_EXAMPLE = {
 
 def _bad(field: str, message: str, allowed: list[str] | None = None) -> None:
     raise ChartError(f"{field}: {message}", field=field, allowed=allowed)
-
-
-def _strokes(raw: list[dict[str, Any]]) -> list[Any]:
-    """Strokes already checked by :class:`knoop.web.schemas.StrokeIn` -> bodymap strokes."""
-    from knoop.bodymap import Stroke
-
-    return [Stroke(view=s["view"], points=[(float(x), float(y)) for x, y in s["points"]],
-                   width=float(s.get("width", 20.0)), intensity=int(s.get("intensity", 5)),
-                   quality=s.get("quality"), erase=bool(s.get("erase", False)))
-            for s in raw]
 
 
 def _exclude(raw: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
@@ -105,9 +84,10 @@ def derive(data: dict[str, Any], lang: str = "nl",
     DrawingIn` (as a dict): coverage from strokes, merge with explicit regions, rank. Contract
     problems raise :class:`PainMapError` naming the field."""
     from knoop.bodymap import CHART_VERSION, coverage
+    from knoop.bodymap.strokes import parse_strokes
     from knoop.ranking import default_ranker
 
-    strokes = _strokes(data.get("strokes", []))
+    strokes = parse_strokes(data.get("strokes", []))
     excluded = _exclude(data.get("exclude", []))
     r = default_ranker()
     # The explicit part is parsed as a pain map first, so its errors name regions[i]... fields.

@@ -24,9 +24,10 @@ from pydantic import (
     StringConstraints,
 )
 
-from knoop.bodymap.coverage import QUALITIES
-from knoop.kb.contract import VIEWS, contract
+from knoop.bodymap.strokes import Strokes
+from knoop.kb.contract import contract
 from knoop.store.validate import EARLIEST, LATEST, text_problem
+from knoop.vocabulary import QUALITIES, VIEWS
 
 Side = Literal["left", "right"]
 SideOrMidline = Literal["left", "right", "midline"]
@@ -34,16 +35,12 @@ Quality = Literal["aching", "burning", "tingling", "numb", "stabbing"]
 View = Literal["front", "back", "lateral", "palm", "dorsum_hand", "sole", "dorsum_foot"]
 Result = Literal["active", "latent", "none_found"]
 assert set(QUALITIES) == set(get_args(Quality)) and set(VIEWS) == set(get_args(View))
+__all__ = ["Strokes"]  # the one stroke validator, from knoop.bodymap.strokes
 
 #: Caps that keep one request bounded (see docs/web.md, "Limits").
 MAX_REGIONS = 400
 MAX_IDS = 100
 MAX_FINDINGS = 400
-MAX_STROKES = 500
-MAX_POINTS_PER_STROKE = 5_000
-MAX_POINTS = 20_000
-MAX_WIDTH = 200.0
-MAX_COORD = 100_000.0
 
 
 def _clean_text(value: str) -> str:
@@ -89,7 +86,6 @@ TriggerPointId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,79
 OptionalTriggerPoint = Annotated[TriggerPointId | None, BeforeValidator(_empty_is_none)]
 Intensity = Annotated[StrictInt, Field(ge=1, le=10, description="NRS 1-10")]
 Nrs = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=10, description="NRS 0-10")]
-Coordinate = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD, allow_inf_nan=False)]
 
 
 class Model(BaseModel):
@@ -201,31 +197,9 @@ class RankingOut(BaseModel):
 
 
 # ------------------------------------------------------------------------------- drawing
-class StrokeIn(Model):
-    view: View
-    points: list[tuple[Coordinate, Coordinate]] = Field(
-        min_length=1, max_length=MAX_POINTS_PER_STROKE,
-        description="[[x, y], ...] in template coordinates of the view (SVG viewBox units)")
-    width: Annotated[float, Field(gt=0, le=MAX_WIDTH, allow_inf_nan=False)] = 20.0
-    intensity: Intensity = 5
-    quality: Quality | None = None
-    erase: StrictBool = Field(False, description="an eraser removes paint drawn before it")
-
-
 class RegionKeyIn(Model):
     region: RegionId
     side: SideOrMidline | None = None
-
-
-def _total_points(strokes: list[StrokeIn]) -> list[StrokeIn]:
-    total = sum(len(s.points) for s in strokes)
-    if total > MAX_POINTS:
-        raise ValueError(f"at most {MAX_POINTS} points in one drawing, got {total}")
-    return strokes
-
-
-Strokes = Annotated[list[StrokeIn], Field(max_length=MAX_STROKES),
-                    AfterValidator(_total_points)]
 
 
 class DrawingIn(Model):

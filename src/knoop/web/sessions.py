@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
@@ -26,6 +25,7 @@ from starlette.responses import Response
 
 from knoop.errors import BadInput, Conflict, KnoopError, NotFound
 from knoop.store import Session, User
+from knoop.vocabulary import LOCAL_TZ
 from knoop.web.deps import (
     MAX_ID,
     CsrfForm,
@@ -53,7 +53,7 @@ from knoop.web.schemas import (
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
-AMS = ZoneInfo("Europe/Amsterdam")
+AMS = LOCAL_TZ
 
 
 def _(message: str) -> str:

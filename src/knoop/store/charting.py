@@ -1,0 +1,188 @@
+"""Charting a session: palpation findings, treatments, the SOAP note and handouts issued."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from knoop.errors import BadInput, NotFound
+from knoop.kb import KB_VERSION
+from knoop.store import validate as v
+from knoop.store.models import (
+    FindingRow,
+    HandoutRow,
+    NoteRow,
+    TreatmentRow,
+)
+from knoop.store.rows import (
+    finding_of,
+    handout_of,
+    note_of,
+    treatment_of,
+)
+from knoop.store.scoping import ScopedBase
+from knoop.store.types import (
+    Actor,
+    Finding,
+    Handout,
+    Note,
+    Treatment,
+)
+from knoop.vocabulary import RESULTS, SIDES, TECHNIQUES, TOLERANCES
+
+
+class ChartingMixin(ScopedBase):
+    # ---- findings, treatments, notes, handouts ---------------------------------------------
+    def add_finding(self, actor: Actor, session_id: int, *, muscle: str, side: str,
+                    result: str, trigger_point: str | None = None,
+                    pain_recognised: bool | None = None, tender_spot: bool | None = None,
+                    taut_band: bool | None = None, referral_elicited: bool | None = None,
+                    twitch: bool | None = None, note: str = "") -> Finding:
+        """Chart a palpation finding; the session's ranking is refreshed with it."""
+        muscle = v.muscle("muscle", muscle)
+        vals = dict(muscle=muscle, side=v.choice("side", side, SIDES),
+                    result=v.choice("result", result, RESULTS),
+                    trigger_point=v.trigger_point("trigger_point", muscle, trigger_point),
+                    pain_recognised=v.flag("pain_recognised", pain_recognised),
+                    tender_spot=v.flag("tender_spot", tender_spot),
+                    taut_band=v.flag("taut_band", taut_band),
+                    referral_elicited=v.flag("referral_elicited", referral_elicited),
+                    twitch=v.flag("twitch", twitch), note=v.text("note", note, max_len=2000))
+
+        def op(s: OrmSession) -> Finding:
+            r = self._session_row(s, actor, session_id)
+            self._writable(r)
+            f = FindingRow(session_id=r.id, **vals)
+            s.add(f)
+            s.flush()
+            self._rank(r, list(s.scalars(select(FindingRow)
+                                         .where(FindingRow.session_id == r.id)
+                                         .order_by(FindingRow.id))))
+            r.updated_at = self.clock()
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            self._log(s, actor, "create", r.client_id, f"finding:{f.id}", f"session={r.id}")
+            return finding_of(f)
+        return self._run(op)
+
+    def remove_finding(self, actor: Actor, finding_id: int) -> None:
+        def op(s: OrmSession) -> None:
+            f = s.get(FindingRow, finding_id)
+            r = self._session_row(s, actor, f.session_id) if f else None
+            if f is None or r is None:
+                raise NotFound(f"finding {finding_id} not found", field="finding_id")
+            self._writable(r)
+            s.delete(f)
+            s.flush()
+            self._rank(r, list(s.scalars(select(FindingRow)
+                                         .where(FindingRow.session_id == r.id)
+                                         .order_by(FindingRow.id))))
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            self._log(s, actor, "delete", r.client_id, f"finding:{finding_id}")
+        try:
+            self._run(op)
+        except NotFound as exc:
+            raise NotFound(f"finding {finding_id} not found", field="finding_id") from exc
+
+    def add_treatment(self, actor: Actor, session_id: int, *, muscle: str, side: str,
+                      technique: str, duration_min: int | None = None,
+                      pressure_tolerance: str | None = None, note: str = "") -> Treatment:
+        muscle = v.muscle("muscle", muscle)
+        vals = dict(muscle=muscle, side=v.choice("side", side, SIDES),
+                    technique=v.choice("technique", technique, TECHNIQUES),
+                    duration_min=v.whole("duration_min", duration_min, 0, 240),
+                    pressure_tolerance=v.optional_choice("pressure_tolerance",
+                                                         pressure_tolerance, TOLERANCES),
+                    note=v.text("note", note, max_len=2000))
+
+        def op(s: OrmSession) -> Treatment:
+            r = self._session_row(s, actor, session_id)
+            self._writable(r)
+            t = TreatmentRow(session_id=r.id, **vals)
+            s.add(t)
+            s.flush()
+            r.updated_at = self.clock()
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            self._log(s, actor, "create", r.client_id, f"treatment:{t.id}", f"session={r.id}")
+            return treatment_of(t)
+        return self._run(op)
+
+    def remove_treatment(self, actor: Actor, treatment_id: int) -> None:
+        """Remove a treatment recorded by mistake (refused on a closed session); the SOAP text
+        is regenerated without it."""
+        def op(s: OrmSession) -> None:
+            if isinstance(treatment_id, bool) or not isinstance(treatment_id, int):
+                raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
+            t = s.get(TreatmentRow, treatment_id)
+            r = self._session_row(s, actor, t.session_id) if t else None
+            if t is None or r is None:
+                raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
+            self._writable(r)
+            s.delete(t)
+            s.flush()
+            r.updated_at = self.clock()
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            self._log(s, actor, "delete", r.client_id, f"treatment:{treatment_id}",
+                      f"session={r.id}")
+        try:
+            self._run(op)
+        except NotFound as exc:  # another practice's session: the same answer as a missing one
+            raise NotFound(f"treatment {treatment_id} not found",
+                           field="treatment_id") from exc
+
+    def set_note(self, actor: Actor, session_id: int, *, subjective: str = "",
+                 objective: str = "", assessment: str = "", plan: str = "") -> Note:
+        """Write the structured S/O/A/P note; the SOAP text is generated from it plus the
+        session's NRS, findings, treatments and next appointment."""
+        vals = {k: v.text(k, val, max_len=8000) for k, val in (
+            ("subjective", subjective), ("objective", objective), ("assessment", assessment),
+            ("plan", plan))}
+
+        def op(s: OrmSession) -> Note:
+            r = self._session_row(s, actor, session_id)
+            self._writable(r)
+            # notes.updated_by is NOT NULL: only a user writes notes (the intake's client actor
+            # has no user_id and never gets here)
+            assert actor.user_id is not None
+            n = s.get(NoteRow, r.id)
+            if n is None:
+                n = NoteRow(session_id=r.id, updated_at=self.clock(), updated_by=actor.user_id)
+                s.add(n)
+            for k, val in vals.items():
+                setattr(n, k, val)
+            n.updated_at, n.updated_by = self.clock(), actor.user_id
+            s.flush()
+            self._regenerate_soap(s, r)
+            r.updated_at = self.clock()
+            self._touch(s, r.client_id)
+            self._log(s, actor, "update", r.client_id, f"note:{r.id}")
+            return note_of(n)
+        return self._run(op)
+
+    def issue_handout(self, actor: Actor, session_id: int, *, kind: str = "aftercare",
+                      language: str = "nl",
+                      muscles: list[dict[str, str]] | None = None) -> Handout:
+        """Record that a handout was given (the PDF itself is made by ``knoop.handouts``)."""
+        kind = v.text("kind", kind, max_len=40, required=True)
+        language = v.choice("language", language, ("nl", "en"))
+        ms: list[dict[str, str]] = []
+        for i, m in enumerate(muscles or []):
+            if not isinstance(m, dict):
+                raise BadInput(f"muscles[{i}]: must be {{muscle, side}}", field=f"muscles[{i}]")
+            ms.append({"muscle": v.muscle(f"muscles[{i}].muscle", m.get("muscle")),
+                       "side": v.choice(f"muscles[{i}].side", m.get("side"), SIDES)})
+
+        def op(s: OrmSession) -> Handout:
+            r = self._session_row(s, actor, session_id)
+            h = HandoutRow(session_id=r.id, kind=kind, language=language, muscles=ms,
+                           kb_version=KB_VERSION, issued_at=self.clock(),
+                           issued_by=actor.user_id)
+            s.add(h)
+            s.flush()
+            self._touch(s, r.client_id)
+            self._log(s, actor, "create", r.client_id, f"handout:{h.id}", f"session={r.id}")
+            return handout_of(h)
+        return self._run(op)

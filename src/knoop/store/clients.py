@@ -1,0 +1,256 @@
+"""Clients: create (idempotent by request ID), read, change, search, their history, the
+waiting intake drafts, and the whole dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
+
+from knoop.errors import BadInput
+from knoop.store import validate as v
+from knoop.store.models import (
+    CONSENT_KINDS,
+    ClientRow,
+    ConsentRow,
+    SessionRow,
+)
+from knoop.store.rows import (
+    CLIENT_FIELDS,
+    client_of,
+    full_name,
+    retention_date,
+    search_keys,
+    summary_of,
+)
+from knoop.store.scoping import ScopedBase
+from knoop.store.types import (
+    Actor,
+    Client,
+    ClientSummary,
+    Consent,
+    SessionSummary,
+    WaitingIntake,
+)
+
+
+class ClientsMixin(ScopedBase):
+    # ---- clients ---------------------------------------------------------------------------
+    def _client_values(self, data: dict[str, Any], partial: bool) -> dict[str, Any]:
+        unknown = set(data) - set(CLIENT_FIELDS)
+        if unknown:
+            f = min(unknown)
+            raise BadInput(f"{f}: unknown client field", field=f, allowed=CLIENT_FIELDS)
+        out: dict[str, Any] = {}
+        for f, val in data.items():
+            if f in ("first_name", "last_name"):
+                out[f] = v.text(f, val, max_len=100, required=True, multiline=False,
+                                name=True)
+            elif f == "infix":
+                out[f] = v.text(f, val, max_len=30, multiline=False, name=True)
+            elif f == "date_of_birth":
+                d = v.date(f, val)
+                if d is not None and not dt.date(1900, 1, 1) <= d <= self.clock().date():
+                    raise BadInput(f"date_of_birth: {d} is not a plausible date of birth",
+                                   field=f)
+                out[f] = d
+            elif f == "email":
+                out[f] = v.email(f, val, required=False)
+            elif f == "phone":
+                out[f] = v.text(f, val, max_len=40, multiline=False)
+            elif f == "gp_name":
+                out[f] = v.text(f, val, max_len=200, multiline=False, name=True)
+        if not partial:
+            for f in ("first_name", "last_name"):
+                if f not in out:
+                    raise BadInput(f"{f}: is required", field=f)
+        return out
+
+    def _consent_values(self, consents: Any) -> list[dict[str, Any]]:
+        """Check the ``consents=`` of :meth:`create_client`: a list of ``{kind, given,
+        text_version, date}`` (``given`` defaults to true, ``date`` to today)."""
+        if consents is None:
+            return []
+        if not isinstance(consents, (list, tuple)):
+            raise BadInput("consents: must be a list of consents", field="consents")
+        out = []
+        for i, con in enumerate(consents):
+            f = f"consents[{i}]"
+            if not isinstance(con, dict):
+                raise BadInput(f"{f}: must be {{kind, given, text_version, date}}", field=f)
+            unknown = set(con) - {"kind", "given", "text_version", "date"}
+            if unknown:
+                raise BadInput(f"{f}.{min(unknown)}: unknown consent field",
+                               field=f"{f}.{min(unknown)}",
+                               allowed=("kind", "given", "text_version", "date"))
+            given = con.get("given", True)
+            if not isinstance(given, bool):
+                raise BadInput(f"{f}.given: must be true or false", field=f"{f}.given")
+            out.append({"kind": v.choice(f"{f}.kind", con.get("kind"), CONSENT_KINDS),
+                        "given": given,
+                        "text_version": v.text(f"{f}.text_version", con.get("text_version"),
+                                               max_len=40, required=True),
+                        "date": v.date(f"{f}.date", con.get("date")) or self.clock().date()})
+        return out
+
+    def create_client(self, actor: Actor, *, first_name: str, last_name: str, infix: str = "",
+                      date_of_birth: dt.date | str | None = None, email: str = "",
+                      phone: str = "", gp_name: str = "",
+                      consents: list[dict[str, Any]] | None = None,
+                      request_id: str | None = None) -> Client:
+        """A new client, with the ``consents`` taken at intake (``[{kind, given=True,
+        text_version, date=today}]``) in the same transaction: a bad consent leaves no client
+        behind. ``request_id`` makes a retry idempotent: the same id in the same practice
+        returns the client already stored (and records no second set of consents)."""
+        vals = self._client_values(dict(first_name=first_name, last_name=last_name, infix=infix,
+                                        date_of_birth=date_of_birth, email=email, phone=phone,
+                                        gp_name=gp_name), partial=False)
+        cons = self._consent_values(consents)
+        if request_id is not None:
+            request_id = v.text("request_id", request_id, max_len=64, required=True)
+        now = self.clock()
+
+        def existing(s: OrmSession) -> Client | None:
+            if request_id is None:
+                return None
+            r = s.scalar(select(ClientRow).where(ClientRow.practice_id == actor.practice_id,
+                                                 ClientRow.request_id == request_id))
+            if r is None:
+                return None
+            self._log(s, actor, "read", r.id, f"client:{r.id}", "retried request_id")
+            return client_of(r)
+
+        def op(s: OrmSession) -> Client:
+            dup = existing(s)
+            if dup is not None:
+                return dup
+            keys = search_keys(vals["first_name"], vals["infix"], vals["last_name"])
+            r = ClientRow(practice_id=actor.practice_id, request_id=request_id, **vals,
+                          search_last=keys[0], search_first=keys[1], search_full=keys[2],
+                          created_at=now, last_change=now, retention_until=retention_date(now))
+            s.add(r)
+            s.flush()
+            self._log(s, actor, "create", r.id, f"client:{r.id}")
+            for con in cons:
+                c = ConsentRow(client_id=r.id, taken_by=actor.user_id, created_at=now, **con)
+                s.add(c)
+                s.flush()
+                self._log(s, actor, "create", r.id, f"consent:{c.id}",
+                          f"{con['kind']} given={con['given']}")
+            return client_of(r)
+        try:
+            return self._run(op)
+        except IntegrityError:
+            # two submits of one form raced (PostgreSQL): the other one stored the client
+            dup = self._run(existing) if request_id is not None else None
+            if dup is None:
+                raise
+            return dup
+
+    def get_client(self, actor: Actor, client_id: int) -> Client:
+        def op(s: OrmSession) -> Client:
+            r = self._client_row(s, actor, client_id)
+            self._log(s, actor, "read", r.id, f"client:{r.id}")
+            return client_of(r)
+        return self._run(op)
+
+    def update_client(self, actor: Actor, client_id: int, **changes: Any) -> Client:
+        vals = self._client_values(changes, partial=True)
+
+        def op(s: OrmSession) -> Client:
+            r = self._client_row(s, actor, client_id, lock=True)
+            for k, val in vals.items():
+                setattr(r, k, val)
+            r.search_last, r.search_first, r.search_full = search_keys(
+                r.first_name, r.infix, r.last_name)
+            self._touch(s, r.id)
+            self._log(s, actor, "update", r.id, f"client:{r.id}",
+                      "fields=" + ",".join(sorted(vals)))
+            return client_of(r)
+        return self._run(op)
+
+    def search_clients(self, actor: Actor, query: str = "", limit: int = 20) -> list[ClientSummary]:
+        """Prefix search, accents and case ignored: first clients whose last name starts with
+        the query (sorted by last name), then whose name with infix does ("van den b"), then
+        whose first name does ("jan ber"). An empty query lists clients by last name. Each step
+        is one index range scan, so the cost does not grow with the number of clients."""
+        q = v.normalise(v.text("query", query, max_len=100))
+        limit = v.whole("limit", limit, 1, 500) or 20
+
+        def op(s: OrmSession) -> list[ClientSummary]:
+            cols = (ClientRow.id, ClientRow.first_name, ClientRow.infix, ClientRow.last_name,
+                    ClientRow.date_of_birth, ClientRow.last_change)
+            found: dict[int, Any] = {}
+            for col in (ClientRow.search_last, ClientRow.search_full, ClientRow.search_first):
+                if len(found) >= limit:
+                    break
+                stmt = select(*cols).where(ClientRow.practice_id == actor.practice_id)
+                if q:
+                    stmt = stmt.where(col.between(q, q + "\U0010ffff"))
+                if found:
+                    stmt = stmt.where(ClientRow.id.not_in(list(found)))
+                for r in s.execute(stmt.order_by(col, ClientRow.id).limit(limit - len(found))):
+                    found[r.id] = r
+                if not q:
+                    break
+            rows = list(found.values())
+            self._log(s, actor, "search", None, "clients", f"results={len(rows)}")
+            return [ClientSummary(r.id, full_name(r.first_name, r.infix, r.last_name),
+                                  r.date_of_birth, r.last_change) for r in rows]
+        return self._run(op)
+
+    def client_history(self, actor: Actor, client_id: int) -> list[SessionSummary]:
+        """The client's sessions, newest first."""
+        def op(s: OrmSession) -> list[SessionSummary]:
+            c = self._client_row(s, actor, client_id)
+            rows = s.scalars(select(SessionRow).where(SessionRow.client_id == c.id)
+                             .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()))
+            out = [summary_of(r) for r in rows]
+            self._log(s, actor, "read", c.id, f"client:{c.id}/sessions")
+            return out
+        return self._run(op)
+
+    def waiting_intakes(self, actor: Actor, limit: int = 50) -> list[WaitingIntake]:
+        """Draft sessions (clients' intakes via a link) of the actor's practice that nobody has
+        taken over yet, oldest first, with the client's name. One index range scan
+        (``practice_id, status, started_at``)."""
+        limit = v.whole("limit", limit, 1, 500) or 50
+
+        def op(s: OrmSession) -> list[WaitingIntake]:
+            rows = s.execute(
+                select(SessionRow.id, SessionRow.client_id, SessionRow.started_at,
+                       SessionRow.complaint, SessionRow.nrs_before, ClientRow.first_name,
+                       ClientRow.infix, ClientRow.last_name)
+                .join(ClientRow, ClientRow.id == SessionRow.client_id)
+                .where(SessionRow.practice_id == actor.practice_id,
+                       SessionRow.status == "draft",
+                       ClientRow.practice_id == actor.practice_id)
+                .order_by(SessionRow.started_at, SessionRow.id).limit(limit)).all()
+            ids = ",".join(str(r.id) for r in rows)
+            detail = f"results={len(rows)}; sessions={ids}"
+            self._log(s, actor, "search", None, "sessions:draft",
+                      detail if len(detail) <= 300 else detail[:296] + "...")
+            return [WaitingIntake(r.id, r.client_id, full_name(r.first_name, r.infix, r.last_name),
+                                  r.started_at, r.complaint, r.nrs_before) for r in rows]
+        return self._run(op)
+
+    # ---- the dossier as a whole ------------------------------------------------------------
+    def client_dossier(self, actor: Actor, client_id: int) -> dict[str, Any]:
+        """Everything stored about a client, JSON-ready (inspection and export requests)."""
+        def op(s: OrmSession) -> dict[str, Any]:
+            c = self._client_row(s, actor, client_id)
+            cons = s.scalars(select(ConsentRow).where(ConsentRow.client_id == c.id)
+                             .order_by(ConsentRow.id))
+            sess = s.scalars(select(SessionRow).where(SessionRow.client_id == c.id)
+                             .order_by(SessionRow.started_at, SessionRow.id)).all()
+            out = {"client": client_of(c).to_dict(),
+                   "consents": [Consent(r.id, r.client_id, r.kind, r.given, r.date,
+                                        r.text_version, r.taken_by, r.created_at).to_dict()
+                                for r in cons],
+                   "sessions": [self._full(s, r).to_dict() for r in sess]}
+            self._log(s, actor, "export", c.id, f"client:{c.id}/dossier")
+            return out
+        return self._run(op)

@@ -1,0 +1,135 @@
+"""The scoping rule of every record operation, in one base class.
+
+Every function takes an :class:`Actor` and only ever sees rows of ``actor.practice_id``. A
+client or session of another practice raises exactly the same :class:`NotFound` as one that
+does not exist. Every read and write of client data appends to the access log in the same
+transaction (:meth:`ScopedBase._log`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from knoop.errors import Conflict, NotFound
+from knoop.kb import KB_VERSION, knowledge_base
+from knoop.ranking import default_ranker
+from knoop.store import audit
+from knoop.store.base import StoreBase
+from knoop.store.models import (
+    ClientRow,
+    FindingRow,
+    HandoutRow,
+    NoteRow,
+    SessionRow,
+    TreatmentRow,
+)
+from knoop.store.rows import (
+    finding_of,
+    handout_of,
+    note_of,
+    retention_date,
+    treatment_of,
+)
+from knoop.store.soap import Override, soap_text
+from knoop.store.types import Actor, Session
+
+
+class ScopedBase(StoreBase):
+    """Row look-ups scoped to the actor's practice, the access log, closed-session checks, and
+    what every part of a session needs: its ranking snapshot, its assembly, its SOAP text."""
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def _log(self, s: OrmSession, actor: Actor, action: str, client_id: int | None,
+             obj: str = "", detail: str = "") -> None:
+        audit.append(s, at=self.clock(), actor=actor, action=action, client_id=client_id,
+                     obj=obj, detail=detail)
+
+    def _client_row(self, s: OrmSession, actor: Actor, client_id: int,
+                    lock: bool = False) -> ClientRow:
+        if isinstance(client_id, bool) or not isinstance(client_id, int):
+            raise NotFound(f"client {client_id} not found", field="client_id")
+        q = select(ClientRow).where(ClientRow.id == client_id,
+                                    ClientRow.practice_id == actor.practice_id)
+        r = s.scalar(q.with_for_update() if lock else q)
+        if r is None:
+            raise NotFound(f"client {client_id} not found", field="client_id")
+        return r
+
+    def _session_row(self, s: OrmSession, actor: Actor, session_id: int) -> SessionRow:
+        if isinstance(session_id, bool) or not isinstance(session_id, int):
+            raise NotFound(f"session {session_id} not found", field="session_id")
+        r = s.scalar(select(SessionRow).where(SessionRow.id == session_id,
+                                              SessionRow.practice_id == actor.practice_id))
+        if r is None:
+            raise NotFound(f"session {session_id} not found", field="session_id")
+        return r
+
+    def _touch(self, s: OrmSession, client_id: int) -> None:
+        now = self.clock()
+        c = s.get(ClientRow, client_id)
+        assert c is not None
+        c.last_change = now
+        c.retention_until = retention_date(now)
+
+    def _writable(self, r: SessionRow) -> None:
+        if r.status == "closed":
+            raise Conflict(f"session {r.id} is closed; reopen it (status open) to change it",
+                           field="status")
+
+    def _rank(self, r: SessionRow, findings: list[FindingRow]) -> None:
+        """Snapshot a fresh ranking from the pain map, the session's symptoms and screening,
+        and the palpation findings (``not_examined`` does not count)."""
+        if r.painmap is None and not r.symptoms and not r.screening:
+            r.ranking, r.kb_version = None, KB_VERSION
+            return
+        pm = dict(r.painmap or {"regions": []})
+        pm["symptoms"] = sorted(set(pm.get("symptoms", [])) | set(r.symptoms or []))
+        pm["screening"] = sorted(set(pm.get("screening", [])) | set(r.screening or []))
+        seen: dict[tuple[str, str], dict[str, str]] = {}
+        for f in findings:
+            if f.result in ("active", "latent", "none_found"):
+                seen[(f.muscle, f.side)] = {"muscle": f.muscle, "side": f.side,
+                                            "result": f.result}
+        pm["findings"] = list(seen.values())
+        ranker = default_ranker()
+        r.ranking = ranker.rank(ranker.parse(pm), "nl").to_dict()
+        r.kb_version = r.ranking["kb_version"]
+
+    def _full(self, s: OrmSession, r: SessionRow) -> Session:
+        fs = s.scalars(select(FindingRow).where(FindingRow.session_id == r.id)
+                       .order_by(FindingRow.id)).all()
+        ts = s.scalars(select(TreatmentRow).where(TreatmentRow.session_id == r.id)
+                       .order_by(TreatmentRow.id)).all()
+        n = s.get(NoteRow, r.id)
+        hs = s.scalars(select(HandoutRow).where(HandoutRow.session_id == r.id)
+                       .order_by(HandoutRow.id)).all()
+        return Session(r.id, r.client_id, r.practice_id, r.therapist_id, r.started_at, r.status,
+                       r.complaint, list(r.symptoms or []), list(r.causes or []),
+                       list(r.screening or []), dict(r.intake or {}), r.painmap,
+                       list(r.regions or []), r.chart_version, r.strokes, r.ranking,
+                       r.kb_version, r.nrs_before, r.nrs_after, r.next_appointment,
+                       r.created_at, r.updated_at, [finding_of(f) for f in fs],
+                       [treatment_of(t) for t in ts], note_of(n) if n else None,
+                       [handout_of(h) for h in hs])
+
+    def _regenerate_soap(self, s: OrmSession, r: SessionRow) -> None:
+        """Write the note's SOAP text anew from the session's structured data (the note's
+        S/O/A/P fields, findings, treatments, NRS, overridden red flags)."""
+        n = s.get(NoteRow, r.id)
+        if n is None:
+            return
+        kb = knowledge_base()
+        fs = s.scalars(select(FindingRow).where(FindingRow.session_id == r.id)
+                       .order_by(FindingRow.id)).all()
+        ts = s.scalars(select(TreatmentRow).where(TreatmentRow.session_id == r.id)
+                       .order_by(TreatmentRow.id)).all()
+        n.soap_text = soap_text(
+            complaint=r.complaint, nrs_before=r.nrs_before, nrs_after=r.nrs_after,
+            next_appointment=r.next_appointment, subjective=n.subjective,
+            objective=n.objective, assessment=n.assessment, plan=n.plan, findings=fs,
+            treatments=ts, overrides=self._overrides(s, r),
+            muscle_name=lambda m: kb.muscles[m].names.nl if m in kb.muscles else m)
+
+    def _overrides(self, s: OrmSession, r: SessionRow) -> list[Override]:
+        """Red flags of this session treated past with a written reason (none yet)."""
+        return []
