@@ -31,19 +31,31 @@ class ErrorResponse(TypedDict):
     error: ErrorBody
 
 
+#: What is wrong with a value, for messages in the user's language (see ``web/deps.py``):
+#: never match on the English message text, match on this.
+KINDS = ("required", "too_long", "characters", "not_date", "date_range", "email", "range",
+         "choice", "unknown_field", "closed", "reason_required", "invalid")
+
+
 class KnoopError(Exception):
-    """Base of all knoop errors. ``code`` is a stable machine-readable name."""
+    """Base of all knoop errors. ``code`` is a stable machine-readable name; ``kind`` says
+    what is wrong with the value in ``field`` (one of :data:`KINDS`), ``limit`` the number a
+    message needs (the most characters, say)."""
 
     code = "error"
     http_status = 400
+    default_kind = "invalid"
 
     def __init__(
-        self, message: str, *, field: str | None = None, allowed: Sequence[str] | None = None
+        self, message: str, *, field: str | None = None, allowed: Sequence[str] | None = None,
+        kind: str | None = None, limit: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.allowed = list(allowed) if allowed is not None else None
+        self.kind = kind or self.default_kind
+        self.limit = limit
 
     def to_dict(self) -> ErrorResponse:
         """The one JSON error shape of the API."""
@@ -125,6 +137,32 @@ class Conflict(KnoopError):
     http_status = 409
 
 
+class StaleVersion(Conflict):
+    """A write based on a version that is no longer current (HTTP 412): someone changed the
+    record in another window or device. ``current`` is the version now stored."""
+
+    code = "stale_version"
+    http_status = 412
+
+    def __init__(self, message: str, *, current: int, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.current = current
+
+
+class RedFlagOpen(Conflict):
+    """A finding or treatment while a red flag is open (HTTP 409); ``allowed`` lists the open
+    flags."""
+
+    code = "red_flag_open"
+
+
+class ReasonRequired(BadInput):
+    """An emergency red flag can only be overridden with a written reason (HTTP 422)."""
+
+    code = "reason_required"
+    default_kind = "reason_required"
+
+
 class AuthError(KnoopError):
     """Login refused, a session expired, or throttled after too many failures (HTTP 401)."""
 
@@ -202,6 +240,19 @@ def field_path(loc: Sequence[Any], prefix: str = "") -> str:
     return out or "$"
 
 
+PYDANTIC_KINDS = {
+    "missing": "required", "extra_forbidden": "unknown_field", "string_too_long": "too_long",
+    "too_long": "too_long", "literal_error": "choice", "less_than_equal": "range",
+    "greater_than_equal": "range", "less_than": "range", "greater_than": "range",
+    "int_parsing": "range", "int_type": "range", "int_from_float": "range",
+    "float_parsing": "range", "float_type": "range", "finite_number": "range",
+    "string_unicode": "characters", "datetime_from_date_parsing": "not_date",
+    "datetime_parsing": "not_date", "datetime_type": "not_date", "date_parsing": "not_date",
+    # our own rules, raised as PydanticCustomError(kind, message) in the models
+    **{k: k for k in KINDS},
+}
+
+
 def validation_message(err: dict[str, Any]) -> tuple[str, list[str] | None]:
     """An English message for one pydantic error, and the allowed values where a list."""
     kind, ctx = err.get("type", ""), err.get("ctx") or {}
@@ -246,4 +297,8 @@ def from_validation(errors: Sequence[Any], *, prefix: str = "",
     field = (prefix or "$") if err.get("type") == "json_invalid" else \
         field_path(tuple(err.get("loc", ())), prefix)
     message, allowed = validation_message(err)
-    return cls(f"{field}: {message}", field=field, allowed=allowed)
+    kind = PYDANTIC_KINDS.get(str(err.get("type", "")), "invalid")
+    ctx = err.get("ctx")
+    limit = ctx.get("max_length") if isinstance(ctx, dict) else None
+    return cls(f"{field}: {message}", field=field, allowed=allowed, kind=kind,
+               limit=limit if isinstance(limit, int) else None)

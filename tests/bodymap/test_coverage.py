@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from knoop.bodymap import Stroke, chart, coverage
-from knoop.errors import ChartError
 
 
 def _centroid(view, region, side):

@@ -118,7 +118,9 @@ def test_migration_0003_repairs_stored_text_that_broke_the_session_page(empty_ur
     assert upgrade(eng) == ("0002", head_revision())
     st = Store(eng, clock=lambda: now + dt.timedelta(hours=1))
     s = st.get_session(st.actor_for(1), 1)
-    assert s.intake["red_flags_ack"]["flags"] == ["fever"]
+    # 0004 then moves the (repaired) acknowledgement into flag_decisions
+    assert [d.flag for d in s.flag_decisions] == ["fever"] and "red_flags_ack" not in s.intake
+    assert s.flag_decisions[0].decision == "acknowledged" and s.flag_decisions[0].decided_by == 1
     assert s.intake["medication"] == "para\ufffdcetamol"
     json.dumps(s.intake, ensure_ascii=False).encode("utf-8")  # renders as UTF-8 again
     eng.dispose()

@@ -443,11 +443,19 @@ def test_red_flags_must_be_acknowledged_before_charting_and_the_ack_is_stored(w:
     r = tc.post(f"/api/v1/sessions/{w.session_id}/treatments", headers=h, json={
         "muscle": "trapezius", "side": "left", "technique": "massage"})
     assert r.status_code == 409 and "rode vlaggen" in r.json()["error"]["message"]
+    # an emergency flag is not just clicked away: it needs a written reason
     r = tc.post(f"/api/v1/sessions/{w.session_id}/flags", headers=h,
                 json={"flags": ["chest_pain_exertion"]})
+    assert r.status_code == 422
+    assert r.json()["error"]["field"] == "override.chest_pain_exertion"
+    why = "Cardioloog sloot hartklachten uit; brief van 1 december in het dossier"
+    r = tc.post(f"/api/v1/sessions/{w.session_id}/flags", headers=h,
+                json={"override": {"chest_pain_exertion": why}})
     assert r.status_code == 200 and r.json()["open_flags"] == []
-    ack = w.store.get_session(w.owner.actor, w.session_id).intake["red_flags_ack"]
-    assert ack["flags"] == ["chest_pain_exertion"] and ack["by"] == w.owner.id
+    (d,) = w.store.get_session(w.owner.actor, w.session_id).flag_decisions
+    assert (d.flag, d.decision, d.reason, d.decided_by) == \
+        ("chest_pain_exertion", "overridden", why, w.owner.id)
+    assert why in tc.get(f"/sessies/{w.session_id}").text
     r = tc.post(f"/api/v1/sessions/{w.session_id}/treatments", headers=h, json={
         "muscle": "trapezius", "side": "left", "technique": "massage"})
     assert r.status_code == 200

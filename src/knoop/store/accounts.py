@@ -38,7 +38,8 @@ MAX_FAILURES = 5
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 SESSION_TTL = dt.timedelta(hours=12)
 MIN_PASSWORD = 10
-INTAKE_FIELDS = ("complaint", "symptoms", "causes", "screening", "painmap", "strokes", "intake",
+INTAKE_FIELDS = ("complaint", "symptoms", "causes", "screening", "painmap", "strokes", "drawing",
+                 "intake",
                  "nrs_before")
 
 

@@ -26,6 +26,7 @@ from knoop.store.types import (
     Finding,
     Handout,
     Note,
+    Session,
     Treatment,
 )
 from knoop.vocabulary import RESULTS, SIDES, TECHNIQUES, TOLERANCES
@@ -37,8 +38,11 @@ class ChartingMixin(ScopedBase):
                     result: str, trigger_point: str | None = None,
                     pain_recognised: bool | None = None, tender_spot: bool | None = None,
                     taut_band: bool | None = None, referral_elicited: bool | None = None,
-                    twitch: bool | None = None, note: str = "") -> Finding:
-        """Chart a palpation finding; the session's ranking is refreshed with it."""
+                    twitch: bool | None = None, note: str = "",
+                    expected_version: int | None = None) -> Finding:
+        """Chart a palpation finding; the session's ranking is refreshed with it. Refused
+        while a red flag is open (:class:`RedFlagOpen`) or when ``expected_version`` is not
+        the session's version (:class:`StaleVersion`)."""
         muscle = v.muscle("muscle", muscle)
         vals = dict(muscle=muscle, side=v.choice("side", side, SIDES),
                     result=v.choice("result", result, RESULTS),
@@ -52,17 +56,68 @@ class ChartingMixin(ScopedBase):
         def op(s: OrmSession) -> Finding:
             r = self._session_row(s, actor, session_id)
             self._writable(r)
+            self._check_version(r, expected_version, "session")
+            self._gate(s, r)
             f = FindingRow(session_id=r.id, **vals)
             s.add(f)
             s.flush()
             self._rank(r, list(s.scalars(select(FindingRow)
                                          .where(FindingRow.session_id == r.id)
                                          .order_by(FindingRow.id))))
-            r.updated_at = self.clock()
+            self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
             self._log(s, actor, "create", r.client_id, f"finding:{f.id}", f"session={r.id}")
             return finding_of(f)
+        return self._run(op)
+
+    def chart_finding(self, actor: Actor, session_id: int, *, muscle: str, side: str,
+                      result: str | None, trigger_point: str | None = None,
+                      pain_recognised: bool | None = None, tender_spot: bool | None = None,
+                      taut_band: bool | None = None, referral_elicited: bool | None = None,
+                      twitch: bool | None = None, note: str = "",
+                      expected_version: int | None = None) -> Session:
+        """The finding in force for ``muscle`` on ``side``, in one transaction: earlier
+        findings for that muscle and side are replaced; ``result`` None takes them back.
+        A new finding is refused while a red flag is open."""
+        muscle = v.muscle("muscle", muscle)
+        side = v.choice("side", side, SIDES)
+        vals = None if result is None else dict(
+            muscle=muscle, side=side, result=v.choice("result", result, RESULTS),
+            trigger_point=v.trigger_point("trigger_point", muscle, trigger_point),
+            pain_recognised=v.flag("pain_recognised", pain_recognised),
+            tender_spot=v.flag("tender_spot", tender_spot), taut_band=v.flag("taut_band",
+                                                                           taut_band),
+            referral_elicited=v.flag("referral_elicited", referral_elicited),
+            twitch=v.flag("twitch", twitch), note=v.text("note", note, max_len=2000))
+
+        def op(s: OrmSession) -> Session:
+            r = self._session_row(s, actor, session_id)
+            self._writable(r)
+            self._check_version(r, expected_version, "session")
+            old = list(s.scalars(select(FindingRow).where(
+                FindingRow.session_id == r.id, FindingRow.muscle == muscle,
+                FindingRow.side == side)).all())
+            if vals is not None:
+                self._gate(s, r)
+            for f in old:
+                s.delete(f)
+                self._log(s, actor, "delete", r.client_id, f"finding:{f.id}",
+                          f"session={r.id}")
+            if vals is not None:
+                new = FindingRow(session_id=r.id, **vals)
+                s.add(new)
+                s.flush()
+                self._log(s, actor, "create", r.client_id, f"finding:{new.id}",
+                          f"session={r.id}")
+            s.flush()
+            self._rank(r, list(s.scalars(select(FindingRow)
+                                         .where(FindingRow.session_id == r.id)
+                                         .order_by(FindingRow.id))))
+            self._changed(r)
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            return self._full(s, r)
         return self._run(op)
 
     def remove_finding(self, actor: Actor, finding_id: int) -> None:
@@ -77,6 +132,7 @@ class ChartingMixin(ScopedBase):
             self._rank(r, list(s.scalars(select(FindingRow)
                                          .where(FindingRow.session_id == r.id)
                                          .order_by(FindingRow.id))))
+            self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
             self._log(s, actor, "delete", r.client_id, f"finding:{finding_id}")
@@ -87,7 +143,10 @@ class ChartingMixin(ScopedBase):
 
     def add_treatment(self, actor: Actor, session_id: int, *, muscle: str, side: str,
                       technique: str, duration_min: int | None = None,
-                      pressure_tolerance: str | None = None, note: str = "") -> Treatment:
+                      pressure_tolerance: str | None = None, note: str = "",
+                      expected_version: int | None = None) -> Treatment:
+        """Record a treatment; refused while a red flag is open, on a closed session, or when
+        ``expected_version`` is stale."""
         muscle = v.muscle("muscle", muscle)
         vals = dict(muscle=muscle, side=v.choice("side", side, SIDES),
                     technique=v.choice("technique", technique, TECHNIQUES),
@@ -99,17 +158,21 @@ class ChartingMixin(ScopedBase):
         def op(s: OrmSession) -> Treatment:
             r = self._session_row(s, actor, session_id)
             self._writable(r)
+            self._check_version(r, expected_version, "session")
+            self._gate(s, r)
             t = TreatmentRow(session_id=r.id, **vals)
             s.add(t)
             s.flush()
-            r.updated_at = self.clock()
+            self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
             self._log(s, actor, "create", r.client_id, f"treatment:{t.id}", f"session={r.id}")
             return treatment_of(t)
         return self._run(op)
 
-    def remove_treatment(self, actor: Actor, treatment_id: int) -> None:
+    def remove_treatment(self, actor: Actor, treatment_id: int, *,
+                         session_id: int | None = None,
+                         expected_version: int | None = None) -> None:
         """Remove a treatment recorded by mistake (refused on a closed session); the SOAP text
         is regenerated without it."""
         def op(s: OrmSession) -> None:
@@ -117,12 +180,13 @@ class ChartingMixin(ScopedBase):
                 raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
             t = s.get(TreatmentRow, treatment_id)
             r = self._session_row(s, actor, t.session_id) if t else None
-            if t is None or r is None:
+            if t is None or r is None or (session_id is not None and r.id != session_id):
                 raise NotFound(f"treatment {treatment_id} not found", field="treatment_id")
             self._writable(r)
+            self._check_version(r, expected_version, "session")
             s.delete(t)
             s.flush()
-            r.updated_at = self.clock()
+            self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
             self._log(s, actor, "delete", r.client_id, f"treatment:{treatment_id}",
@@ -134,7 +198,8 @@ class ChartingMixin(ScopedBase):
                            field="treatment_id") from exc
 
     def set_note(self, actor: Actor, session_id: int, *, subjective: str = "",
-                 objective: str = "", assessment: str = "", plan: str = "") -> Note:
+                 objective: str = "", assessment: str = "", plan: str = "",
+                 expected_version: int | None = None) -> Note:
         """Write the structured S/O/A/P note; the SOAP text is generated from it plus the
         session's NRS, findings, treatments and next appointment."""
         vals = {k: v.text(k, val, max_len=8000) for k, val in (
@@ -144,6 +209,7 @@ class ChartingMixin(ScopedBase):
         def op(s: OrmSession) -> Note:
             r = self._session_row(s, actor, session_id)
             self._writable(r)
+            self._check_version(r, expected_version, "session")
             # notes.updated_by is NOT NULL: only a user writes notes (the intake's client actor
             # has no user_id and never gets here)
             assert actor.user_id is not None
@@ -156,7 +222,7 @@ class ChartingMixin(ScopedBase):
             n.updated_at, n.updated_by = self.clock(), actor.user_id
             s.flush()
             self._regenerate_soap(s, r)
-            r.updated_at = self.clock()
+            self._changed(r)
             self._touch(s, r.client_id)
             self._log(s, actor, "update", r.client_id, f"note:{r.id}")
             return note_of(n)

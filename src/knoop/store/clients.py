@@ -55,7 +55,7 @@ class ClientsMixin(ScopedBase):
                 d = v.date(f, val)
                 if d is not None and not dt.date(1900, 1, 1) <= d <= self.clock().date():
                     raise BadInput(f"date_of_birth: {d} is not a plausible date of birth",
-                                   field=f)
+                                   field=f, kind="date_range")
                 out[f] = d
             elif f == "email":
                 out[f] = v.email(f, val, required=False)
@@ -66,7 +66,7 @@ class ClientsMixin(ScopedBase):
         if not partial:
             for f in ("first_name", "last_name"):
                 if f not in out:
-                    raise BadInput(f"{f}: is required", field=f)
+                    raise BadInput(f"{f}: is required", field=f, kind="required")
         return out
 
     def _consent_values(self, consents: Any) -> list[dict[str, Any]]:

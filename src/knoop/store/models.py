@@ -112,6 +112,8 @@ class ClientRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_change: Mapped[dt.datetime] = mapped_column(DateTime)
     retention_until: Mapped[dt.date] = mapped_column(Date)
+    #: Goes up by one with every change to the client record (optimistic locking).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ConsentRow(Base):
@@ -163,6 +165,29 @@ class SessionRow(Base):
     next_appointment: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: Goes up by one with every change to the session or its parts (optimistic locking).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class FlagDecisionRow(Base):
+    """A therapist's decision on a red flag of a session: ``acknowledged`` (read, will refer or
+    act on it) or ``overridden`` (treating anyway, with the written ``reason``)."""
+
+    __tablename__ = "flag_decisions"
+    __table_args__ = (
+        CheckConstraint(_in("decision", ("acknowledged", "overridden")),
+                        name="ck_flag_decisions_decision"),
+        UniqueConstraint("session_id", "flag", name="uq_flag_decisions_session_flag"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    flag: Mapped[str] = mapped_column(String(64))
+    urgency: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class FindingRow(Base):

@@ -11,6 +11,7 @@ from knoop.store import validate as v
 from knoop.store.models import (
     ClientRow,
     FindingRow,
+    FlagDecisionRow,
     HandoutRow,
     NoteRow,
     SessionRow,
@@ -19,6 +20,7 @@ from knoop.store.models import (
 from knoop.store.types import (
     Client,
     Finding,
+    FlagDecision,
     Handout,
     Note,
     SessionSummary,
@@ -30,6 +32,7 @@ RETENTION_YEARS = 20
 CAUSES: tuple[str, ...] = get_args(get_args(Muscle.model_fields["causes"].annotation)[0])
 CLIENT_FIELDS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone", "gp_name")
 SESSION_FIELDS = ("started_at", "complaint", "symptoms", "causes", "screening", "intake",
+                  "drawing",
                   "painmap", "strokes", "nrs_before", "nrs_after", "next_appointment", "status")
 
 
@@ -48,7 +51,12 @@ def search_keys(first: str, infix: str, last: str) -> tuple[str, str, str]:
 
 def client_of(r: ClientRow) -> Client:
     return Client(r.id, r.practice_id, r.first_name, r.infix, r.last_name, r.date_of_birth,
-                  r.email, r.phone, r.gp_name, r.created_at, r.last_change, r.retention_until)
+                  r.email, r.phone, r.gp_name, r.created_at, r.last_change, r.retention_until,
+                  r.version or 1)
+
+
+def flag_decision_of(r: FlagDecisionRow) -> FlagDecision:
+    return FlagDecision(r.flag, r.urgency, r.decision, r.reason, r.decided_by, r.decided_at)
 
 
 def full_name(first: str, infix: str, last: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from knoop.errors import Conflict, NotFound
+from knoop.errors import Conflict, NotFound, RedFlagOpen, StaleVersion
 from knoop.kb import KB_VERSION, knowledge_base
 from knoop.ranking import default_ranker
 from knoop.store import audit
@@ -18,13 +18,16 @@ from knoop.store.base import StoreBase
 from knoop.store.models import (
     ClientRow,
     FindingRow,
+    FlagDecisionRow,
     HandoutRow,
     NoteRow,
     SessionRow,
     TreatmentRow,
+    UserRow,
 )
 from knoop.store.rows import (
     finding_of,
+    flag_decision_of,
     handout_of,
     note_of,
     retention_date,
@@ -74,7 +77,7 @@ class ScopedBase(StoreBase):
     def _writable(self, r: SessionRow) -> None:
         if r.status == "closed":
             raise Conflict(f"session {r.id} is closed; reopen it (status open) to change it",
-                           field="status")
+                           field="status", kind="closed")
 
     def _rank(self, r: SessionRow, findings: list[FindingRow]) -> None:
         """Snapshot a fresh ranking from the pain map, the session's symptoms and screening,
@@ -110,7 +113,38 @@ class ScopedBase(StoreBase):
                        r.kb_version, r.nrs_before, r.nrs_after, r.next_appointment,
                        r.created_at, r.updated_at, [finding_of(f) for f in fs],
                        [treatment_of(t) for t in ts], note_of(n) if n else None,
-                       [handout_of(h) for h in hs])
+                       [handout_of(h) for h in hs], r.version or 1,
+                       [flag_decision_of(d) for d in self._decisions(s, r)])
+
+    def _decisions(self, s: OrmSession, r: SessionRow) -> list[FlagDecisionRow]:
+        return list(s.scalars(select(FlagDecisionRow).where(FlagDecisionRow.session_id == r.id)
+                              .order_by(FlagDecisionRow.id)).all())
+
+    # ---- the session's rules ---------------------------------------------------------------
+    def _check_version(self, r: SessionRow | ClientRow, expected: int | None,
+                       what: str) -> None:
+        """Refuse a write based on an older version (``expected`` None: no check, for
+        callers that read and write in one transaction, like the CLI)."""
+        if expected is not None and expected != (r.version or 1):
+            raise StaleVersion(f"{what} {r.id} was changed in the meantime (version "
+                               f"{r.version}, your change was based on {expected})",
+                               field="version", current=r.version or 1)
+
+    def _changed(self, r: SessionRow) -> None:
+        """The session (or a part of it) changed: new version, new ``updated_at``."""
+        r.version = (r.version or 1) + 1
+        r.updated_at = self.clock()
+
+    def _gate(self, s: OrmSession, r: SessionRow) -> None:
+        """The red-flag gate: no finding or treatment while a red flag of the session's
+        ranking is neither acknowledged nor overridden."""
+        decided = {d.flag for d in self._decisions(s, r)}
+        open_ = [f.get("id") for f in ((r.ranking or {}).get("red_flags") or [])
+                 if isinstance(f, dict) and f.get("id") not in decided]
+        if open_:
+            raise RedFlagOpen(f"red flag(s) {', '.join(map(str, open_))} must be acknowledged "
+                              "(or, for an emergency, overridden with a reason) first",
+                              field="flags", allowed=[str(f) for f in open_])
 
     def _regenerate_soap(self, s: OrmSession, r: SessionRow) -> None:
         """Write the note's SOAP text anew from the session's structured data (the note's
@@ -131,5 +165,8 @@ class ScopedBase(StoreBase):
             muscle_name=lambda m: kb.muscles[m].names.nl if m in kb.muscles else m)
 
     def _overrides(self, s: OrmSession, r: SessionRow) -> list[Override]:
-        """Red flags of this session treated past with a written reason (none yet)."""
-        return []
+        """Red flags of this session treated past with a written reason."""
+        names = {u.id: (u.name or u.email) for u in s.scalars(select(UserRow).where(
+            UserRow.practice_id == r.practice_id)).all()}
+        return [Override(d.flag, names.get(d.decided_by or 0, "?"), d.reason)
+                for d in self._decisions(s, r) if d.decision == "overridden"]

@@ -3,6 +3,7 @@ session's rules (closed sessions are read-only)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -10,13 +11,15 @@ from sqlalchemy.orm import Session as OrmSession
 
 from knoop.bodymap import CHART_VERSION, coverage
 from knoop.bodymap.strokes import parse_strokes
-from knoop.errors import BadInput, ChartError, Conflict
+from knoop.errors import BadInput, ChartError, Conflict, PainMapError, ReasonRequired
 from knoop.kb import knowledge_base
+from knoop.ranking.drawing import merge_drawing
 from knoop.ranking.painmap import parse_painmap
 from knoop.store import validate as v
 from knoop.store.models import (
     SESSION_STATUSES,
     FindingRow,
+    FlagDecisionRow,
     SessionRow,
 )
 from knoop.store.rows import (
@@ -28,6 +31,11 @@ from knoop.store.types import (
     Actor,
     Session,
 )
+
+#: What a drawing from the chart may hold.
+DRAWING_KEYS = ("strokes", "regions", "exclude", "symptoms", "screening")
+#: The shortest written reason that overrides an emergency red flag (characters).
+MIN_REASON = 10
 
 
 class SessionsMixin(ScopedBase):
@@ -55,7 +63,7 @@ class SessionsMixin(ScopedBase):
                 out[f] = v.moment(f, val)
             elif f == "status":
                 out[f] = v.choice(f, val, SESSION_STATUSES)
-            elif f in ("painmap", "strokes"):
+            elif f in ("painmap", "strokes", "drawing"):
                 pass
             else:
                 raise BadInput(f"{f}: unknown session field", field=f,
@@ -90,6 +98,48 @@ class SessionsMixin(ScopedBase):
             out["strokes"] = strokes or None
             out["regions"] = regions
             out["chart_version"] = CHART_VERSION
+        if "drawing" in data:
+            out.update(self._drawing_values(data["drawing"], out.get("intake", old.intake
+                                                                      if old else {})))
+        return out
+
+    def _drawing_values(self, drawing: Any, intake: dict[str, Any] | None) -> dict[str, Any]:
+        """A drawing as the chart sends it (strokes, explicit regions, exclusions, symptoms,
+        screening) -> the session's strokes, region coverage, pain map, symptoms, screening,
+        and ``intake["drawing"]`` (the explicit choices, so the drawing reopens as it was).
+        Computed once, here, by :func:`knoop.ranking.drawing.merge_drawing`, inside the
+        transaction that stores it."""
+        if not isinstance(drawing, dict):
+            raise BadInput("drawing: must be an object with strokes, regions, exclude, "
+                           "symptoms, screening", field="drawing")
+        unknown = set(drawing) - set(DRAWING_KEYS)
+        if unknown:
+            f = min(unknown)
+            raise BadInput(f"drawing.{f}: unknown field", field=f"drawing.{f}",
+                           allowed=list(DRAWING_KEYS))
+        try:
+            merged = merge_drawing(dict(drawing), set(knowledge_base().muscles))
+        except (ChartError, PainMapError) as exc:
+            field = f"drawing.{exc.field}" if exc.field and exc.field != "$" else "drawing"
+            raise BadInput(f"{field}: {exc.message.split(': ', 1)[-1]}", field=field,
+                           allowed=exc.allowed) from None
+        pm = merged.painmap
+        painted = {(c.region, c.side) for c in merged.coverage}
+        regions = [{"region": c.region, "side": c.side, "fraction": c.fraction,
+                    "intensity": c.intensity, "quality": c.quality}
+                   for c in merged.coverage if (c.region, c.side) not in merged.excluded]
+        regions += [{"region": r.region, "side": r.side, "fraction": None,
+                     "intensity": r.intensity, "quality": r.quality}
+                    for r in pm.regions if r.key not in painted]
+        out: dict[str, Any] = {
+            "strokes": drawing.get("strokes") or None, "regions": regions,
+            "painmap": {"regions": pm.to_dict()["regions"]}, "chart_version": CHART_VERSION,
+            "intake": {**(intake or {}), "drawing": {"regions": drawing.get("regions") or [],
+                                                      "exclude": drawing.get("exclude") or []}}}
+        if "symptoms" in drawing:
+            out["symptoms"] = list(pm.symptoms)
+        if "screening" in drawing:
+            out["screening"] = list(pm.screening)
         return out
 
     def _new_session(self, s: OrmSession, actor: Actor, client_id: int, *,
@@ -144,17 +194,21 @@ class SessionsMixin(ScopedBase):
             return out
         return self._run(op)
 
-    def update_session(self, actor: Actor, session_id: int, **fields: Any) -> Session:
+    def update_session(self, actor: Actor, session_id: int, *,
+                       expected_version: int | None = None, **fields: Any) -> Session:
         """Change session fields (as :meth:`create_session`); a closed session must be
-        reopened first (``status="open"``). A new pain map or findings re-rank."""
+        reopened first (``status="open"``). A new pain map or findings re-rank. With
+        ``expected_version`` the change is refused (:class:`StaleVersion`, HTTP 412) when the
+        session changed since that version was read."""
         def op(s: OrmSession) -> Session:
             r = self._session_row(s, actor, session_id)
             if r.status == "closed" and set(fields) != {"status"}:
                 self._writable(r)
+            self._check_version(r, expected_version, "session")
             vals = self._session_values(fields, r)
             for k, val in vals.items():
                 setattr(r, k, val)
-            r.updated_at = self.clock()
+            self._changed(r)
             if {"painmap", "strokes", "symptoms", "screening"} & set(vals):
                 self._rank(r, list(s.scalars(select(FindingRow)
                                              .where(FindingRow.session_id == r.id))))
@@ -179,3 +233,60 @@ class SessionsMixin(ScopedBase):
 
     def set_status(self, actor: Actor, session_id: int, status: str) -> Session:
         return self.update_session(actor, session_id, status=status)
+
+    # ---- red flags -------------------------------------------------------------------------
+    def decide_flags(self, actor: Actor, session_id: int, *, acknowledge: Sequence[str] = (),
+                     override: Mapping[str, str] | None = None,
+                     expected_version: int | None = None) -> Session:
+        """Record the therapist's decision on red flags of the session's ranking, in one
+        transaction: ``acknowledge`` (read; the referral advice is followed) or ``override``
+        (flag -> written reason: treating anyway). An emergency flag can only be overridden,
+        with a reason of at least 10 characters (:class:`ReasonRequired`). IDs that are not a
+        red flag of the session are ignored. Stamped with the store's clock, access-logged
+        (the flag, not the reason), and an override is written into the SOAP note."""
+        override = dict(override or {})
+        reasons = {f: v.text(f"override.{f}", why, max_len=2000, required=True)
+                   for f, why in override.items()}
+        for f, why in reasons.items():
+            if len(why) < MIN_REASON:
+                raise ReasonRequired(f"override.{f}: write why you treat despite this red "
+                                     f"flag (at least {MIN_REASON} characters)",
+                                     field=f"override.{f}")
+
+        def op(s: OrmSession) -> Session:
+            r = self._session_row(s, actor, session_id)
+            self._writable(r)
+            self._check_version(r, expected_version, "session")
+            urgency = {str(f.get("id")): str(f.get("urgency", "caution"))
+                       for f in ((r.ranking or {}).get("red_flags") or [])
+                       if isinstance(f, dict)}
+            for flag in acknowledge:
+                if urgency.get(flag) == "emergency" and flag not in reasons:
+                    raise ReasonRequired(
+                        f"override.{flag}: an emergency red flag cannot just be acknowledged: "
+                        "refer the client, or override it with a written reason",
+                        field=f"override.{flag}")
+            existing = {d.flag: d for d in self._decisions(s, r)}
+            now = self.clock()
+            decided = [(f, "acknowledged", "") for f in acknowledge if f not in reasons] + \
+                      [(f, "overridden", why) for f, why in reasons.items()]
+            for flag, decision, why in decided:
+                if flag not in urgency:
+                    continue
+                d = existing.get(flag)
+                if d is None:
+                    d = FlagDecisionRow(session_id=r.id, flag=flag)
+                    s.add(d)
+                elif d.decision == "overridden" and decision == "acknowledged":
+                    continue  # an override stands
+                d.urgency, d.decision, d.reason = urgency[flag], decision, why
+                d.decided_by, d.decided_at = actor.user_id, now
+                self._log(s, actor, "flag_override" if decision == "overridden"
+                          else "flag_acknowledge", r.client_id, f"session:{r.id}",
+                          f"flag={flag}; urgency={urgency[flag]}")
+            s.flush()
+            self._changed(r)
+            self._regenerate_soap(s, r)
+            self._touch(s, r.client_id)
+            return self._full(s, r)
+        return self._run(op)

@@ -92,6 +92,8 @@ class Client(_Dict):
     created_at: dt.datetime
     last_change: dt.datetime
     retention_until: dt.date
+    #: Goes up with every change; send it back to write (a stale one is refused).
+    version: int = 1
 
     @property
     def display_name(self) -> str:
@@ -175,6 +177,18 @@ class SessionSummary(_Dict):
 
 
 @dataclass(frozen=True)
+class FlagDecision(_Dict):
+    """A red flag of a session, acknowledged or (with a written reason) overridden."""
+
+    flag: str
+    urgency: str
+    decision: str
+    reason: str
+    decided_by: int | None
+    decided_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Session(_Dict):
     """A treatment session (or a client's intake, status ``draft``) with everything in it."""
 
@@ -204,6 +218,21 @@ class Session(_Dict):
     treatments: list[Treatment] = field(default_factory=list)
     note: Note | None = None
     handouts: list[Handout] = field(default_factory=list)
+    #: Goes up with every change; send it back to write (a stale one is refused).
+    version: int = 1
+    flag_decisions: list[FlagDecision] = field(default_factory=list)
+
+    @property
+    def red_flags(self) -> list[dict[str, Any]]:
+        """The red flags of the session's ranking snapshot (id, urgency, message)."""
+        return [f for f in ((self.ranking or {}).get("red_flags") or []) if isinstance(f, dict)]
+
+    @property
+    def open_flags(self) -> list[str]:
+        """IDs of red flags nobody has acknowledged or overridden yet: while any is open, no
+        finding or treatment can be recorded."""
+        decided = {d.flag for d in self.flag_decisions}
+        return [str(f["id"]) for f in self.red_flags if f.get("id") not in decided]
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,13 @@ def text(field: str, value: Any, *, max_len: int, required: bool = False,
         raise BadInput(f"{field}: must be text, got {type(value).__name__}", field=field)
     value = value.strip()
     if required and not value:
-        raise BadInput(f"{field}: is required", field=field)
+        raise BadInput(f"{field}: is required", field=field, kind="required")
     if len(value) > max_len:
-        raise BadInput(f"{field}: at most {max_len} characters, got {len(value)}", field=field)
+        raise BadInput(f"{field}: at most {max_len} characters, got {len(value)}", field=field,
+                       kind="too_long", limit=max_len)
     problem = text_problem(value, multiline=multiline, name=name)
     if problem:
-        raise BadInput(f"{field}: {problem}", field=field)
+        raise BadInput(f"{field}: {problem}", field=field, kind="characters")
     return value
 
 
@@ -71,7 +72,7 @@ def json_object(field: str, value: Any, *, max_chars: int = 200_000) -> dict[str
         if isinstance(x, str):
             problem = text_problem(x)
             if problem:
-                raise BadInput(f"{path}: {problem}", field=path)
+                raise BadInput(f"{path}: {problem}", field=path, kind="characters")
         elif isinstance(x, dict):
             for k, item in x.items():
                 if not isinstance(k, str) or text_problem(k, multiline=False):
@@ -98,7 +99,7 @@ def _shown(value: Any) -> str:
 def choice(field: str, value: Any, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise BadInput(f"{field}: {_shown(value)} is not allowed; allowed: {', '.join(allowed)}",
-                       field=field, allowed=allowed)
+                       field=field, allowed=allowed, kind="choice")
     return str(value)
 
 
@@ -116,7 +117,7 @@ def ids(field: str, values: Iterable[Any] | None, allowed: Iterable[str], what: 
     for i, v in enumerate(values):
         if not isinstance(v, str) or v not in known:
             raise BadInput(f"{field}[{i}]: unknown {what} {_shown(v)}", field=f"{field}[{i}]",
-                           allowed=sorted(known))
+                           allowed=sorted(known), kind="choice")
         if v not in out:
             out.append(v)
     return out
@@ -127,7 +128,7 @@ def nrs(field: str, value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise BadInput(f"{field}: must be a whole number 0-10 (NRS), got {value!r}", field=field,
-                       allowed=[str(n) for n in range(11)])
+                       allowed=[str(n) for n in range(11)], kind="range")
     return value
 
 
@@ -142,7 +143,8 @@ def whole(field: str, value: Any, lo: int, hi: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise BadInput(f"{field}: must be a whole number {lo}-{hi}, got {value!r}", field=field)
+        raise BadInput(f"{field}: must be a whole number {lo}-{hi}, got {value!r}", field=field,
+                       kind="range")
     return value
 
 
@@ -158,14 +160,15 @@ def date(field: str, value: Any) -> dt.date | None:
             value = dt.date.fromisoformat(str(value))
         except ValueError:
             raise BadInput(f"{field}: not a date (YYYY-MM-DD): {_shown(value)}",
-                           field=field) from None
+                           field=field, kind="not_date") from None
     return _in_range(field, value)
 
 
 def _in_range(field: str, day: dt.date) -> dt.date:
     if not EARLIEST <= day <= LATEST:
         raise BadInput(f"{field}: must lie between {EARLIEST.isoformat()} and "
-                       f"{LATEST.isoformat()}, got {day.isoformat()}", field=field)
+                       f"{LATEST.isoformat()}, got {day.isoformat()}", field=field,
+                       kind="date_range")
     return day
 
 
@@ -181,7 +184,7 @@ def moment(field: str, value: Any) -> dt.datetime | None:
             v = dt.datetime.fromisoformat(str(value))
         except ValueError:
             raise BadInput(f"{field}: not a date and time (ISO 8601): {_shown(value)}",
-                           field=field) from None
+                           field=field, kind="not_date") from None
     _in_range(field, v.date())
     if v.tzinfo is not None:
         v = v.astimezone(dt.UTC).replace(tzinfo=None)
@@ -191,7 +194,7 @@ def moment(field: str, value: Any) -> dt.datetime | None:
 def email(field: str, value: Any, *, required: bool = True) -> str:
     v = text(field, value, max_len=254, required=required).lower()
     if v and not EMAIL.match(v):
-        raise BadInput(f"{field}: not an e-mail address: {value!r}", field=field)
+        raise BadInput(f"{field}: not an e-mail address: {value!r}", field=field, kind="email")
     return v
 
 

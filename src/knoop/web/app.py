@@ -123,26 +123,29 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
         auth,
         clients,
         downloads,
-        drawing,
+        drawing_api,
+        drawing_page,
         education,
         history,
         intake,
         kbpages,
-        sessions,
+        session_api,
+        session_page,
     )
     from knoop.web.schemas import HealthOut
 
     app.include_router(auth.router)
     app.include_router(clients.router)
     app.include_router(history.router)
-    app.include_router(sessions.router)
-    app.include_router(sessions.api)
+    app.include_router(session_page.router)
+    app.include_router(session_api.api)
     app.include_router(intake.router)
     app.include_router(downloads.router)
     app.include_router(kbpages.router)
     app.include_router(education.router)
     app.include_router(api.router)
-    app.include_router(drawing.router)
+    app.include_router(drawing_api.router)
+    app.include_router(drawing_page.router)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     def old_openapi_url() -> Response:

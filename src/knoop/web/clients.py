@@ -116,9 +116,10 @@ def create_client(request: Request, user: User = LoggedIn, form: FormData = Csrf
         try:
             day = dt.date.fromisoformat(values["consent_date"] or dt.date.today().isoformat())
         except ValueError:
-            raise BadInput("consent_date: not a date", field="consent_date") from None
+            raise BadInput("consent_date: not a date", field="consent_date",
+                           kind="not_date") from None
         if day > dt.date.today() + dt.timedelta(days=1) or day.year < 1990:
-            raise BadInput("consent_date: not a date", field="consent_date")
+            raise BadInput("consent_date: not a date", field="consent_date", kind="not_date")
         consents = [{"kind": kind, "given": True, "text_version": CONSENT_VERSION, "date": day}
                     for kind, ok in given.items() if ok]
         c = store.create_client(user.actor, consents=consents, request_id=rid or None,

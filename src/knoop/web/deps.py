@@ -27,8 +27,7 @@ from starlette.responses import Response
 
 from knoop.errors import CsrfError, KnoopError, LoginRequired
 from knoop.store import Store, User
-from knoop.web.i18n import translations
-from knoop.web.pages import lang_of
+from knoop.web.i18n import lang_of, translations
 
 SESSION_COOKIE = "knoop_session"
 PRE_COOKIE = "knoop_pre"
@@ -235,7 +234,7 @@ FIELD_LABELS = {
     "subjective": _("S: subjective"), "objective": _("O: objective"),
     "assessment": _("A: assessment"), "plan": _("P: plan"), "status": _("Status"),
     "consent_date": _("Date of consent"), "ttl_days": _("Valid for"),
-    "q": _("Search"), "flags": _("Red flags"),
+    "q": _("Search"), "flags": _("Red flags"), "override": _("Reason to treat anyway"),
 }
 
 
@@ -245,27 +244,30 @@ def field_label(request: Request, field: str | None) -> str:
     return t(FIELD_LABELS[base]) if base in FIELD_LABELS else (field or "")
 
 
-def input_error(request: Request, exc: KnoopError) -> str:
-    """A Dutch (or English) message for bad input that names the field."""
-    import re
+#: What is wrong, in words, by :attr:`knoop.errors.KnoopError.kind` ("%s": the limit).
+KIND_TEXT = {
+    "required": _("this field is required"), "too_long": _("at most %s characters"),
+    "characters": _("contains characters that are not allowed"),
+    "not_date": _("not a valid date"), "date_range": _("not a valid date"),
+    "email": _("not a valid e-mail address"),
+    "range": _("enter a whole number in the allowed range"),
+    "closed": _("the session is closed; reopen it first"),
+    "reason_required": _("write why you treat despite this emergency sign "
+                         "(at least 10 characters)"),
+}
 
+
+def input_error(request: Request, exc: KnoopError) -> str:
+    """A Dutch (or English) message for bad input that names the field, chosen by the
+    error's ``kind`` (never by its English text)."""
     _ = translator(request)
-    msg = exc.message.split(": ", 1)[-1] if exc.field else exc.message
     label = field_label(request, exc.field)
-    if "is required" in msg:
-        text = _("this field is required")
-    elif m := re.search(r"at most (\d+) characters", msg):
-        text = _("at most %s characters") % m.group(1)
-    elif "not a date" in msg or "plausible date" in msg:
-        text = _("not a valid date")
-    elif "e-mail" in msg:
-        text = _("not a valid e-mail address")
-    elif "whole number" in msg or "allowed range" in msg or "finite number" in msg:
-        text = _("enter a whole number in the allowed range")
-    elif "character" in msg and "contains" in msg:
-        text = _("contains characters that are not allowed")
-    elif "closed" in msg:
-        text = _("the session is closed; reopen it first")
+    template = KIND_TEXT.get(exc.kind)
+    if template is None:
+        detail = exc.message.split(": ", 1)[-1] if exc.field else exc.message
+        text = _("this value is not valid") + f" ({detail})"
+    elif "%s" in template:
+        text = _(template) % (exc.limit if exc.limit is not None else "")
     else:
-        text = _("this value is not valid") + f" ({msg})"
+        text = _(template)
     return f"{label}: {text}" if label else text

@@ -150,7 +150,7 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
     items: list[HistoryItem] = []
     prev: Painted | None = None
     prev_area = 0.0
-    from knoop.web.sessions import _kb_name
+    from knoop.web.session_view import kb_name as _kb_name
 
     for s in sessions:
         p = painted(s)

@@ -23,6 +23,13 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 LANGS = ("nl", "en")
 
 
+def lang_of(request: Any) -> str:
+    """The language of a request: ``?lang=en`` switches to English (and a ``lang`` cookie
+    keeps it); anything else, or nothing, is Dutch."""
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "nl"
+    return lang if lang in LANGS else "nl"
+
+
 @cache
 def translations(lang: str) -> NullTranslations:
     """The catalog for ``lang`` (nl or en); unknown languages get Dutch."""

@@ -41,7 +41,7 @@ def _grant(request: Request, token: str) -> Any:
 
 def _page(request: Request, token: str, grant: Any, *, values: dict[str, Any] | None = None,
           error: str = "", status_code: int = 200) -> Response:
-    from knoop.web.drawing import widget_context
+    from knoop.web.drawing_page import widget_context
 
     ctx = widget_context(lang_of(request))
     practice = store_of(request).practice(grant.practice_id)
@@ -60,7 +60,6 @@ def intake_page(request: Request, token: str) -> Response:
 
 def _answers(form: FormData) -> dict[str, Any]:
     from knoop.kb import knowledge_base
-    from knoop.web.drawing import derive
 
     c = knowledge_base().contract
     complaint = str(form.get("complaint") or "")[:4000].strip()
@@ -69,7 +68,8 @@ def _answers(form: FormData) -> dict[str, Any]:
     nrs = None
     if nrs_raw:
         if not nrs_raw.isdigit() or not 0 <= int(nrs_raw) <= 10:
-            raise BadInput("nrs_before: must be a whole number 0-10", field="nrs_before")
+            raise BadInput("nrs_before: must be a whole number 0-10", field="nrs_before",
+                           kind="range")
         nrs = int(nrs_raw)
     symptoms = [s for s in form.getlist("symptoms") if isinstance(s, str)]
     screening = [s for s in form.getlist("screening") if isinstance(s, str)]
@@ -88,18 +88,16 @@ def _answers(form: FormData) -> dict[str, Any]:
         if not isinstance(drawing, dict):
             raise BadInput("strokes: the drawing could not be read", field="strokes")
         drawing = {k: v for k, v in drawing.items() if k in ("strokes", "regions", "exclude")}
-    painmap = derive(drawing, "nl", top=1)["painmap"] if drawing else {"regions": []}
     intake: dict[str, Any] = {"source": "intake_link",
                               "submitted_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)
                               .isoformat(timespec="seconds")}
     if since:
         intake["since"] = since
-    if drawing:
-        intake["drawing"] = {"regions": drawing.get("regions") or [],
-                             "exclude": drawing.get("exclude") or []}
-    return {"complaint": complaint, "symptoms": symptoms, "screening": screening,
-            "nrs_before": nrs, "painmap": {"regions": painmap["regions"]},
-            "strokes": drawing.get("strokes") or None, "intake": intake}
+    out: dict[str, Any] = {"complaint": complaint, "symptoms": symptoms,
+                           "screening": screening, "nrs_before": nrs, "intake": intake}
+    if drawing:  # the store derives coverage and pain map (knoop.ranking.drawing)
+        out["drawing"] = drawing
+    return out
 
 
 @router.post("/intake/{token}")

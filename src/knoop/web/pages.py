@@ -1,4 +1,5 @@
-"""Page rendering shared by all routers: Jinja2 environment, language choice, layout texts."""
+"""Page rendering shared by all routers: the Jinja2 environment, layout texts, JSON data
+blocks. (The language of a request is :func:`knoop.web.i18n.lang_of`, re-exported here.)"""
 
 from __future__ import annotations
 
@@ -12,16 +13,20 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from knoop import __version__
-from knoop.web.i18n import chart_messages, translations
+from knoop.web.i18n import LANGS, chart_messages, lang_of, translations
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-LANGS = ("nl", "en")
 
 
-def lang_of(request: Request) -> str:
-    """``?lang=en`` switches to English; anything else (or nothing) is Dutch."""
-    lang = request.query_params.get("lang") or request.cookies.get("lang") or "nl"
-    return lang if lang in LANGS else "nl"
+def json_script(data: Any) -> Markup:
+    """``data`` as JSON for a ``<script type="application/json">`` data block: ``<``, ``>``,
+    ``&`` and the two JavaScript line separators are escaped, so no text inside (a note with
+    ``<!--<script>`` or ``</script>``) can end or change the block."""
+    text = json.dumps(data, ensure_ascii=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return Markup(text)
 
 
 def render(request: Request, name: str, context: dict[str, Any],
@@ -47,5 +52,4 @@ def render(request: Request, name: str, context: dict[str, Any],
 
 def _chart_i18n(lang: str) -> Markup:
     """The drawing widget's texts as JSON for a non-executed ``<script>`` data block."""
-    text = json.dumps(chart_messages(lang), ensure_ascii=False).replace("</", "<\\/")
-    return Markup(text)
+    return json_script(chart_messages(lang))

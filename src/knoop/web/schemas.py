@@ -23,6 +23,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 from knoop.bodymap.strokes import Strokes
 from knoop.kb.contract import contract
@@ -46,7 +47,7 @@ MAX_FINDINGS = 400
 def _clean_text(value: str) -> str:
     problem = text_problem(value)
     if problem:
-        raise ValueError(problem)
+        raise PydanticCustomError("characters", problem)
     return value
 
 
@@ -237,7 +238,9 @@ class DrawingOut(BaseModel):
 # ------------------------------------------------------------------------------- sessions
 def _appointment_range(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+        raise PydanticCustomError("date_range", "must lie between {earliest} and {latest}",
+                                  {"earliest": EARLIEST.isoformat(),
+                                   "latest": LATEST.isoformat()})
     return value
 
 
@@ -264,9 +267,12 @@ class AutosaveIn(Model):
 
 
 class FlagsIn(Model):
-    """Red flags the therapist has read (IDs of the session's ranking)."""
+    """The therapist's decision on red flags of the session's ranking: ``flags`` read and
+    acknowledged, ``override`` (flag -> written reason) treated anyway. An emergency flag can
+    only be overridden, with a reason of at least 10 characters."""
 
-    flags: list[Name] = Field(max_length=50)
+    flags: list[Name] = Field(default_factory=list, max_length=50)
+    override: dict[Name, Note] = Field(default_factory=dict, max_length=50)
 
 
 class ChartFindingIn(Model):
@@ -313,16 +319,35 @@ class SessionItemOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class SessionFieldsOut(BaseModel):
+    complaint: str
+    nrs_before: int | None
+    nrs_after: int | None
+    causes: list[str]
+    next_appointment: str = Field(description="local time, YYYY-MM-DDTHH:MM, or empty")
+
+
 class SessionStateOut(BaseModel):
-    """The session as the page shows it after a save."""
+    """The session as the page shows it after a save; ``version`` is also the ``ETag``
+    (``"v3"``): send it back as ``If-Match`` with the next write."""
 
     id: int
+    version: int
     status: str
     updated_at: str
     soap_text: str
     findings: list[SessionItemOut]
     treatments: list[SessionItemOut]
     open_flags: list[str]
+    fields: SessionFieldsOut
+
+
+class StaleBody(Model):
+    """412: the session changed since the version in ``If-Match``; ``current`` is what is
+    stored now."""
+
+    error: ErrorDetail
+    current: SessionStateOut
 
 
 class HealthOut(BaseModel):

@@ -1,11 +1,8 @@
-"""The drawable body chart: the "Pijntekening" page, the drawing API and muscle overlays.
+"""The body chart's JSON API.
 
-* ``GET /tekenen``: the stand-alone drawing page (chart, tools, region list, symptoms,
-  screening and live results). ``GET /tekenen/kaart/{view}``: one view's SVG, for the detail
-  views the page loads when their tab is first opened.
 * ``POST /api/v1/drawing``: strokes + explicit regions + intake answers -> region coverage
-  (computed here with :func:`knoop.bodymap.coverage`, so browser and server never disagree),
-  the merged contract pain map and its ranking.
+  (the server computes it from the template geometry, so browser and server never disagree),
+  the merged contract pain map and its ranking (:func:`knoop.ranking.drawing.derive`).
 * ``GET /api/v1/muscles/{id}/overlay``: a muscle's zones for one side and its trigger-point
   marks on one view, with how to find them.
 * ``GET /api/v1/regions/{region}/trigger-points``: the muscles with a trigger point over a
@@ -17,15 +14,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
-from markupsafe import Markup
 
-from knoop.bodymap.render import NRS_COLOURS
-from knoop.errors import ChartError, NotFound, PainMapError
-from knoop.vocabulary import MAIN_VIEWS, QUALITIES, QUALITY_WORDS, VIEW_WORDS, VIEWS
+from knoop.errors import ChartError, NotFound
+from knoop.vocabulary import VIEWS, side_word
 from knoop.web.app_json import json_response
-from knoop.web.pages import lang_of, render
 from knoop.web.schemas import (
     COMMON_ERRORS,
     DrawingIn,
@@ -37,8 +31,6 @@ from knoop.web.schemas import (
 
 router = APIRouter(tags=["drawing"])
 
-QUALITY_NAMES = QUALITY_WORDS
-VIEW_NAMES = VIEW_WORDS
 #: NRS 1..10 as colour, light yellow -> deep red (the same list is in chart.js).
 
 DEFAULT_TOP = 20
@@ -48,87 +40,6 @@ DRAWING_EXAMPLE = {
     "regions": [{"region": "ear", "side": "left", "intensity": 4}],
     "symptoms": ["dizziness"], "screening": [], "findings": [],
 }
-
-
-def _bad(field: str, message: str, allowed: list[str] | None = None) -> None:
-    raise ChartError(f"{field}: {message}", field=field, allowed=allowed)
-
-
-def _exclude(raw: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
-    """Region keys switched off in the region list; a paired region needs its side."""
-    from knoop.kb.contract import contract
-
-    regions = contract().regions
-    out: set[tuple[str, str | None]] = set()
-    for i, item in enumerate(raw):
-        p = f"exclude[{i}]"
-        rid = item["region"]
-        if rid not in regions:
-            raise PainMapError(f"{p}.region: unknown region '{rid}'", field=f"{p}.region",
-                               allowed=sorted(regions))
-        side = item.get("side")
-        if regions[rid].paired:
-            if side not in ("left", "right"):
-                raise PainMapError(f"{p}.side: must be left or right", field=f"{p}.side",
-                                   allowed=["left", "right"])
-        elif side not in (None, "midline"):
-            raise PainMapError(f"{p}.side: '{rid}' is a midline region", field=f"{p}.side",
-                               allowed=["midline"])
-        out.add((rid, side if regions[rid].paired else None))
-    return out
-
-
-def derive(data: dict[str, Any], lang: str = "nl",
-           top: int | None = DEFAULT_TOP) -> dict[str, Any]:
-    """The whole drawing computation on a drawing checked by :class:`~knoop.web.schemas.
-    DrawingIn` (as a dict): coverage from strokes, merge with explicit regions, rank. Contract
-    problems raise :class:`PainMapError` naming the field."""
-    from knoop.bodymap import CHART_VERSION, coverage
-    from knoop.bodymap.strokes import parse_strokes
-    from knoop.ranking import default_ranker
-
-    strokes = parse_strokes(data.get("strokes", []))
-    excluded = _exclude(data.get("exclude", []))
-    r = default_ranker()
-    # The explicit part is parsed as a pain map first, so its errors name regions[i]... fields.
-    explicit = r.parse({k: data[k] for k in ("regions", "symptoms", "screening", "findings",
-                                             "client") if k in data})
-    cov = coverage(strokes)
-    merged: dict[tuple[str, str | None], dict[str, Any]] = {}
-    for c in cov:
-        if (c.region, c.side) in excluded:
-            continue
-        item: dict[str, Any] = {"region": c.region, "intensity": c.intensity}
-        if c.side:
-            item["side"] = c.side
-        if c.quality:
-            item["quality"] = c.quality
-        merged[(c.region, c.side)] = item
-    for reg in explicit.regions:  # an explicit choice is deliberate: it wins
-        item = {"region": reg.region, "intensity": reg.intensity}
-        if reg.side:
-            item["side"] = reg.side
-        if reg.quality:
-            item["quality"] = reg.quality
-        merged[reg.key] = item
-    painmap = explicit.to_dict()
-    painmap["regions"] = [merged[k] for k in sorted(merged, key=lambda k: (k[0], k[1] or ""))]
-    pm = r.parse(painmap)
-    ranking = r.rank(pm, lang).to_dict()
-    if top is not None:
-        keep = ranking["candidates"][:top]
-        keep += [c for c in ranking["candidates"][top:] if c.get("finding")]
-        ranking["total_candidates"] = len(ranking["candidates"])
-        ranking["candidates"] = keep
-    return {
-        "chart_version": CHART_VERSION,
-        "painmap": pm.to_dict(),
-        "coverage": [{"region": c.region, "side": c.side or "midline",
-                      "fraction": c.fraction, "intensity": c.intensity, "quality": c.quality,
-                      "excluded": (c.region, c.side) in excluded}
-                     for c in cov],
-        "ranking": ranking,
-    }
 
 
 @router.post("/api/v1/drawing", response_model=DrawingOut,
@@ -143,6 +54,8 @@ def drawing(
     brush strokes (template geometry), merges it with the explicit region choices into a
     contract pain map and ranks it. Runs in the thread pool, off the event loop; the largest
     drawing allowed (500 strokes, 20,000 points) takes well under a second."""
+    from knoop.ranking.drawing import derive
+
     return json_response(derive(body.model_dump(exclude_unset=True), lang, top))
 
 
@@ -195,7 +108,7 @@ def muscle_overlay(
     def rname(k: tuple[str, str | None]) -> str:
         r = regions[k[0]]
         name = r.nl if lang == "nl" else r.en
-        word = {"left": ("links", "left"), "right": ("rechts", "right")}.get(k[1] or "")
+        word = (side_word(k[1], "nl"), side_word(k[1], "en")) if k[1] else None
         return f"{name} ({word[0] if lang == 'nl' else word[1]})" if word else name
 
     return {
@@ -265,71 +178,3 @@ def region_trigger_points(
                             "trigger_points": tps})
     out.sort(key=lambda x: (str(x["name"]).lower(), str(x["side"])))
     return json_response(out)
-
-
-# ---------------------------------------------------------------------------------- pages
-
-
-def _chart_svg(view: str, lang: str) -> Markup:
-    from knoop.bodymap import render_svg
-
-    svg = render_svg(view, lang=lang, interactive=True)
-    # Regions stay clickable buttons with labels for screen readers, but out of the tab order:
-    # keyboard users have the region list (hundreds of tab stops would bury the results).
-    svg = svg.replace(' tabindex="0" role="button"', ' tabindex="-1" role="button"')
-    return Markup(svg)
-
-
-def _region_rows(lang: str) -> list[dict[str, Any]]:
-    from knoop.kb.contract import contract
-    from knoop.kb.search import REGION_GROUP_NAMES
-
-    rows = []
-    for r in contract().regions.values():
-        name = r.nl if lang == "nl" else r.en
-        group = REGION_GROUP_NAMES.get(r.group, (r.group, r.group))[0 if lang == "nl" else 1]
-        sides = ("right", "left") if r.paired else (None,)
-        for s in sides:
-            word = {"left": ("links", "left"), "right": ("rechts", "right")}.get(s or "")
-            label = f"{name} ({word[0] if lang == 'nl' else word[1]})" if word else name
-            rows.append({"region": r.id, "side": s or "midline", "label": label,
-                         "group": group, "deep": r.depth == "deep",
-                         "search": f"{label} {r.nl} {r.en} {r.id} {group}".lower()})
-    return rows
-
-
-def widget_context(lang: str) -> dict[str, Any]:
-    """What the drawing widget's templates need (``draw/_widget_*.html``); shared by the
-    stand-alone page, the session page and the client's intake page."""
-    from knoop.kb import knowledge_base
-
-    i = 0 if lang == "nl" else 1
-    kb = knowledge_base()
-    rows = _region_rows(lang)
-    return {
-        "views": [(v, VIEW_NAMES[v][i]) for v in VIEWS],
-        "svgs": {v: _chart_svg(v, lang) for v in MAIN_VIEWS},
-        "qualities": [(q, QUALITY_NAMES[q][i]) for q in QUALITIES],
-        "nrs": list(enumerate(NRS_COLOURS, start=1)),  # the chart's one NRS scale
-        "rows": rows, "deep_rows": [r for r in rows if r["deep"]],
-        "symptoms": [(s.id, s.nl if lang == "nl" else s.en) for s in kb.contract.symptoms.values()],
-        "screening": [(s.id, s.nl if lang == "nl" else s.en, s.urgency)
-                      for s in kb.contract.screening.values()],
-        "kb_version": kb.version,
-    }
-
-
-@router.get("/tekenen", include_in_schema=False)
-def drawing_page(request: Request) -> Response:
-    ctx = widget_context(lang_of(request))
-    ctx["charting"] = True  # the "Chart finding" tool (never on the client's intake page)
-    return render(request, "draw/page.html", ctx)
-
-
-@router.get("/tekenen/kaart/{view}", include_in_schema=False)
-def chart_view(request: Request, view: str) -> Response:
-    """One view of the interactive chart as an SVG fragment (loaded when its tab opens)."""
-    if view not in VIEWS:
-        raise NotFound(f"unknown view '{view}'", field="view", allowed=list(VIEWS))
-    return Response(str(_chart_svg(view, lang_of(request))), media_type="image/svg+xml",
-                    headers={"Cache-Control": "no-cache"})

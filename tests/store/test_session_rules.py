@@ -1,0 +1,118 @@
+"""The session's rules live in the store: stale writes are refused, the red-flag gate holds for
+every caller, an emergency flag is only overridden with a written reason, and a finding is
+replaced in one transaction. Every test runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from storekit import HEADACHE, World
+
+from knoop.errors import BadInput, ReasonRequired, RedFlagOpen, StaleVersion
+from knoop.store import Store
+from knoop.store.models import AccessLogRow, FindingRow
+
+NOW = dt.datetime(2026, 12, 3, 10, 0)
+
+
+def _flagged(world: World, *screening: str) -> int:
+    s = world.store.create_session(world.owner, world.client.id, painmap=HEADACHE,
+                                   screening=list(screening))
+    assert set(s.open_flags) >= set(screening)
+    return s.id
+
+
+def test_a_write_based_on_an_old_version_is_refused_and_the_newer_one_kept(
+        world: World) -> None:
+    st = world.store
+    s = st.create_session(world.owner, world.client.id, complaint="nek")
+    a = st.update_session(world.owner, s.id, expected_version=s.version, complaint="tab A")
+    assert a.version == s.version + 1
+    with pytest.raises(StaleVersion) as e:
+        st.update_session(world.colleague, s.id, expected_version=s.version, complaint="tab B")
+    assert e.value.http_status == 412 and e.value.current == a.version
+    assert st.get_session(world.owner, s.id).complaint == "tab A"
+    for write in (lambda v: st.set_note(world.owner, s.id, plan="x", expected_version=v),
+                  lambda v: st.add_treatment(world.owner, s.id, muscle="trapezius",
+                                             side="left", technique="massage",
+                                             expected_version=v)):
+        with pytest.raises(StaleVersion):
+            write(s.version)
+    assert st.get_session(world.owner, s.id).treatments == []
+
+
+def test_every_change_to_a_part_of_the_session_raises_its_version(world: World) -> None:
+    st = world.store
+    s = st.create_session(world.owner, world.client.id, painmap=HEADACHE)
+    versions = [s.version]
+    st.chart_finding(world.owner, s.id, muscle="trapezius", side="right", result="active")
+    versions.append(st.get_session(world.owner, s.id).version)
+    st.add_treatment(world.owner, s.id, muscle="trapezius", side="right", technique="massage")
+    versions.append(st.get_session(world.owner, s.id).version)
+    st.set_note(world.owner, s.id, assessment="trapezius")
+    versions.append(st.get_session(world.owner, s.id).version)
+    assert versions == sorted(set(versions)) and len(versions) == 4
+
+
+def test_no_finding_or_treatment_while_a_red_flag_is_open(world: World) -> None:
+    st = world.store
+    sid = _flagged(world, "anticoagulants")
+    with pytest.raises(RedFlagOpen) as e:
+        st.add_finding(world.owner, sid, muscle="trapezius", side="right", result="active")
+    assert "anticoagulants" in (e.value.allowed or [])
+    with pytest.raises(RedFlagOpen):
+        st.chart_finding(world.owner, sid, muscle="trapezius", side="right", result="active")
+    with pytest.raises(RedFlagOpen):
+        st.add_treatment(world.owner, sid, muscle="trapezius", side="right",
+                         technique="massage")
+    s = st.decide_flags(world.owner, sid, acknowledge=["anticoagulants"])
+    assert s.open_flags == []
+    st.add_treatment(world.owner, sid, muscle="trapezius", side="right", technique="massage")
+
+
+def test_an_emergency_flag_is_only_overridden_with_a_written_reason(store: Store,
+                                                                     world: World) -> None:
+    st = Store(store.engine, clock=lambda: NOW)
+    sid = _flagged(world, "chest_pain_exertion")
+    with pytest.raises(ReasonRequired) as e:
+        st.decide_flags(world.owner, sid, acknowledge=["chest_pain_exertion"])
+    assert e.value.field == "override.chest_pain_exertion"
+    with pytest.raises(ReasonRequired):
+        st.decide_flags(world.owner, sid, override={"chest_pain_exertion": "ok"})
+    assert st.get_session(world.owner, sid).open_flags == ["chest_pain_exertion"]
+    why = "Cardioloog sloot hartklachten uit op 1 december; brief in dossier"
+    s = st.decide_flags(world.owner, sid, override={"chest_pain_exertion": why})
+    (d,) = s.flag_decisions
+    assert (d.flag, d.urgency, d.decision, d.reason, d.decided_at) == \
+        ("chest_pain_exertion", "emergency", "overridden", why, NOW)
+    st.set_note(world.owner, sid, assessment="Trapezius actief.")
+    soap = st.get_session(world.owner, sid).note.soap_text  # type: ignore[union-attr]
+    assert "Rode vlag chest_pain_exertion overschreven door" in soap and "Cardioloog" in soap
+    with store.engine.connect() as c:
+        logged = c.scalar(select(func.count()).select_from(AccessLogRow).where(
+            AccessLogRow.action == "flag_override"))
+        assert logged == 1
+        details = " ".join(r for (r,) in c.execute(select(AccessLogRow.detail)))
+    assert "Cardioloog" not in details, "the reason is in the record, not in the access log"
+    dossier = st.client_dossier(world.owner, world.client.id)
+    assert why in str(dossier)
+
+
+def test_a_finding_is_replaced_in_one_transaction(world: World, store: Store) -> None:
+    st = world.store
+    s = st.create_session(world.owner, world.client.id, painmap=HEADACHE)
+    st.chart_finding(world.owner, s.id, muscle="trapezius", side="right", result="active",
+                     pain_recognised=True)
+    got = st.chart_finding(world.owner, s.id, muscle="trapezius", side="right",
+                           result="none_found")
+    assert [(f.muscle, f.result) for f in got.findings] == [("trapezius", "none_found")]
+    with pytest.raises(BadInput):
+        st.chart_finding(world.owner, s.id, muscle="trapezius", side="right", result="active",
+                         trigger_point="soleus_1")  # refused before anything is removed
+    assert [f.result for f in st.get_session(world.owner, s.id).findings] == ["none_found"]
+    back = st.chart_finding(world.owner, s.id, muscle="trapezius", side="right", result=None)
+    assert back.findings == []
+    with store.engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(FindingRow)) == 0
