@@ -16,7 +16,7 @@ from typing import Any
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording, reasons
-from knoop.ranking.redflags import RedFlag, red_flags
+from knoop.ranking.redflags import RedFlag, screen
 from knoop.ranking.scoring import (
     Evidence,
     apply_findings,
@@ -111,13 +111,20 @@ class Ranker:
     def parse_text(self, text: str) -> PainMap:
         return parse_painmap_text(text, self.kb.contract, set(self.kb.muscles))
 
+    def symptoms(self, pm: PainMap, consumed: frozenset[str] | None = None) -> list[str]:
+        """Reported and implied symptoms that count as evidence for muscles: a warning sign
+        that fired a red-flag rule is reported as that flag instead."""
+        if consumed is None:
+            consumed = screen(pm, self.kb.contract).consumed_symptoms
+        return [s for s in implied_symptoms(pm, self.kb.contract) if s not in consumed]
+
     def evidence(self, pm: PainMap, symptoms: list[str] | None = None) -> list[Evidence]:
         """Scored evidence for every muscle-side with any support, best first.
         ``symptoms``: the reported and implied symptoms, if already worked out."""
         painted = painted_weights(pm)
         total = float(sum(painted.values()))
         if symptoms is None:
-            symptoms = implied_symptoms(pm, self.kb.contract)
+            symptoms = self.symptoms(pm)
         weights = {s: self.symptom_weight[s] for s in symptoms}
         nerve = nerve_regions(pm, self.kb.contract)
         touched: set[tuple[str, str]] = set()
@@ -146,15 +153,16 @@ class Ranker:
         if lang not in LANGS:
             lang = "nl"
         w = self.wording[lang]
-        flags = red_flags(pm, self.kb.contract, lang)
+        screening = screen(pm, self.kb.contract, lang)
+        flags = screening.flags
         notes: list[str] = []
-        if flags:
+        if any(f.urgency != "caution" for f in flags):
             notes.append(NOTES["flags"][lang])
         if not pm.regions and not pm.symptoms and not pm.findings:
             notes.append(NOTES["empty"][lang])
             return Ranking(self.kb.version, lang, [], [], flags, notes)
         notes.append(NOTES["wording"][lang])
-        symptoms = implied_symptoms(pm, self.kb.contract)
+        symptoms = self.symptoms(pm, screening.consumed_symptoms)
         evidence = self.evidence(pm, symptoms)
         listed = evidence if top is None else evidence[:max(top, 0)]
         candidates: list[Candidate] = []
