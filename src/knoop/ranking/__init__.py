@@ -24,6 +24,7 @@ from knoop.ranking.scoring import (
     nerve_regions,
     painted_weights,
     score_zone,
+    serves,
 )
 from knoop.ranking.together import Pick, together
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
@@ -134,10 +135,8 @@ class Ranker:
             touched.update(self.by_symptom.get(s, ()))
         touched.update((f.muscle, f.side) for f in pm.findings)
         if nerve:
-            limbs = set(nerve.values())
-            sides = {k[1] for k in nerve}
-            touched.update(ms for ms, z in self.zones.items() if z.entraps & limbs and
-                           ms[1] in sides)
+            touched.update(ms for ms, z in self.zones.items()
+                           if z.territory and any(serves(z, k) for k in nerve))
         out: list[Evidence] = []
         for ms in touched:
             ev = score_zone(self.zones[ms], painted, total, weights, nerve)

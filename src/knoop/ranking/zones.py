@@ -20,15 +20,13 @@ ESSENTIAL = 1.0
 LOCAL = 1.0  # pain over the trigger point itself
 SPILLOVER = 0.45
 NEIGHBOUR = 0.2  # a region touching the essential zone (zones spread in sensitised clients)
-#: Tingling or numbness drawn in the limb whose nerve or vessels the muscle can squeeze: the
-#: sensation follows the nerve, not the referral zone.
+#: Tingling or numbness drawn in the territory of a nerve the muscle can squeeze: the sensation
+#: follows the nerve, not the referral zone.
 NERVE = 0.8
 
 KIND_ORDER = {"essential": 0, "local": 1, "nerve": 2, "spillover": 3, "neighbour": 4}
 KIND_WEIGHT = {"essential": ESSENTIAL, "local": LOCAL, "nerve": NERVE, "spillover": SPILLOVER,
                "neighbour": NEIGHBOUR}
-#: Which limb an entrapping muscle affects, by the symptom it lists.
-ENTRAPMENT_SYMPTOMS = {"hand_numbness_tingling": "arm", "leg_numbness_tingling": "leg"}
 
 
 def other(side: str) -> str:
@@ -53,7 +51,9 @@ class MuscleZone:
     kind: Mapping[Key, str]  # essential | local | spillover | neighbour (best kind wins)
     trigger_points: tuple[TriggerPointZone, ...]
     symptoms: frozenset[str]
-    entraps: frozenset[str] = frozenset()  # "arm" and/or "leg": limbs whose nerves it can squeeze
+    #: the region IDs served by the nerves it can squeeze (kb/nerves.yaml), on its own side
+    territory: frozenset[str] = frozenset()
+    nerves: tuple[str, ...] = ()
 
     def weight(self, key: Key) -> float:
         kind = self.kind.get(key)
@@ -107,10 +107,9 @@ def build_zones(kb: KnowledgeBase,
             for key in core:
                 neighbours.update(adjacency.get(key, ()))
             put(neighbours, "neighbour")
-            entraps = frozenset(limb for sym, limb in ENTRAPMENT_SYMPTOMS.items()
-                                if m.entrapment is not None and sym in m.symptoms)
+            territory = frozenset(r for n in m.nerves for r in kb.nerves[n].territory)
             zones[(mid, side)] = MuscleZone(mid, side, kind, tuple(tps), frozenset(m.symptoms),
-                                            entraps)
+                                            territory, tuple(m.nerves))
     return zones
 
 
