@@ -25,6 +25,7 @@ from knoop.ranking.scoring import (
     painted_weights,
     score_zone,
     serves,
+    symmetric_halves,
 )
 from knoop.ranking.together import Pick, together
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
@@ -137,9 +138,18 @@ class Ranker:
         if nerve:
             touched.update(ms for ms, z in self.zones.items()
                            if z.territory and any(serves(z, k) for k in nerve))
+        halves = symmetric_halves(painted)
         out: list[Evidence] = []
         for ms in touched:
             ev = score_zone(self.zones[ms], painted, total, weights, nerve)
+            if halves:
+                # A symmetric drawing on both sides: judge each side's muscle by its own half too
+                # (a muscle on one side cannot explain the other half of a bilateral headache).
+                half = halves[ms[1]]
+                own = score_zone(self.zones[ms], half, float(sum(half.values())), weights, nerve)
+                if own.score > ev.score:
+                    ev = own
+                    ev.per_side = True
             apply_findings(ev, pm)
             ev.score = round(ev.score, 9)  # float noise must not decide an order
             if ev.score > 0 or ev.finding:

@@ -27,6 +27,7 @@ T = {
         "unpainted": "Niet getekend in zijn hoofdgebied: {r}",
         "no_symptoms": "Geeft meestal niet: {s}",
         "no_zone": "Geen getekend gebied valt in zijn uitstralingsgebied",
+        "per_side": "Aan beide kanten hetzelfde getekend: beoordeeld op de eigen kant",
     },
     "en": {
         "left": "left", "right": "right", "more": "and {n} more",
@@ -45,6 +46,7 @@ T = {
         "unpainted": "Not drawn in its essential zone: {r}",
         "no_symptoms": "Does not usually cause: {s}",
         "no_zone": "No drawn region lies in its referral zones",
+        "per_side": "The same drawn on both sides: judged on its own side",
     },
 }
 
@@ -110,6 +112,8 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
     elif ev.finding == "none_found":
         con.append(t["none_found_tp"].format(tp=w.trigger_point(ev.finding_tp))
                    if ev.finding_tp else t["none_found"])
+    if ev.per_side:
+        pro.append(t["per_side"])
     for kind in ("essential", "local", "nerve", "spillover", "neighbour"):
         keys = ev.by_kind.get(kind)
         if keys and kind == "nerve":

@@ -33,6 +33,8 @@ PRIOR_WEIGHT = 0.2  # the prior moves a score by at most 20 %
 INTENSITY_POWER = 1.5  # weight of a painted region = intensity ** INTENSITY_POWER
 NONE_FOUND_FACTOR = 0.15
 NONE_FOUND_TP_FACTOR = 0.6
+#: How alike the two sides of a drawing must be (Jaccard of the regions) to count as symmetric.
+SYMMETRY = 0.5
 #: How much of tingling or numbness drawn in a referral zone that zone explains: none; it follows
 #: nerves, so it counts only where a nerve the muscle can squeeze serves the region.
 NUMB_IN_ZONE = 0.0
@@ -59,6 +61,7 @@ class Evidence:
     finding: str | None = None
     finding_tp: str | None = None
     score: float = 0.0
+    per_side: bool = False  # scored against its own half of a symmetric bilateral drawing
 
     @property
     def sort_key(self) -> tuple[int, float, str, str]:
@@ -93,6 +96,20 @@ def implied_symptoms(pm: PainMap, c: Contract) -> list[str]:
     return out
 
 
+def symmetric_halves(painted: Mapping[Key, float]) -> dict[str, dict[Key, float]] | None:
+    """For a drawing that is (mostly) the same on both sides, each side's half with the midline:
+    ``{"left": {...}, "right": {...}}``; None for a one-sided or lopsided drawing.
+
+    Symmetric = the regions drawn on the left and on the right overlap by at least
+    SYMMETRY (Jaccard)."""
+    left = {k[0] for k in painted if k[1] == "left"}
+    right = {k[0] for k in painted if k[1] == "right"}
+    if not left or not right or len(left & right) / len(left | right) < SYMMETRY:
+        return None
+    return {side: {k: w for k, w in painted.items() if k[1] in (side, None)}
+            for side in ("left", "right")}
+
+
 def serves(z: MuscleZone, key: Key) -> bool:
     """Does a nerve that ``z``'s muscle can squeeze serve the painted ``key``?"""
     return key[0] in z.territory and key[1] in (z.side, None)
@@ -111,7 +128,7 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
         num = 0.0
         for key, intensity in painted.items():
             kind = z.kind.get(key)
-            e = KIND_WEIGHT[kind] if kind else 0.0
+            e = z.weight(key)
             if key in nerve:
                 e *= NUMB_IN_ZONE
                 if serves(z, key) and KIND_WEIGHT["nerve"] > e:

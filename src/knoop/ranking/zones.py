@@ -17,9 +17,14 @@ SIDES = ("left", "right")
 
 #: How much of a painted region a zone explains (the "e" of docs/ranking.md).
 ESSENTIAL = 1.0
-LOCAL = 1.0  # pain over the trigger point itself
+#: Pain over the trigger point itself: below the essential zone (tender local tissue is common,
+#: and a region holding many trigger points must not flood the list).
+LOCAL = 0.6
 SPILLOVER = 0.45
 NEIGHBOUR = 0.2  # a region touching the essential zone (zones spread in sensitised clients)
+#: Neighbour credit is shared out over at most this many neighbouring regions: a very large zone
+#: touches half the body, and spreading "a bit beyond the zone" should not make it fit anywhere.
+NEIGHBOUR_FULL = 8
 #: Tingling or numbness drawn in the territory of a nerve the muscle can squeeze: the sensation
 #: follows the nerve, not the referral zone.
 NERVE = 0.8
@@ -54,9 +59,12 @@ class MuscleZone:
     #: the region IDs served by the nerves it can squeeze (kb/nerves.yaml), on its own side
     territory: frozenset[str] = frozenset()
     nerves: tuple[str, ...] = ()
+    neighbour_weight: float = NEIGHBOUR
 
     def weight(self, key: Key) -> float:
         kind = self.kind.get(key)
+        if kind == "neighbour":
+            return self.neighbour_weight
         return KIND_WEIGHT[kind] if kind else 0.0
 
 
@@ -107,9 +115,11 @@ def build_zones(kb: KnowledgeBase,
             for key in core:
                 neighbours.update(adjacency.get(key, ()))
             put(neighbours, "neighbour")
+            n_neighbours = sum(1 for v in kind.values() if v == "neighbour")
+            neighbour_weight = NEIGHBOUR * min(1.0, NEIGHBOUR_FULL / max(n_neighbours, 1))
             territory = frozenset(r for n in m.nerves for r in kb.nerves[n].territory)
             zones[(mid, side)] = MuscleZone(mid, side, kind, tuple(tps), frozenset(m.symptoms),
-                                            territory, tuple(m.nerves))
+                                            territory, tuple(m.nerves), neighbour_weight)
     return zones
 
 
