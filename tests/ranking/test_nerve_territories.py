@@ -70,3 +70,14 @@ def test_the_reason_names_the_nerve() -> None:
     r = default_ranker()
     first = r.rank(r.parse({"regions": MEDIAN_MAP}), "en").candidates[0]
     assert any("median nerve" in x for x in first.reasons_for), first.reasons_for
+
+
+def test_tingling_in_a_referral_zone_without_the_nerve_is_listed_as_not_explained() -> None:
+    r = default_ranker()
+    painmap = {"regions": MEDIAN_MAP + [{"region": "forearm_volar_radial", "side": "left",
+                                         "intensity": 6}]}
+    ranking = r.rank(r.parse(painmap), "en")
+    others = [c for c in ranking.candidates if c.muscle not in nerve_muscles("median")]
+    assert others
+    for c in others:
+        assert not any("thumb, palm side" in x for x in c.reasons_for), (c.muscle, c.reasons_for)

@@ -121,8 +121,8 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
         elif keys:
             pro.append(t[kind].format(r=w.regions(keys)))
     if ev.best_tp and essential_size and ev.coverage > 0:
-        hit = essential_size - len(ev.unpainted_essential)
-        pro.append(t["coverage"].format(hit=hit, n=essential_size, tp=w.trigger_point(ev.best_tp)))
+        pro.append(t["coverage"].format(hit=ev.covered, n=essential_size,
+                                        tp=w.trigger_point(ev.best_tp)))
     if ev.symptom_matches:
         pro.append(t["symptoms"].format(s=", ".join(w.symptom(s) for s in ev.symptom_matches)))
     truly_unexplained = [k for k in ev.unexplained if k not in ev.by_kind.get("neighbour", [])]

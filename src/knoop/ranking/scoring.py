@@ -62,6 +62,7 @@ class Evidence:
     finding_tp: str | None = None
     score: float = 0.0
     per_side: bool = False  # scored against its own half of a symmetric bilateral drawing
+    covered: int = 0  # painted (pain, not tingling) regions of the best trigger point's zone
 
     @property
     def sort_key(self) -> tuple[int, float, str, str]:
@@ -133,6 +134,8 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
                 e *= NUMB_IN_ZONE
                 if serves(z, key) and KIND_WEIGHT["nerve"] > e:
                     kind, e = "nerve", KIND_WEIGHT["nerve"]
+                elif e <= 0:
+                    kind = None  # tingling in a referral zone: not explained by that zone
             if kind is None:
                 ev.unexplained.append(key)
                 continue
@@ -153,7 +156,8 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
         ev.coverage = max(best, 0.0)
         if best_tp is not None:
             ev.best_tp = best_tp.id
-            ev.unpainted_essential = sorted(best_tp.essential - keys, key=_key_order)
+            ev.covered = len(best_tp.essential & keys)
+            ev.unpainted_essential = sorted(best_tp.essential - painted.keys(), key=_key_order)
     if symptoms:
         # A reported "tingling in arm/leg" fits the muscle only if, where tingling is drawn in
         # that limb, one of its nerves serves it.
