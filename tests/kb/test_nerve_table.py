@@ -7,6 +7,7 @@ import pytest
 from knoop.errors import KnowledgeBaseError
 from knoop.kb import knowledge_base
 from knoop.kb.nerves import nerves, parse_nerves
+from knoop.kb.text import muscle_text
 
 SOURCES = [{"ref": "An anatomy atlas", "year": 2020}]
 
@@ -35,3 +36,10 @@ def test_the_table_names_each_nerve_in_dutch_and_english() -> None:
 def test_a_broken_nerve_table_is_refused_with_a_clear_message(table: dict, message: str) -> None:
     with pytest.raises(KnowledgeBaseError, match=message):
         parse_nerves(table)
+
+
+def test_kb_show_names_the_nerves_a_muscle_can_squeeze() -> None:
+    kb = knowledge_base()
+    text = muscle_text(kb, kb.muscle("pronator_teres"), "en")
+    assert "Nerves: median nerve (" in text
+    assert "Nerves:" not in muscle_text(kb, kb.muscle("temporalis"), "en")
