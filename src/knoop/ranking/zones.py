@@ -24,7 +24,7 @@ SPILLOVER = 0.45
 NEIGHBOUR = 0.2  # a region touching the essential zone (zones spread in sensitised clients)
 #: Neighbour credit is shared out over at most this many neighbouring regions: a very large zone
 #: touches half the body, and spreading "a bit beyond the zone" should not make it fit anywhere.
-NEIGHBOUR_FULL = 8
+NEIGHBOUR_FULL = 16
 #: Tingling or numbness drawn in the territory of a nerve the muscle can squeeze: the sensation
 #: follows the nerve, not the referral zone.
 NERVE = 0.8
