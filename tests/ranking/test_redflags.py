@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from knoop.errors import RedFlagRuleError as RuleError
 from knoop.ranking import default_ranker
 from knoop.ranking.evaluation import evaluate_redflags
-from knoop.ranking.redflags import RuleError, load_rules, parse_rules, screen
+from knoop.ranking.redflags import load_rules, parse_rules, screen
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "vignettes_redflags.json"
 

@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
-from knoop.errors import BadInput
+from knoop.errors import RedFlagRuleError as RuleError
 from knoop.kb.contract import Contract, contract
 from knoop.ranking.painmap import QUALITIES, PainMap, PainRegion
 
@@ -215,13 +215,7 @@ def red_flags(pm: PainMap, c: Contract | None = None, lang: str = "nl") -> list[
 # ---------------------------------------------------------------------------- loading
 
 
-class RuleError(BadInput):
-    """The red-flag rule table is malformed; the message names the rule and the problem."""
-
-    code = "invalid_redflag_rules"
-
-
-def _fail(where: str, message: str) -> None:
+def _fail(where: str, message: str) -> NoReturn:
     raise RuleError(f"{RULES_FILE}: {where}: {message}")
 
 
@@ -280,7 +274,6 @@ def _cond(where: str, raw: Any, c: Contract) -> Cond:
         return Cond(op, drawn=_drawn(f"{where}.{op}", value, c))
     _fail(where, f"unknown condition '{op}'; allowed: all, any, not, screening, symptom, "
           "age_at_least, age_below, drawn, drawn_both_sides, drawn_count_at_least")
-    raise AssertionError  # unreachable
 
 
 def parse_rules(data: Any, c: Contract | None = None) -> tuple[Rule, ...]:
