@@ -4,12 +4,14 @@ See docs/ranking.md for the model in words with a worked example. In short, for 
 side s and painted regions p with intensity i_p (1-10):
 
 * ``explained`` X = sum(w_p * e_m(p)) / sum(w_p) with w_p = i_p ** 1.5: the intensity-weighted
-  share of the drawing its zones explain, where e = 1 for its essential zone and for pain over
+  share of the drawing its zones explain, where e = 1 for its essential zone, 0.6 for pain over
   its own trigger points (local pain), 0.45 for spillover, 0.2 for regions touching its essential
-  zone, 0 otherwise. Tingling or numbness is not referred pain: in a referral zone it counts at
-  a discount (NUMB_IN_ZONE), and 0.8 where a nerve the muscle can squeeze serves the region.
+  zone (shared out for very large zones), 0 otherwise. Tingling or numbness is not referred pain:
+  a referral zone does not explain it (NUMB_IN_ZONE = 0); it counts 0.8 where a nerve the muscle
+  can squeeze serves the region.
 * ``coverage`` C = max over its trigger points of painted / (size + 1) of that trigger point's
-  essential zone: how much of one referral pattern the client drew.
+  essential zone (pain only, not tingling): how much of one referral pattern the client drew.
+* A symmetric bilateral drawing is also scored per side (see ``symmetric_halves``).
 * ``symptoms`` Y = weighted share of the reported symptoms (and symptoms implied by pain
   qualities) that the muscle can cause, rarer symptoms weighing more; only when symptoms exist.
 
