@@ -93,6 +93,12 @@ class KnowledgeBaseError(BadInput):
         self.line = line
 
 
+class RedFlagRuleError(BadInput):
+    """The red-flag rule table is malformed; the message names the rule and the problem."""
+
+    code = "invalid_redflag_rules"
+
+
 class UnknownMuscle(BadInput):
     """A muscle ID that is not in the knowledge base."""
 

@@ -131,6 +131,15 @@ def test_adjacency_is_symmetric_and_classic_neighbours_touch():
     assert ("sternum", None) in adj[("pectoral", "left")]
 
 
+def test_anatomical_neighbours_drawn_apart_on_the_chart_are_adjacent():
+    adj = chart().adjacency()
+    for a, b in [("eye", "eyebrow"), ("ear", "tmj"), ("medial_malleolus", "heel"),
+                 ("medial_malleolus", "foot_medial_border"), ("achilles", "heel")]:
+        for side in ("left", "right"):
+            assert (b, side) in adj[(a, side)] and (a, side) in adj[(b, side)]
+        assert (b, "right") not in adj[(a, "left")]
+
+
 def test_area_sums_over_views_and_is_zero_for_unknown_keys():
     c = chart()
     k = ("shoulder_lateral", "left")

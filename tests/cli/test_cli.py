@@ -131,6 +131,21 @@ def test_eval_prints_hit_and_recall_per_k() -> None:
         assert f"hit@{k}:" in result.stdout and f"recall@{k}:" in result.stdout
 
 
+def test_eval_redflags_reports_cases_caught_and_false_alarms() -> None:
+    cases = Path(__file__).resolve().parents[1] / "data" / "vignettes_redflags.json"
+    result = run("eval", "--redflags", str(cases))
+    assert result.returncode == 0
+    assert "red flags caught at their urgency: " in result.stdout
+    assert "false alarms: " in result.stdout
+    as_json = json.loads(run("eval", "--redflags", str(cases), "--format", "json").stdout)
+    counts = as_json["redflags"]["counts"]
+    assert counts["flagged"] + counts["benign"] == len(as_json["redflags"]["cases"])
+
+
+def test_eval_without_a_file_is_a_usage_error() -> None:
+    assert run("eval").returncode == 2
+
+
 def test_chart_render_of_an_unknown_view_exits_2(tmp_path: Path) -> None:
     result = run("chart", "render", "--view", "top", "-o", str(tmp_path / "x.svg"))
     assert result.returncode == 2

@@ -143,13 +143,13 @@ def test_an_empty_pain_map_gives_an_empty_list_with_a_note() -> None:
     ({"regions": L("pectoral", "upper_arm_medial")}, "chest_with_arm_or_jaw", "urgent"),
     ({"regions": [{"region": "sternum"}, {"region": "lower_jaw", "side": "left"}]},
      "chest_with_arm_or_jaw", "urgent"),
-    ({"regions": [{"region": "perineum"}]}, "saddle_area", "urgent"),
+    ({"regions": [{"region": "perineum"}]}, "saddle_area", "caution"),
     ({"regions": [{"region": "perineum", "quality": "numb"}]}, "saddle_numbness_drawn",
      "emergency"),
     ({"regions": [{"region": r, "side": s} for s in ("left", "right") for r in
                   ("neck_back_upper", "shoulder_top", "forearm_dorsal_middle",
                    "lumbar_paraspinal", "buttock_mid", "thigh_front_lower")]},
-     "widespread_pain", "gp"),
+     "widespread_pain", "caution"),
 ])
 def test_red_flags_come_from_screening_and_from_the_drawing(painmap: dict, flag: str,
                                                             urgency: str) -> None:

@@ -23,6 +23,16 @@ RegionKey = tuple[str, str | None]
 
 #: Two shapes of one view whose distance is at most this many template units touch.
 TOUCH_TOLERANCE = 1.0
+#: Regions that are anatomical neighbours but are drawn apart on the chart (on different views,
+#: or with a gap between the polygons); added to the adjacency on each side. The geometry of a
+#: released chart is never edited, so the gaps are closed here.
+ANATOMICAL_NEIGHBOURS: tuple[tuple[str, str], ...] = (
+    ("eye", "eyebrow"),
+    ("ear", "tmj"),
+    ("medial_malleolus", "heel"),
+    ("medial_malleolus", "foot_medial_border"),
+    ("achilles", "heel"),
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,11 @@ class Chart:
                     if o.key != s.key:
                         adj[s.key].add(o.key)
                         adj[o.key].add(s.key)
+        for a, b in ANATOMICAL_NEIGHBOURS:
+            for side in ("left", "right"):
+                if (a, side) in adj and (b, side) in adj:
+                    adj[(a, side)].add((b, side))
+                    adj[(b, side)].add((a, side))
         return {k: frozenset(v) for k, v in adj.items()}
 
 

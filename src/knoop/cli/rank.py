@@ -74,34 +74,66 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
         click.echo(_table(result))
 
 
+def _load(f: TextIO) -> Any:
+    try:
+        return json.load(f)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{f.name}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+
+
 @click.command("eval")
-@click.argument("vignettes", type=click.File("r", encoding="utf-8"))
+@click.argument("vignettes", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("--redflags", "redflags", type=click.File("r", encoding="utf-8"), default=None,
+              help="A red-flag cases file (expected_urgency per case): report the cases caught "
+                   "at their urgency and the false alarms on benign ones.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def eval_cmd(vignettes: TextIO, fmt: str) -> None:
-    """Score the ranking on a VIGNETTES.json file: hit@k and recall@k for k = 1, 3, 5."""
+def eval_cmd(vignettes: TextIO | None, redflags: TextIO | None, fmt: str) -> None:
+    """Score the ranking on a VIGNETTES.json file: hit@k and recall@k for k = 1, 3, 5; and/or
+    the red-flag screening on a --redflags FILE."""
     from knoop.ranking import default_ranker
-    from knoop.ranking.evaluation import KS, evaluate
+    from knoop.ranking.evaluation import KS, evaluate, evaluate_redflags
 
-    try:
-        data = json.load(vignettes)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{vignettes.name}: not valid JSON: {exc.msg} at line {exc.lineno}") \
-            from None
-    results, means = evaluate(data, default_ranker())
-    if fmt == "json":
-        click.echo(json.dumps({"means": means, "cases": [
+    if vignettes is None and redflags is None:
+        raise click.UsageError("give a VIGNETTES file, --redflags FILE, or both")
+    out: dict[str, Any] = {}
+    if vignettes is not None:
+        results, means = evaluate(_load(vignettes), default_ranker())
+        out["means"] = means
+        out["cases"] = [
             {"id": r.id, "expected": r.expected, "top5": r.top,
              **{f"hit@{k}": r.hit[k] for k in KS}, **{f"recall@{k}": r.recall[k] for k in KS}}
-            for r in results]}, indent=2))
-        return
-    width = max(len(r.id) for r in results) if results else 10
-    click.echo(f"{'case':<{width}}  h@1 h@3 h@5  r@1  r@3  r@5  top 5")
-    for r in results:
-        top = ", ".join(f"*{m}" if m in r.expected else m for m in r.top)
-        click.echo(f"{r.id:<{width}}  {r.hit[1]:>3.0f} {r.hit[3]:>3.0f} {r.hit[5]:>3.0f} "
-                   f"{r.recall[1]:>4.2f} {r.recall[3]:>4.2f} {r.recall[5]:>4.2f}  {top}")
-    click.echo("")
-    click.echo(f"cases: {len(results)}")
-    for k in KS:
-        click.echo(f"hit@{k}: {means[f'hit@{k}']:.3f}   recall@{k}: {means[f'recall@{k}']:.3f}")
+            for r in results]
+        if fmt == "table":
+            width = max(len(r.id) for r in results) if results else 10
+            click.echo(f"{'case':<{width}}  h@1 h@3 h@5  r@1  r@3  r@5  top 5")
+            for r in results:
+                top = ", ".join(f"*{m}" if m in r.expected else m for m in r.top)
+                click.echo(f"{r.id:<{width}}  {r.hit[1]:>3.0f} {r.hit[3]:>3.0f} "
+                           f"{r.hit[5]:>3.0f} {r.recall[1]:>4.2f} {r.recall[3]:>4.2f} "
+                           f"{r.recall[5]:>4.2f}  {top}")
+            click.echo("")
+            click.echo(f"cases: {len(results)}")
+            for k in KS:
+                click.echo(f"hit@{k}: {means[f'hit@{k}']:.3f}   "
+                           f"recall@{k}: {means[f'recall@{k}']:.3f}")
+    if redflags is not None:
+        flag_results, counts = evaluate_redflags(_load(redflags), default_ranker())
+        out["redflags"] = {"counts": counts, "cases": [
+            {"id": r.id, "expected_urgency": r.expected, "got": r.got, "flags": list(r.flags),
+             "caught": r.caught, "false_alarm": r.false_alarm} for r in flag_results]}
+        if fmt == "table":
+            if vignettes is not None:
+                click.echo("")
+            width = max(len(r.id) for r in flag_results) if flag_results else 10
+            click.echo(f"{'case':<{width}}  {'expected':<9}  {'got':<9}  result  flags")
+            for r in flag_results:
+                verdict = ("caught" if r.caught else "MISSED") if r.caught is not None else \
+                    ("ALARM" if r.false_alarm else "quiet")
+                click.echo(f"{r.id:<{width}}  {r.expected:<9}  {r.got:<9}  {verdict:<6}  "
+                           + ", ".join(r.flags))
+            click.echo("")
+            click.echo(f"red flags caught at their urgency: {counts['caught']}/{counts['flagged']}"
+                       f"   false alarms: {counts['false_alarms']}/{counts['benign']}")
+    if fmt == "json":
+        click.echo(json.dumps(out, indent=2))

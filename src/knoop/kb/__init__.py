@@ -5,17 +5,18 @@ Pure: reads only its packaged data. ``knowledge_base()`` loads and validates onc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from knoop.errors import UnknownMuscle
 from knoop.kb.contract import Contract, contract
 from knoop.kb.loader import load_files, packaged_files
 from knoop.kb.models import Muscle
+from knoop.kb.nerves import Nerve, nerves
 
 #: Version of the knowledge-base content; stamped into every ranking, session and export.
 #: Bump it with a line in ``kb/CHANGELOG.md`` whenever a muscle file changes.
-KB_VERSION = "2026.11.0"
+KB_VERSION = "2026.12.0"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class KnowledgeBase:
     version: str
     contract: Contract
     muscles: dict[str, Muscle]
+    nerves: dict[str, Nerve] = field(default_factory=dict)
 
     def muscle(self, muscle_id: str) -> Muscle:
         try:
@@ -47,7 +49,7 @@ class KnowledgeBase:
 def knowledge_base() -> KnowledgeBase:
     """Load, validate and cache the shipped knowledge base."""
     return KnowledgeBase(version=KB_VERSION, contract=contract(),
-                         muscles=load_files(packaged_files()))
+                         muscles=load_files(packaged_files()), nerves=nerves())
 
 
-__all__ = ["KB_VERSION", "KnowledgeBase", "Muscle", "knowledge_base"]
+__all__ = ["KB_VERSION", "KnowledgeBase", "Muscle", "Nerve", "knowledge_base"]

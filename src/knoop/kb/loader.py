@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from knoop.errors import KnowledgeBaseError
 from knoop.kb.contract import Contract, contract
 from knoop.kb.models import Muscle
+from knoop.kb.nerves import nerves
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -131,6 +132,13 @@ def parse_muscle(text: str, filename: str, c: Contract | None = None) -> Muscle:
         if both:
             fail([*base, "referral", "spillover"],
                  f"{', '.join(sorted(both))} is both essential and spillover; choose one")
+    known_nerves = nerves()
+    for i, nid in enumerate(muscle.nerves):
+        if nid not in known_nerves:
+            fail(["nerves", i], f"unknown nerve '{nid}'{_suggest(nid, known_nerves)}; "
+                 "allowed: the nerve IDs of kb/nerves.yaml", known_nerves)
+    if muscle.nerves and muscle.entrapment is None:
+        fail(["nerves"], "a muscle that names nerves needs an 'entrapment' text saying how")
     for i, sid in enumerate(muscle.symptoms):
         if sid not in c.symptoms:
             fail(["symptoms", i], f"unknown symptom '{sid}'{_suggest(sid, c.symptoms)}; "

@@ -126,6 +126,10 @@ class Muscle(_Strict):
     trigger_points: list[TriggerPoint] = Field(min_length=1)
     symptoms: list[str] = Field(default_factory=list)
     entrapment: Text | None = None
+    nerves: list[str] = Field(
+        default_factory=list,
+        description="IDs from kb/nerves.yaml of the nerves this muscle can squeeze (its "
+                    "entrapment); numbness or tingling in their territory counts for it.")
     causes: list[Literal[
         "repetitive_overload", "static_posture", "inactivity", "sudden_overload",
         "poor_posture", "stress", "fall_collision",

@@ -35,8 +35,9 @@ def search_muscles(kb: KnowledgeBase, query: str) -> list[Muscle]:
     out: list[Muscle] = []
     for m in kb.muscles.values():
         cm = kb.contract.muscles[m.id]
+        # The contract's Dutch name too, so a former name (e.g. "kopdraaier") is still found.
         hay = _fold(" ".join([m.id.replace("_", " "), m.names.nl, m.names.en, m.names.latin,
-                              *cm.aliases]))
+                              cm.nl, *cm.aliases]))
         if all(w in hay for w in words):
             out.append(m)
     return sorted(out, key=lambda m: (_fold(m.names.nl), m.id))

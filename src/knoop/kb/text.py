@@ -35,13 +35,14 @@ LABELS: dict[str, _Labels] = {
            "causes": "Oorzaken", "act": "Typische belasting", "massage": "Zelfmassage",
            "stretch": "Rekoefening", "caution": "Let op", "src": "Bronnen",
            "side": {"ipsilateral": "zelfde kant", "contralateral": "andere kant",
-                    "bilateral": "beide kanten"}, "ent": "Beknelling"},
+                    "bilateral": "beide kanten"}, "ent": "Beknelling",
+           "nerves": "Zenuwen"},
     "en": {"tps": "Trigger points", "where": "Lies over", "find": "How to find it",
            "ess": "Essential zone", "spill": "Spillover zone", "sym": "Other symptoms",
            "causes": "Causes", "act": "Typical overload", "massage": "Self-massage",
            "stretch": "Stretch", "caution": "Caution", "src": "Sources",
            "side": {"ipsilateral": "same side", "contralateral": "opposite side",
-                    "bilateral": "both sides"}, "ent": "Entrapment"},
+                    "bilateral": "both sides"}, "ent": "Entrapment", "nerves": "Nerves"},
 }
 
 
@@ -71,6 +72,11 @@ def muscle_text(kb: KnowledgeBase, m: Muscle, lang: str = "nl") -> str:
     out += ["", f"{L['sym']}: " + (", ".join(getattr(syms[s], lang) for s in m.symptoms) or "-")]
     if m.entrapment:
         out += [f"{L['ent']}:", _wrap(m.entrapment.get(lang))]
+    if m.nerves:
+        out += [f"{L['nerves']}: " + ", ".join(
+            kb.nerves[n].name(lang) + " (" + "; ".join(
+                getattr(regions[r], lang).split(" (")[0] for r in sorted(kb.nerves[n].territory))
+            + ")" for n in m.nerves)]
     out += [f"{L['causes']}: " + ", ".join(CAUSES[c][lang] for c in m.causes),
             f"{L['act']}: " + "; ".join(m.activities.get(lang)),
             "", f"{L['massage']} ({', '.join(TOOLS[t][lang] for t in m.self_massage.tools)}):",

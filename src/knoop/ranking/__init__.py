@@ -16,7 +16,7 @@ from typing import Any
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording, reasons
-from knoop.ranking.redflags import RedFlag, red_flags
+from knoop.ranking.redflags import RedFlag, screen
 from knoop.ranking.scoring import (
     Evidence,
     apply_findings,
@@ -24,6 +24,8 @@ from knoop.ranking.scoring import (
     nerve_regions,
     painted_weights,
     score_zone,
+    serves,
+    symmetric_halves,
 )
 from knoop.ranking.together import Pick, together
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
@@ -111,13 +113,20 @@ class Ranker:
     def parse_text(self, text: str) -> PainMap:
         return parse_painmap_text(text, self.kb.contract, set(self.kb.muscles))
 
+    def symptoms(self, pm: PainMap, consumed: frozenset[str] | None = None) -> list[str]:
+        """Reported and implied symptoms that count as evidence for muscles: a warning sign
+        that fired a red-flag rule is reported as that flag instead."""
+        if consumed is None:
+            consumed = screen(pm, self.kb.contract).consumed_symptoms
+        return [s for s in implied_symptoms(pm, self.kb.contract) if s not in consumed]
+
     def evidence(self, pm: PainMap, symptoms: list[str] | None = None) -> list[Evidence]:
         """Scored evidence for every muscle-side with any support, best first.
         ``symptoms``: the reported and implied symptoms, if already worked out."""
         painted = painted_weights(pm)
         total = float(sum(painted.values()))
         if symptoms is None:
-            symptoms = implied_symptoms(pm, self.kb.contract)
+            symptoms = self.symptoms(pm)
         weights = {s: self.symptom_weight[s] for s in symptoms}
         nerve = nerve_regions(pm, self.kb.contract)
         touched: set[tuple[str, str]] = set()
@@ -127,13 +136,20 @@ class Ranker:
             touched.update(self.by_symptom.get(s, ()))
         touched.update((f.muscle, f.side) for f in pm.findings)
         if nerve:
-            limbs = set(nerve.values())
-            sides = {k[1] for k in nerve}
-            touched.update(ms for ms, z in self.zones.items() if z.entraps & limbs and
-                           ms[1] in sides)
+            touched.update(ms for ms, z in self.zones.items()
+                           if z.territory and any(serves(z, k) for k in nerve))
+        halves = symmetric_halves(painted)
         out: list[Evidence] = []
         for ms in touched:
             ev = score_zone(self.zones[ms], painted, total, weights, nerve)
+            if halves:
+                # A symmetric drawing on both sides: judge each side's muscle by its own half too
+                # (a muscle on one side cannot explain the other half of a bilateral headache).
+                half = halves[ms[1]]
+                own = score_zone(self.zones[ms], half, float(sum(half.values())), weights, nerve)
+                if own.score > ev.score:
+                    ev = own
+                    ev.per_side = True
             apply_findings(ev, pm)
             ev.score = round(ev.score, 9)  # float noise must not decide an order
             if ev.score > 0 or ev.finding:
@@ -146,15 +162,16 @@ class Ranker:
         if lang not in LANGS:
             lang = "nl"
         w = self.wording[lang]
-        flags = red_flags(pm, self.kb.contract, lang)
+        screening = screen(pm, self.kb.contract, lang)
+        flags = screening.flags
         notes: list[str] = []
-        if flags:
+        if any(f.urgency != "caution" for f in flags):
             notes.append(NOTES["flags"][lang])
         if not pm.regions and not pm.symptoms and not pm.findings:
             notes.append(NOTES["empty"][lang])
             return Ranking(self.kb.version, lang, [], [], flags, notes)
         notes.append(NOTES["wording"][lang])
-        symptoms = implied_symptoms(pm, self.kb.contract)
+        symptoms = self.symptoms(pm, screening.consumed_symptoms)
         evidence = self.evidence(pm, symptoms)
         listed = evidence if top is None else evidence[:max(top, 0)]
         candidates: list[Candidate] = []

@@ -63,3 +63,60 @@ def evaluate(vignettes: Any, ranker: Any) -> tuple[list[CaseResult], dict[str, f
         means[f"hit@{k}"] = sum(r.hit[k] for r in results) / n
         means[f"recall@{k}"] = sum(r.recall[k] for r in results) / n
     return results, means
+
+
+# ------------------------------------------------------------------ red-flag cases
+
+#: expected_urgency values, most urgent first; "none" = a benign map.
+URGENCY_RANK = {"emergency": 0, "urgent": 1, "gp": 2, "caution": 3, "none": 4}
+ALARM = URGENCY_RANK["gp"]  # a flag at gp or above is an alarm
+
+
+@dataclass(frozen=True)
+class FlagResult:
+    id: str
+    expected: str
+    got: str  # the most urgent flag's urgency, or "none"
+    flags: tuple[str, ...]
+
+    @property
+    def caught(self) -> bool | None:
+        """None for a benign case; else whether the most urgent flag is at least as urgent."""
+        if self.expected == "none":
+            return None
+        return URGENCY_RANK[self.got] <= URGENCY_RANK[self.expected]
+
+    @property
+    def false_alarm(self) -> bool | None:
+        """None for a flagged case; else whether a benign map got a flag at gp or above."""
+        if self.expected != "none":
+            return None
+        return URGENCY_RANK[self.got] <= ALARM
+
+
+def evaluate_redflags(cases: Any, ranker: Any) -> tuple[list[FlagResult], dict[str, int]]:
+    """Screen every case (shared/vignettes/README.md, "Red-flag cases"); return per-case results
+    and the counts ``flagged``, ``caught``, ``benign``, ``false_alarms``."""
+    if not isinstance(cases, dict) or not isinstance(cases.get("cases"), list):
+        raise BadInput("red-flag file must be an object with a 'cases' array", field="cases")
+    results: list[FlagResult] = []
+    for i, case in enumerate(cases["cases"]):
+        try:
+            pm = ranker.parse(case["painmap"])
+            expected = str(case["expected_urgency"])
+        except (KeyError, TypeError):
+            raise BadInput(f"cases[{i}]: needs 'id', 'painmap' and 'expected_urgency'",
+                           field=f"cases[{i}]") from None
+        if expected not in URGENCY_RANK:
+            raise BadInput(f"cases[{i}].expected_urgency: must be one of "
+                           f"{', '.join(URGENCY_RANK)}", field=f"cases[{i}].expected_urgency",
+                           allowed=list(URGENCY_RANK))
+        flags = ranker.rank(pm, "en").red_flags
+        got = min((f.urgency for f in flags), key=URGENCY_RANK.__getitem__, default="none")
+        results.append(FlagResult(str(case.get("id", i)), expected, got,
+                                  tuple(f"{f.id}:{f.urgency}" for f in flags)))
+    flagged = [r for r in results if r.expected != "none"]
+    benign = [r for r in results if r.expected == "none"]
+    return results, {"flagged": len(flagged), "caught": sum(bool(r.caught) for r in flagged),
+                     "benign": len(benign),
+                     "false_alarms": sum(bool(r.false_alarm) for r in benign)}

@@ -14,7 +14,8 @@ T = {
         "essential": "Hoofdgebied omvat: {r}",
         "local": "Pijn getekend op de plek van het triggerpunt zelf: {r}",
         "spillover": "Uitloopgebied omvat: {r}",
-        "nerve": "Tintelingen of doof gevoel passen bij een zenuw die deze spier kan beknellen: {r}",
+        "nerve": "Tintelingen of doof gevoel passen bij een zenuw die deze spier kan beknellen, "
+                 "de {n}: {r}",
         "neighbour": "Grenst aan het hoofdgebied (pijn breidt zich bij gevoeligheid uit): {r}",
         "coverage": "De tekening dekt {hit} van de {n} gebieden van triggerpunt ‘{tp}’",
         "symptoms": "Kan deze klachten geven: {s}",
@@ -26,13 +27,14 @@ T = {
         "unpainted": "Niet getekend in zijn hoofdgebied: {r}",
         "no_symptoms": "Geeft meestal niet: {s}",
         "no_zone": "Geen getekend gebied valt in zijn uitstralingsgebied",
+        "per_side": "Aan beide kanten hetzelfde getekend: beoordeeld op de eigen kant",
     },
     "en": {
         "left": "left", "right": "right", "more": "and {n} more",
         "essential": "Essential zone covers: {r}",
         "local": "Pain drawn over the trigger point itself: {r}",
         "spillover": "Spillover zone covers: {r}",
-        "nerve": "Tingling or numbness fits a nerve this muscle can squeeze: {r}",
+        "nerve": "Tingling or numbness fits a nerve this muscle can squeeze, the {n}: {r}",
         "neighbour": "Next to its essential zone (zones spread when sensitised): {r}",
         "coverage": "The drawing covers {hit} of the {n} regions of trigger point ‘{tp}’",
         "symptoms": "Can cause these complaints: {s}",
@@ -44,6 +46,7 @@ T = {
         "unpainted": "Not drawn in its essential zone: {r}",
         "no_symptoms": "Does not usually cause: {s}",
         "no_zone": "No drawn region lies in its referral zones",
+        "per_side": "The same drawn on both sides: judged on its own side",
     },
 }
 
@@ -85,6 +88,12 @@ class Wording:
         text = s.nl if self.lang == "nl" else s.en
         return text[0].lower() + text[1:]
 
+    def nerves(self, muscle: str, keys: list[Key]) -> str:
+        """The names of the nerves of ``muscle`` that serve any of ``keys``."""
+        names = [n.name(self.lang) for nid in self.kb.muscles[muscle].nerves
+                 if (n := self.kb.nerves[nid]).territory & {k[0] for k in keys}]
+        return ", ".join(names)
+
     def trigger_point(self, tp_id: str) -> str:
         name = self.tp_names.get(tp_id)
         return name.get(self.lang) if name else tp_id
@@ -103,13 +112,17 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
     elif ev.finding == "none_found":
         con.append(t["none_found_tp"].format(tp=w.trigger_point(ev.finding_tp))
                    if ev.finding_tp else t["none_found"])
+    if ev.per_side:
+        pro.append(t["per_side"])
     for kind in ("essential", "local", "nerve", "spillover", "neighbour"):
         keys = ev.by_kind.get(kind)
-        if keys:
+        if keys and kind == "nerve":
+            pro.append(t[kind].format(r=w.regions(keys), n=w.nerves(ev.muscle, keys)))
+        elif keys:
             pro.append(t[kind].format(r=w.regions(keys)))
     if ev.best_tp and essential_size and ev.coverage > 0:
-        hit = essential_size - len(ev.unpainted_essential)
-        pro.append(t["coverage"].format(hit=hit, n=essential_size, tp=w.trigger_point(ev.best_tp)))
+        pro.append(t["coverage"].format(hit=ev.covered, n=essential_size,
+                                        tp=w.trigger_point(ev.best_tp)))
     if ev.symptom_matches:
         pro.append(t["symptoms"].format(s=", ".join(w.symptom(s) for s in ev.symptom_matches)))
     truly_unexplained = [k for k in ev.unexplained if k not in ev.by_kind.get("neighbour", [])]

@@ -4,11 +4,14 @@ See docs/ranking.md for the model in words with a worked example. In short, for 
 side s and painted regions p with intensity i_p (1-10):
 
 * ``explained`` X = sum(w_p * e_m(p)) / sum(w_p) with w_p = i_p ** 1.5: the intensity-weighted
-  share of the drawing its zones explain, where e = 1 for its essential zone and for pain over
-  its own trigger points (local pain), 0.8 for tingling or numbness in a limb whose nerve it can
-  squeeze, 0.45 for spillover, 0.2 for regions touching its essential zone, 0 otherwise.
+  share of the drawing its zones explain, where e = 1 for its essential zone, 0.6 for pain over
+  its own trigger points (local pain), 0.45 for spillover, 0.2 for regions touching its essential
+  zone (shared out for very large zones), 0 otherwise. Tingling or numbness is not referred pain:
+  a referral zone does not explain it (NUMB_IN_ZONE = 0); it counts 0.8 where a nerve the muscle
+  can squeeze serves the region.
 * ``coverage`` C = max over its trigger points of painted / (size + 1) of that trigger point's
-  essential zone: how much of one referral pattern the client drew.
+  essential zone (pain only, not tingling): how much of one referral pattern the client drew.
+* A symmetric bilateral drawing is also scored per side (see ``symmetric_halves``).
 * ``symptoms`` Y = weighted share of the reported symptoms (and symptoms implied by pain
   qualities) that the muscle can cause, rarer symptoms weighing more; only when symptoms exist.
 
@@ -32,8 +35,15 @@ PRIOR_WEIGHT = 0.2  # the prior moves a score by at most 20 %
 INTENSITY_POWER = 1.5  # weight of a painted region = intensity ** INTENSITY_POWER
 NONE_FOUND_FACTOR = 0.15
 NONE_FOUND_TP_FACTOR = 0.6
+#: How alike the two sides of a drawing must be (Jaccard of the regions) to count as symmetric.
+SYMMETRY = 0.5
+#: How much of tingling or numbness drawn in a referral zone that zone explains: none; it follows
+#: nerves, so it counts only where a nerve the muscle can squeeze serves the region.
+NUMB_IN_ZONE = 0.0
 ARM_GROUPS = {"upper_arm", "elbow", "forearm", "wrist", "hand", "axilla"}
 LEG_GROUPS = {"thigh", "knee", "leg", "ankle", "foot"}
+#: The reported symptom that tingling or numbness drawn in a limb stands for.
+LIMB_SYMPTOM = {"arm": "hand_numbness_tingling", "leg": "leg_numbness_tingling"}
 
 
 @dataclass
@@ -53,6 +63,8 @@ class Evidence:
     finding: str | None = None
     finding_tp: str | None = None
     score: float = 0.0
+    per_side: bool = False  # scored against its own half of a symmetric bilateral drawing
+    covered: int = 0  # painted (pain, not tingling) regions of the best trigger point's zone
 
     @property
     def sort_key(self) -> tuple[int, float, str, str]:
@@ -66,58 +78,76 @@ def painted_weights(pm: PainMap) -> dict[Key, float]:
 
 
 def nerve_regions(pm: PainMap, c: Contract) -> dict[Key, str]:
-    """Painted keys drawn as tingling or numb, with their limb (arm or leg)."""
+    """Painted keys drawn as tingling or numb, with their limb (arm, leg or other)."""
     out: dict[Key, str] = {}
     for r in pm.regions:
         if r.quality in ("tingling", "numb"):
             group = c.regions[r.region].group
-            if group in ARM_GROUPS:
-                out[r.key] = "arm"
-            elif group in LEG_GROUPS:
-                out[r.key] = "leg"
+            out[r.key] = "arm" if group in ARM_GROUPS else "leg" if group in LEG_GROUPS \
+                else "other"
     return out
 
 
 def implied_symptoms(pm: PainMap, c: Contract) -> list[str]:
-    """Reported symptoms plus those implied by pain qualities (tingling hand -> nerve)."""
+    """Reported symptoms plus those implied by pain qualities (burning -> skin symptom).
+
+    Tingling or numbness implies no symptom: it is scored where it was drawn, by nerve territory
+    (see :func:`score_zone`)."""
     out = list(pm.symptoms)
-    for r in pm.regions:
-        group = c.regions[r.region].group
-        implied = None
-        if r.quality in ("tingling", "numb"):
-            implied = ("hand_numbness_tingling" if group in ARM_GROUPS
-                       else "leg_numbness_tingling" if group in LEG_GROUPS else None)
-        elif r.quality == "burning":
-            implied = "burning_itching_skin"
-        if implied and implied not in out:
-            out.append(implied)
+    if any(r.quality == "burning" for r in pm.regions) and "burning_itching_skin" not in out:
+        out.append("burning_itching_skin")
     return out
+
+
+def symmetric_halves(painted: Mapping[Key, float]) -> dict[str, dict[Key, float]] | None:
+    """For a drawing that is (mostly) the same on both sides, each side's half with the midline:
+    ``{"left": {...}, "right": {...}}``; None for a one-sided or lopsided drawing.
+
+    Symmetric = the regions drawn on the left and on the right overlap by at least
+    SYMMETRY (Jaccard)."""
+    left = {k[0] for k in painted if k[1] == "left"}
+    right = {k[0] for k in painted if k[1] == "right"}
+    if not left or not right or len(left & right) / len(left | right) < SYMMETRY:
+        return None
+    return {side: {k: w for k, w in painted.items() if k[1] in (side, None)}
+            for side in ("left", "right")}
+
+
+def serves(z: MuscleZone, key: Key) -> bool:
+    """Does a nerve that ``z``'s muscle can squeeze serve the painted ``key``?"""
+    return key[0] in z.territory and key[1] in (z.side, None)
 
 
 def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
                symptoms: Mapping[str, float], nerve: Mapping[Key, str] | None = None) -> Evidence:
     """Evidence for one muscle-side.
 
-    ``total`` = sum of painted intensities; ``symptoms`` maps each reported (or implied) symptom
+    ``total`` = sum of painted weights; ``symptoms`` maps each reported (or implied) symptom
     to its weight (rarer symptoms weigh more); ``nerve`` maps painted keys drawn as tingling or
-    numb to their limb ("arm"/"leg")."""
+    numb to their limb ("arm", "leg", "other")."""
     ev = Evidence(z.muscle, z.side)
+    nerve = nerve or {}
     if total > 0:
         num = 0.0
         for key, intensity in painted.items():
             kind = z.kind.get(key)
-            if (nerve and key in nerve and nerve[key] in z.entraps and key[1] == z.side
-                    and (kind is None or KIND_WEIGHT[kind] < KIND_WEIGHT["nerve"])):
-                kind = "nerve"
+            e = z.weight(key)
+            if key in nerve:
+                e *= NUMB_IN_ZONE
+                if serves(z, key) and KIND_WEIGHT["nerve"] > e:
+                    kind, e = "nerve", KIND_WEIGHT["nerve"]
+                elif e <= 0:
+                    kind = None  # tingling in a referral zone: not explained by that zone
             if kind is None:
                 ev.unexplained.append(key)
                 continue
-            num += intensity * KIND_WEIGHT[kind]
+            num += intensity * e
             ev.by_kind.setdefault(kind, []).append(key)
             if kind == "neighbour":
                 ev.unexplained.append(key)
         ev.explained = num / total
-        keys = painted.keys()
+        # Pattern coverage counts pain, not tingling or numbness (that follows nerves).
+        keys = {k for k in painted if k not in nerve} if nerve else painted.keys()
         best, best_tp = -1.0, None
         for tp in z.trigger_points:
             cov = len(tp.essential & keys) / (len(tp.essential) + COVERAGE_SMOOTHING)
@@ -128,9 +158,15 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
         ev.coverage = max(best, 0.0)
         if best_tp is not None:
             ev.best_tp = best_tp.id
-            ev.unpainted_essential = sorted(best_tp.essential - keys, key=_key_order)
+            ev.covered = len(best_tp.essential & keys)
+            ev.unpainted_essential = sorted(best_tp.essential - painted.keys(), key=_key_order)
     if symptoms:
-        ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
+        # A reported "tingling in arm/leg" fits the muscle only if, where tingling is drawn in
+        # that limb, one of its nerves serves it.
+        drawn = {LIMB_SYMPTOM[limb]: [k for k, lb in nerve.items() if lb == limb]
+                 for limb in LIMB_SYMPTOM}
+        ev.symptom_matches = [s for s in symptoms if s in z.symptoms and
+                              (not drawn.get(s) or any(serves(z, k) for k in drawn[s]))]
     y = (sum(symptoms[s] for s in ev.symptom_matches) / sum(symptoms.values())
          if symptoms else 0.0)
     raw = W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage + W_SYMPTOMS * y

@@ -17,18 +17,21 @@ Key = tuple[str, "str | None"]
 
 #: How much of a painted region a zone explains (the "e" of docs/ranking.md).
 ESSENTIAL = 1.0
-LOCAL = 1.0  # pain over the trigger point itself
+#: Pain over the trigger point itself: below the essential zone (tender local tissue is common,
+#: and a region holding many trigger points must not flood the list).
+LOCAL = 0.6
 SPILLOVER = 0.45
 NEIGHBOUR = 0.2  # a region touching the essential zone (zones spread in sensitised clients)
-#: Tingling or numbness drawn in the limb whose nerve or vessels the muscle can squeeze: the
-#: sensation follows the nerve, not the referral zone.
+#: Neighbour credit is shared out over at most this many neighbouring regions: a very large zone
+#: touches half the body, and spreading "a bit beyond the zone" should not make it fit anywhere.
+NEIGHBOUR_FULL = 16
+#: Tingling or numbness drawn in the territory of a nerve the muscle can squeeze: the sensation
+#: follows the nerve, not the referral zone.
 NERVE = 0.8
 
 KIND_ORDER = {"essential": 0, "local": 1, "nerve": 2, "spillover": 3, "neighbour": 4}
 KIND_WEIGHT = {"essential": ESSENTIAL, "local": LOCAL, "nerve": NERVE, "spillover": SPILLOVER,
                "neighbour": NEIGHBOUR}
-#: Which limb an entrapping muscle affects, by the symptom it lists.
-ENTRAPMENT_SYMPTOMS = {"hand_numbness_tingling": "arm", "leg_numbness_tingling": "leg"}
 
 
 def other(side: str) -> str:
@@ -53,10 +56,15 @@ class MuscleZone:
     kind: Mapping[Key, str]  # essential | local | spillover | neighbour (best kind wins)
     trigger_points: tuple[TriggerPointZone, ...]
     symptoms: frozenset[str]
-    entraps: frozenset[str] = frozenset()  # "arm" and/or "leg": limbs whose nerves it can squeeze
+    #: the region IDs served by the nerves it can squeeze (kb/nerves.yaml), on its own side
+    territory: frozenset[str] = frozenset()
+    nerves: tuple[str, ...] = ()
+    neighbour_weight: float = NEIGHBOUR
 
     def weight(self, key: Key) -> float:
         kind = self.kind.get(key)
+        if kind == "neighbour":
+            return self.neighbour_weight
         return KIND_WEIGHT[kind] if kind else 0.0
 
 
@@ -107,10 +115,11 @@ def build_zones(kb: KnowledgeBase,
             for key in core:
                 neighbours.update(adjacency.get(key, ()))
             put(neighbours, "neighbour")
-            entraps = frozenset(limb for sym, limb in ENTRAPMENT_SYMPTOMS.items()
-                                if m.entrapment is not None and sym in m.symptoms)
+            n_neighbours = sum(1 for v in kind.values() if v == "neighbour")
+            neighbour_weight = NEIGHBOUR * min(1.0, NEIGHBOUR_FULL / max(n_neighbours, 1))
+            territory = frozenset(r for n in m.nerves for r in kb.nerves[n].territory)
             zones[(mid, side)] = MuscleZone(mid, side, kind, tuple(tps), frozenset(m.symptoms),
-                                            entraps)
+                                            territory, tuple(m.nerves), neighbour_weight)
     return zones
 
 
