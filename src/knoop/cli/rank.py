@@ -125,13 +125,13 @@ def eval_cmd(vignettes: TextIO | None, redflags: TextIO | None, fmt: str) -> Non
         if fmt == "table":
             if vignettes is not None:
                 click.echo("")
-            width = max(len(r.id) for r in flag_results) if flag_results else 10
+            width = max(len(fr.id) for fr in flag_results) if flag_results else 10
             click.echo(f"{'case':<{width}}  {'expected':<9}  {'got':<9}  result  flags")
-            for r in flag_results:
-                verdict = ("caught" if r.caught else "MISSED") if r.caught is not None else \
-                    ("ALARM" if r.false_alarm else "quiet")
-                click.echo(f"{r.id:<{width}}  {r.expected:<9}  {r.got:<9}  {verdict:<6}  "
-                           + ", ".join(r.flags))
+            for fr in flag_results:
+                verdict = ("caught" if fr.caught else "MISSED") if fr.caught is not None else \
+                    ("ALARM" if fr.false_alarm else "quiet")
+                click.echo(f"{fr.id:<{width}}  {fr.expected:<9}  {fr.got:<9}  {verdict:<6}  "
+                           + ", ".join(fr.flags))
             click.echo("")
             click.echo(f"red flags caught at their urgency: {counts['caught']}/{counts['flagged']}"
                        f"   false alarms: {counts['false_alarms']}/{counts['benign']}")

@@ -27,6 +27,7 @@ class _Labels(TypedDict):
     src: str
     side: dict[str, str]  # referral side -> words
     ent: str
+    nerves: str
 
 
 LABELS: dict[str, _Labels] = {
