@@ -205,7 +205,7 @@ def test_a_red_flag_must_be_acknowledged_before_charting(laptop: BrowserContext,
     page.goto(f"{base_url}/sessies/{world.session_id}")
     wait_for_update(page, -1)
     t = updated_at(page)
-    page.check("input[name=screening][value=chest_pain_exertion]")
+    page.check("input[name=screening][value=fever_or_unwell]")
     wait_for_update(page, t)
     assert page.locator("#flags").is_visible()
     assert page.evaluate("document.getElementById('results').inert") is True

@@ -65,11 +65,6 @@ def body_limit(path: str) -> int:
     return DEFAULT_BODY_LIMIT
 
 
-class _TooLarge(HTTPException):
-    """Raised inside ``receive`` when a body passes its limit. An HTTPException, so FastAPI's
-    body parsing lets it through instead of calling it a parse error."""
-
-
 def _database_down(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
@@ -112,7 +107,9 @@ class Guard:
                 received += len(message.get("body", b""))
                 if received > limit:
                     too_large = True  # whatever the app answers now is replaced by a 413
-                    raise _TooLarge(413)
+                    # an HTTPException, so FastAPI's body parsing lets it through instead of
+                    # calling it a parse error
+                    raise HTTPException(413)
             return message
 
         started = False
@@ -145,8 +142,9 @@ class Guard:
 
         try:
             await self.app(scope, counted, guarded_send)
-        except _TooLarge:
-            pass
+        except HTTPException:
+            if not too_large:
+                raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence, logged below
             down = _database_down(exc)
             if down:

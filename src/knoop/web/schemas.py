@@ -203,9 +203,9 @@ class RegionKeyIn(Model):
     side: SideOrMidline | None = None
 
 
-class DrawingIn(Model):
+class SessionDrawingIn(Model):
     """Brush strokes plus explicit region choices (taps, the region list, deep regions) and the
-    intake answers."""
+    intake answers, as the session page saves them."""
 
     strokes: Strokes = Field(default_factory=list)
     regions: list[PainRegionIn] = Field(default_factory=list, max_length=MAX_REGIONS,
@@ -215,6 +215,12 @@ class DrawingIn(Model):
                                        description="regions switched off in the region list")
     symptoms: list[SymptomId] = Field(default_factory=list, max_length=MAX_IDS)
     screening: list[ScreeningId] = Field(default_factory=list, max_length=MAX_IDS)
+
+
+class DrawingIn(SessionDrawingIn):
+    """A drawing for ``POST /api/v1/drawing``: as on a session, plus palpation findings and
+    the client context for the ranking."""
+
     findings: list[FindingIn] = Field(default_factory=list, max_length=MAX_FINDINGS)
     client: ClientIn | None = None
 
@@ -242,14 +248,6 @@ def _appointment_range(value: dt.datetime | None) -> dt.datetime | None:
                                   {"earliest": EARLIEST.isoformat(),
                                    "latest": LATEST.isoformat()})
     return value
-
-
-class SessionDrawingIn(Model):
-    strokes: Strokes = Field(default_factory=list)
-    regions: list[PainRegionIn] = Field(default_factory=list, max_length=MAX_REGIONS)
-    exclude: list[RegionKeyIn] = Field(default_factory=list, max_length=MAX_REGIONS)
-    symptoms: list[SymptomId] = Field(default_factory=list, max_length=MAX_IDS)
-    screening: list[ScreeningId] = Field(default_factory=list, max_length=MAX_IDS)
 
 
 class AutosaveIn(Model):

@@ -83,6 +83,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
             "loadTheirs": _("Load the other version"),
             "reasonLabel": _("Why do you treat despite this emergency sign? (required)"),
             "override": _("Treat anyway, with this reason"),
+            "drawingChanged": _("the drawing"), "close": _("Close"),
         }),
     })
     return render(request, "sessions/page.html", ctx)

@@ -608,15 +608,33 @@
       ul.appendChild(li);
     });
     box.appendChild(ul);
+    // on a session, an emergency sign is not clicked away: it needs a written reason
+    var emergency = root.dataset.mode === "session" &&
+      flags.some(function (f) { return f.urgency === "emergency"; });
     if (acked) {
       box.appendChild(text("p", "muted small", T.acked));
       resultsEl.inert = false; resultsEl.removeAttribute("inert");
     } else {
-      var b = text("button", "ack", T.ack);
+      var reason = null;
+      if (emergency) {
+        var lbl = text("label", "lbl", T.reasonLabel);
+        lbl.setAttribute("for", "override-reason");
+        reason = el("textarea", { id: "override-reason", rows: "2", maxlength: "2000" });
+        box.appendChild(lbl); box.appendChild(reason);
+      }
+      var b = text("button", "ack", emergency ? T.override : T.ack);
       b.type = "button"; b.id = "ack-flags";
       b.addEventListener("click", function () {
+        var why = reason ? reason.value.trim() : "";
+        if (reason && why.length < 10) {
+          reason.setAttribute("aria-invalid", "true"); reason.focus();
+          var hint = box.querySelector(".reason-hint") || box.appendChild(text("p", "reason-hint small error", ""));
+          hint.textContent = T.reasonShort;
+          return;
+        }
         ackedFlags = ids; renderFlags(flags);
-        emit("knoop:flags-acked", { flags: ids.split(",") });
+        emit("knoop:flags-acked", { flags: ids.split(","), reason: why,
+          urgency: flags.reduce(function (o, f) { o[f.id] = f.urgency; return o; }, {}) });
         if (selected) renderSelected();
         var first = resultsEl.querySelector(".pick"); if (first) first.focus();
       });
@@ -625,6 +643,10 @@
       selBox.hidden = true;
     }
   }
+  root.addEventListener("knoop:flags-refused", function () {
+    ackedFlags = "";
+    if (lastRanking) renderFlags(lastRanking.red_flags || []);
+  });
   function findingOf(m, side) { return state.findings.get(m + "|" + side); }
   function renderRanking(r) {
     var note = document.getElementById("results-note");

@@ -22,19 +22,68 @@
     statusEl.textContent = text;
     statusEl.className = "save-status small " + (cls || "muted");
   }
+  // the version this page's state is based on: sent as If-Match with every write, so a
+  // change made in another window or device is never overwritten without a warning
+  var version = +root.dataset.version || 0;
   function post(path, data) {
     return fetch(API + path, {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": CSRF },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": CSRF, "If-Match": '"v' + version + '"' },
       body: JSON.stringify(data)
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (j) {
         if (r.status === 401) { window.location.href = "/inloggen?verlopen=1&volgende=" + encodeURIComponent(location.pathname); }
-        if (!r.ok) { var e = new Error((j.error && j.error.message) || r.status); e.field = j.error && j.error.field; e.status = r.status; throw e; }
+        if (!r.ok) { var e = new Error((j.error && j.error.message) || r.status); e.field = j.error && j.error.field; e.status = r.status; e.current = j.current; throw e; }
+        if (j.version) version = j.version;
         return j;
       });
     });
   }
+
+  // ------------------------------------------------------------------ changed elsewhere
+  var conflictEl = document.getElementById("conflict");
+  var STASH = "knoop-unsaved-" + SID;
+  function readable(data) {
+    return Object.keys(data).filter(function (k) { return k !== "drawing"; }).map(function (k) {
+      var lab = document.querySelector("label[for=" + k + "], label[for=t-" + k + "]");
+      var v = data[k]; return (lab ? lab.textContent.trim() : k) + ": " + (Array.isArray(v) ? v.join(", ") : (v === null ? "" : v));
+    }).join("\n") + (data.drawing ? "\n(" + (I18N.drawingChanged || "drawing") + ")" : "");
+  }
+  function showConflict(data, current, retry) {
+    conflictEl.textContent = "";
+    conflictEl.hidden = false;
+    var p = document.createElement("p"); p.className = "error"; p.textContent = I18N.stale; conflictEl.appendChild(p);
+    var lbl = document.createElement("label"); lbl.setAttribute("for", "conflict-mine"); lbl.textContent = I18N.yourText;
+    var mine = document.createElement("textarea"); mine.id = "conflict-mine"; mine.readOnly = true; mine.rows = 4;
+    mine.value = readable(data);
+    conflictEl.appendChild(lbl); conflictEl.appendChild(mine);
+    var keep = document.createElement("button"); keep.type = "button"; keep.id = "conflict-keep"; keep.textContent = I18N.keepMine;
+    var load = document.createElement("button"); load.type = "button"; load.id = "conflict-load"; load.className = "secondary"; load.textContent = I18N.loadTheirs;
+    keep.addEventListener("click", function () {   // knowingly over the other version
+      if (current && current.version) version = current.version;
+      conflictEl.hidden = true; retry();
+    });
+    load.addEventListener("click", function () {   // their version; mine stays to copy
+      try { sessionStorage.setItem(STASH, mine.value); } catch (e) { /* private mode */ }
+      window.removeEventListener("beforeunload", guard);
+      location.reload();
+    });
+    conflictEl.appendChild(keep); conflictEl.appendChild(load);
+    say(I18N.stale, "error");
+    keep.focus();
+  }
+  (function stashed() {   // text kept from before "load the other version"
+    var text = null;
+    try { text = sessionStorage.getItem(STASH); sessionStorage.removeItem(STASH); } catch (e) { /* none */ }
+    if (!text) return;
+    conflictEl.hidden = false;
+    var lbl = document.createElement("label"); lbl.setAttribute("for", "conflict-mine"); lbl.textContent = I18N.yourText;
+    var mine = document.createElement("textarea"); mine.id = "conflict-mine"; mine.readOnly = true; mine.rows = 4; mine.value = text;
+    var close = document.createElement("button"); close.type = "button"; close.className = "secondary"; close.textContent = "×";
+    close.setAttribute("aria-label", I18N.close || "close");
+    close.addEventListener("click", function () { conflictEl.hidden = true; });
+    conflictEl.appendChild(lbl); conflictEl.appendChild(mine); conflictEl.appendChild(close);
+  })();
 
   // ------------------------------------------------------------------ autosave queue
   var pending = {}, inFlight = false, timer = null, retry = 0, fieldError = null;
@@ -68,6 +117,15 @@
       if (Object.keys(pending).length) flush();
     }).catch(function (e) {
       inFlight = false;
+      if (e.status === 412) {   // changed elsewhere: never overwrite silently, never lose mine
+        Object.keys(data).forEach(function (k) { if (!(k in pending)) pending[k] = data[k]; });
+        var mineNow = pending; pending = {};
+        showConflict(mineNow, e.current, function () {
+          Object.keys(mineNow).forEach(function (k) { if (!(k in pending)) pending[k] = mineNow[k]; });
+          flush();
+        });
+        return;
+      }
       if (e.status === 422 || e.status === 409) {   // bad input: say which field, keep the rest
         fieldError = { base: (e.field || "").split(/[\[.]/)[0], text: (I18N.failed || "Not saved") + ": " + e.message };
         say(fieldError.text, "error");
@@ -84,9 +142,10 @@
       timer = setTimeout(flush, 500 * Math.pow(2, retry));
     });
   }
-  window.addEventListener("beforeunload", function (e) {
-    if (inFlight || Object.keys(pending).length) { e.preventDefault(); e.returnValue = ""; }
-  });
+  function guard(e) {
+    if (inFlight || Object.keys(pending).length || !conflictEl.hidden) { e.preventDefault(); e.returnValue = ""; }
+  }
+  window.addEventListener("beforeunload", guard);
   function markInvalid(field) {
     var base = (field || "").split(/[\[.]/)[0];
     var input = base && document.querySelector("[data-save=" + base + "], [data-note=" + base + "]");
@@ -123,7 +182,15 @@
 
   // ------------------------------------------------------------------ red flags, findings
   root.addEventListener("knoop:flags-acked", function (e) {
-    post("/flags", { flags: e.detail.flags }).then(update).catch(function (err) { say((I18N.failed || "") + ": " + err.message, "error"); });
+    // emergency signs are overridden with the written reason; the others acknowledged
+    var d = e.detail, body = { flags: [], override: {} };
+    d.flags.forEach(function (f) {
+      if ((d.urgency || {})[f] === "emergency") body.override[f] = d.reason; else body.flags.push(f);
+    });
+    flushNow().then(function () { return post("/flags", body); }).then(update).catch(function (err) {
+      say((I18N.failed || "") + ": " + err.message, "error");
+      root.dispatchEvent(new CustomEvent("knoop:flags-refused"));
+    });
   });
   var findingChain = Promise.resolve();
   root.addEventListener("knoop:finding", function (e) {
@@ -131,11 +198,17 @@
     say(I18N.saving || "…");
     // findings go one after another, so the last tap wins on the server as on screen
     findingChain = findingChain.then(function () {
-      return flushNow().then(function () { return post("/findings", d); }).then(function (j) {
-        update(j); say(I18N.findingSaved || "Saved", "ok");
-        var sel = document.getElementById("t-muscle");
-        if ((d.result === "active" || d.result === "latent") && sel && !sel.value) { sel.value = d.muscle; document.getElementById("t-side").value = d.side; }
-      }).catch(function (err) { say((I18N.failed || "") + ": " + err.message, "error"); });
+      function send() {
+        return post("/findings", d).then(function (j) {
+          update(j); say(I18N.findingSaved || "Saved", "ok");
+          var sel = document.getElementById("t-muscle");
+          if ((d.result === "active" || d.result === "latent") && sel && !sel.value) { sel.value = d.muscle; document.getElementById("t-side").value = d.side; }
+        });
+      }
+      return flushNow().then(send).catch(function (err) {
+        if (err.status === 412) { showConflict(d, err.current, function () { send().catch(function (e2) { say((I18N.failed || "") + ": " + e2.message, "error"); }); }); return; }
+        say((I18N.failed || "") + ": " + err.message, "error");
+      });
     });
   });
   function flushNow() {   // the drawing first, so the ranking the finding refines is saved
@@ -159,11 +232,15 @@
     data.duration_min = data.duration_min === "" ? null : data.duration_min;
     var btn = document.getElementById("add-treatment");
     btn.disabled = true;
-    flushNow().then(function () { return post("/treatments", data); }).then(function (j) {
-      update(j);
-      msg.textContent = I18N.treated || ""; msg.className = "form-msg small ok";
-      document.getElementById("t-duration").value = "";
-    }).catch(function (err) {
+    function send() {
+      return post("/treatments", data).then(function (j) {
+        update(j);
+        msg.textContent = I18N.treated || ""; msg.className = "form-msg small ok";
+        document.getElementById("t-duration").value = "";
+      });
+    }
+    flushNow().then(send).catch(function (err) {
+      if (err.status === 412) { showConflict(data, err.current, function () { send().catch(function (e2) { msg.textContent = e2.message; }); }); return; }
       msg.textContent = err.message; msg.className = "form-msg small error";
       var f = (err.field || "").split(/[\[.]/)[0];
       var input = form.querySelector("[name=" + f + "]");
@@ -193,8 +270,11 @@
     var data = {};
     notes.forEach(function (t) { data[t.dataset.note] = t.value; });
     say(I18N.saving || "…");
-    post("/note", data).then(function (j) { clearInvalid(); update(j); say(I18N.saved || "Saved", "ok"); })
-      .catch(function (err) { say((I18N.failed || "") + ": " + err.message, "error"); markInvalid(err.field); });
+    function send() { return post("/note", data).then(function (j) { clearInvalid(); update(j); say(I18N.saved || "Saved", "ok"); }); }
+    send().catch(function (err) {
+      if (err.status === 412) { showConflict(data, err.current, function () { send().catch(function (e2) { say((I18N.failed || "") + ": " + e2.message, "error"); }); }); return; }
+      say((I18N.failed || "") + ": " + err.message, "error"); markInvalid(err.field);
+    });
   }
   notes.forEach(function (t) {
     t.addEventListener("input", function () { if (noteTimer) clearTimeout(noteTimer); noteTimer = setTimeout(saveNote, 900); });
