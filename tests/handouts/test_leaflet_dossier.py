@@ -57,3 +57,14 @@ def test_dossier_is_for_admins_and_invisible_to_outsiders(demo: Demo) -> None:
         dossier_json(demo.store, demo.outsider, 2)
     with pytest.raises(NotFound):
         dossier_json(demo.store, demo.outsider_admin, 2)
+
+
+def test_an_overridden_red_flag_and_its_reason_are_in_the_dossier(demo: Demo,
+                                                                  tmp_path: Path) -> None:
+    s = demo.store.create_session(demo.therapist, 2, screening=["chest_pain_exertion"],
+                                  painmap={"regions": [{"region": "pectoral", "side": "left"}]})
+    why = "Cardioloog sloot hartklachten uit, brief van 1 december"
+    demo.store.decide_flags(demo.therapist, s.id, override={"chest_pain_exertion": why})
+    text = " ".join(pdf_text(dossier_pdf(demo.store, demo.admin, 2), tmp_path).split())
+    assert "Rode vlaggen" in text and "chest_pain_exertion" in text
+    assert "overschreven, toch behandeld" in text and why in text

@@ -43,6 +43,16 @@ def test_a_write_based_on_an_old_version_is_refused_and_the_newer_one_kept(
     assert st.get_session(world.owner, s.id).treatments == []
 
 
+def test_a_stale_client_change_is_refused_too(world: World) -> None:
+    st = world.store
+    c = st.get_client(world.owner, world.client.id)
+    newer = st.update_client(world.owner, c.id, expected_version=c.version, phone="06-1")
+    assert newer.version == c.version + 1
+    with pytest.raises(StaleVersion):
+        st.update_client(world.colleague, c.id, expected_version=c.version, phone="06-2")
+    assert st.get_client(world.owner, c.id).phone == "06-1"
+
+
 def test_every_change_to_a_part_of_the_session_raises_its_version(world: World) -> None:
     st = world.store
     s = st.create_session(world.owner, world.client.id, painmap=HEADACHE)

@@ -39,7 +39,7 @@ LABELS = {
            "findings": "Bevindingen", "muscle": "Spier", "side": "Zijde", "tp": "Triggerpunt",
            "result": "Uitkomst", "criteria": "Criteria", "treatments": "Behandeld",
            "technique": "Techniek", "minutes": "Min.", "tolerance": "Druktolerantie",
-           "note": "Verslag (SOAP)", "handouts": "Meegegeven", "next": "Volgende afspraak",
+           "flags": "Rode vlaggen", "note": "Verslag (SOAP)", "handouts": "Meegegeven", "next": "Volgende afspraak",
            "symptoms": "Klachten", "causes": "Oorzaken", "access": "Toegangslog",
            "access_intro": "Wie dit dossier heeft ingezien of gewijzigd (NEN 7513).",
            "at": "Tijd", "who": "Wie", "action": "Actie", "object": "Object",
@@ -56,7 +56,7 @@ LABELS = {
            "findings": "Findings", "muscle": "Muscle", "side": "Side", "tp": "Trigger point",
            "result": "Result", "criteria": "Criteria", "treatments": "Treated",
            "technique": "Technique", "minutes": "Min.", "tolerance": "Pressure tolerance",
-           "note": "Note (SOAP)", "handouts": "Handouts", "next": "Next appointment",
+           "flags": "Red flags", "note": "Note (SOAP)", "handouts": "Handouts", "next": "Next appointment",
            "symptoms": "Symptoms", "causes": "Causes", "access": "Access log",
            "access_intro": "Who viewed or changed this record (NEN 7513).",
            "at": "Time", "who": "Who", "action": "Action", "object": "Object",
@@ -79,6 +79,8 @@ CONSENT = {"nl": {"treatment": "behandeling", "gp_sharing": "delen met huisarts"
                   "photos": "photos", "research": "research"}}
 TOLERANCE = {"nl": {"low": "laag", "moderate": "matig", "high": "hoog"},
              "en": {"low": "low", "moderate": "moderate", "high": "high"}}
+FLAG_DECISION = {"nl": {"acknowledged": "gezien", "overridden": "overschreven, toch behandeld"},
+                 "en": {"acknowledged": "acknowledged", "overridden": "overridden, treated"}}
 STATUS = {"nl": {"draft": "concept", "open": "open", "closed": "afgesloten"},
           "en": {"draft": "draft", "open": "open", "closed": "closed"}}
 
@@ -152,7 +154,11 @@ def _session_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
             "symptoms": symptoms, "causes": [cause_name(c, lang) for c in s.get("causes") or []],
             "handouts": [f"{h['kind']} ({h['language']}), "
                          f"{_parse_dt(h['issued_at']):%d-%m-%Y}" for h in s.get("handouts", [])],
-            "kb_version": s.get("kb_version") or ""}
+            "kb_version": s.get("kb_version") or "",
+            "flags": [{"flag": d["flag"], "urgency": d["urgency"],
+                       "decision": FLAG_DECISION[lang].get(d["decision"], d["decision"]),
+                       "reason": d.get("reason") or "",
+                       "at": _parse_dt(d["decided_at"])} for d in s.get("flag_decisions") or []]}
 
 
 def dossier_context(data: dict[str, Any], practice: PracticeDetails,

@@ -157,13 +157,18 @@ class ClientsMixin(ScopedBase):
             return client_of(r)
         return self._run(op)
 
-    def update_client(self, actor: Actor, client_id: int, **changes: Any) -> Client:
+    def update_client(self, actor: Actor, client_id: int, *,
+                      expected_version: int | None = None, **changes: Any) -> Client:
+        """Change client fields. With ``expected_version`` the change is refused
+        (:class:`StaleVersion`, HTTP 412) when the client changed since that version."""
         vals = self._client_values(changes, partial=True)
 
         def op(s: OrmSession) -> Client:
             r = self._client_row(s, actor, client_id, lock=True)
+            self._check_version(r, expected_version, "client")
             for k, val in vals.items():
                 setattr(r, k, val)
+            r.version = (r.version or 1) + 1
             r.search_last, r.search_first, r.search_full = search_keys(
                 r.first_name, r.infix, r.last_name)
             self._touch(s, r.id)
