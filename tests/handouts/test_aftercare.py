@@ -37,7 +37,7 @@ def test_dutch_handout_names_the_treated_muscles_and_aftercare(demo: Demo, tmp_p
     for sentence in AFTERCARE_NL:
         assert sentence in text
     # what was done, the NRS, self-massage and stretch, causes, red flags, next appointment
-    assert "aanhoudende druk op het triggerpoint" in text
+    assert "aanhoudende druk op het triggerpunt" in text
     assert "Zelfmassage".upper() in text and "Rekken".upper() in text
     assert "Langdurig dezelfde houding" in text and "Stress en spanning" in text
     assert "112" in text and "huisarts" in text and "Gezwollen, warme, rode kuit" in text

@@ -126,3 +126,24 @@ def test_a_finding_is_replaced_in_one_transaction(world: World, store: Store) ->
     assert back.findings == []
     with store.engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(FindingRow)) == 0
+
+
+def test_the_ranking_knows_the_clients_age_on_the_day_of_the_session(world: World) -> None:
+    """Temple and jaw pain with a tender scalp: after 50 a possible giant cell arteritis
+    (urgent), at 48 only the screening answer itself (gp). The store fills in the age from the
+    client's date of birth on the day of the session."""
+    pm = {"regions": [{"region": "temple", "side": "right", "intensity": 6},
+                      {"region": "jaw_angle", "side": "right", "intensity": 5}]}
+    when = dt.datetime(2026, 12, 1, 9, 0)
+
+    def flags(born: str) -> list[tuple[str, str]]:
+        c = world.store.create_client(world.owner, first_name="Wim", last_name=f"Bos {born}",
+                                      date_of_birth=born)
+        s = world.store.create_session(world.owner, c.id, painmap=pm, started_at=when,
+                                       screening=["scalp_tenderness"])
+        assert s.ranking is not None
+        return [(f["id"], f["urgency"]) for f in s.ranking["red_flags"]]
+
+    assert flags("1950-03-01") == [("giant_cell_arteritis", "urgent")]   # 76
+    assert flags("1976-12-01") == [("giant_cell_arteritis", "urgent")]   # 50 that day
+    assert flags("1976-12-02") == [("scalp_tenderness", "gp")]           # 49

@@ -10,8 +10,8 @@ from knoop.web.app import create_app
 def test_the_education_page_explains_trigger_points_in_dutch() -> None:
     r = TestClient(create_app()).get("/uitleg")
     assert r.status_code == 200
-    for words in ("Triggerpoints: wat zijn het?", "knoop in het touw", "uitstralende pijn",
-                  "Hoe ontstaan triggerpoints", "Na de behandeling", "één tot twee dagen",
+    for words in ("Triggerpunten: wat zijn het?", "knoop in het touw", "uitstralende pijn",
+                  "Hoe ontstaan triggerpunten", "Na de behandeling", "één tot twee dagen",
                   "Warmte helpt", "huisarts"):
         assert words in r.text, words
 

@@ -1,4 +1,4 @@
-"""“Wat is een triggerpoint?”: client education in our own words, Dutch first.
+"""“Wat is een triggerpunt?”: client education in our own words, Dutch first.
 
 One source for the web page (``/uitleg``) and the printed leaflet. Each section has a title and
 paragraphs; the wording is plain language for clients (B1 level in Dutch).
@@ -17,10 +17,10 @@ class Section:
     bullets: tuple[str, ...] = ()
 
 
-TITLE = {"nl": "Triggerpoints: wat zijn het?", "en": "Trigger points: what are they?"}
+TITLE = {"nl": "Triggerpunten: wat zijn het?", "en": "Trigger points: what are they?"}
 INTRO = {
     "nl": "Je hebt pijn, maar op de plek waar het pijn doet is niets te vinden. Vaak zit de "
-          "oorzaak dan ergens anders: in een verkrampt stukje spier, een triggerpoint. Op deze "
+          "oorzaak dan ergens anders: in een verkrampt stukje spier, een triggerpunt. Op deze "
           "pagina lees je wat dat is, hoe het ontstaat en wat je eraan kunt doen.",
     "en": "You are in pain, but nothing can be found where it hurts. Often the source lies "
           "elsewhere: in a small cramped spot of muscle, a trigger point. This page explains "
@@ -33,31 +33,31 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
             ("Een spier bestaat uit duizenden dunne vezels die samen kunnen aanspannen en weer "
             "ontspannen. Soms blijft een klein groepje vezels vastzitten in de aangespannen "
             "stand. Zo'n plekje voelt aan als een erwtje of een strakke streng in de spier: een "
-            "triggerpoint."),
+            "triggerpunt."),
             ("Vergelijk de spier met een touw waar een knoop in zit. Het touw wordt korter en "
-            "strakker, ook als je er niet aan trekt. Zo werkt een spier met een triggerpoint "
+            "strakker, ook als je er niet aan trekt. Zo werkt een spier met een triggerpunt "
             "ook: hij is stijver, minder sterk en raakt sneller vermoeid. Rond de knoop stroomt "
             "minder bloed, waardoor afvalstoffen blijven hangen en de plek gevoelig wordt."),
         )),
         Section("uitstraling", "Waarom het ergens anders pijn doet", (
-            ("Het bijzondere van triggerpoints is dat ze pijn kunnen geven op een plek die verder "
+            ("Het bijzondere van triggerpunten is dat ze pijn kunnen geven op een plek die verder "
             "weg ligt: uitstralende pijn. Je zenuwstelsel kan de pijn dan niet goed plaatsen. "
-            "Een triggerpoint in de schouderrand geeft bijvoorbeeld vaak hoofdpijn bij de slaap, "
-            "en een triggerpoint in de kuit kan pijn onder de hiel geven."),
+            "Een triggerpunt in de schouderrand geeft bijvoorbeeld vaak hoofdpijn bij de slaap, "
+            "en een triggerpunt in de kuit kan pijn onder de hiel geven."),
             ("Elke spier heeft zijn eigen, bekende uitstralingspatroon. Daarom vraagt de "
             "therapeut precies waar het pijn doet: uit jouw tekening leidt hij of zij af welke "
             "spieren het eerst onderzocht moeten worden."),
         )),
         Section("klachten", "Andere klachten", (
-            "Naast pijn kan een triggerpoint ook andere klachten geven:",
+            "Naast pijn kan een triggerpunt ook andere klachten geven:",
         ), (
             "stijfheid en minder beweeglijkheid, bijvoorbeeld het hoofd niet goed kunnen draaien",
             "krachtverlies of dingen laten vallen",
             "tintelingen of een doof gevoel als een strakke spier op een zenuw drukt",
-            "duizeligheid, een tranend oog of oorsuizen bij triggerpoints in de nek",
+            "duizeligheid, een tranend oog of oorsuizen bij triggerpunten in de nek",
             "slecht slapen door de pijn",
         )),
-        Section("oorzaken", "Hoe ontstaan triggerpoints?", (
+        Section("oorzaken", "Hoe ontstaan triggerpunten?", (
             ("Meestal ontstaan ze doordat een spier meer moet doen dan hij aankan, in één keer of "
             "beetje bij beetje. Veelvoorkomende oorzaken zijn:"),
         ), (
@@ -70,16 +70,16 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
             "een val, botsing of klap",
         )),
         Section("gevolgen", "Wat als je er niets aan doet?", (
-            ("Een triggerpoint gaat soms vanzelf weg, maar vaak blijft het zitten. De spier "
+            ("Een triggerpunt gaat soms vanzelf weg, maar vaak blijft het zitten. De spier "
             "blijft dan strak en zwak, andere spieren gaan het werk overnemen en kunnen op hun "
-            "beurt ook triggerpoints krijgen. Zo kan een klacht langer duren en zich uitbreiden. "
+            "beurt ook triggerpunten krijgen. Zo kan een klacht langer duren en zich uitbreiden. "
             "Tijdig behandelen en de oorzaak aanpakken helpt dat te voorkomen."),
         )),
-        Section("behandeling", "Hoe wordt een triggerpoint gevonden en behandeld?", (
+        Section("behandeling", "Hoe wordt een triggerpunt gevonden en behandeld?", (
             ("De therapeut vraagt waar het pijn doet en wat je verder merkt. Daarna voelt hij of "
-            "zij in de spieren die bij jouw klachten passen. Bij een actief triggerpoint herken "
+            "zij in de spieren die bij jouw klachten passen. Bij een actief triggerpunt herken "
             "je de pijn: 'ja, dat is mijn pijn'."),
-            ("De behandeling bestaat uit gerichte druk op het triggerpoint en massage van de "
+            ("De behandeling bestaat uit gerichte druk op het triggerpunt en massage van de "
             "spier, soms met rekken. De druk is stevig maar moet te verdragen blijven: geef het "
             "altijd aan als het te veel is."),
         )),

@@ -6,9 +6,9 @@ from knoop.kb.models import CAUSES, TOOLS
 
 #: What a technique is, in plain words for the client.
 TECHNIQUE = {
-    "nl": {"ischemic_compression": "aanhoudende druk op het triggerpoint",
+    "nl": {"ischemic_compression": "aanhoudende druk op het triggerpunt",
            "manual_release": "ontspannende massagegrepen op de knoop",
-           "dry_needling": "dry needling (een dun naaldje in het triggerpoint)",
+           "dry_needling": "dry needling (een dun naaldje in het triggerpunt)",
            "stretching": "rustig rekken van de spier", "massage": "massage van de spier",
            "cupping": "cupping (zuignapjes)", "heat": "warmte",
            "spray_and_stretch": "koelspray en daarna rekken",
@@ -69,7 +69,7 @@ UI = {
         "for": "voor", "therapist": "therapeut", "date": "datum",
         "chart_title": "Jouw pijn en de behandelde plekken",
         "chart_legend_pain": "Pijn zoals je die vandaag tekende (1 licht – 10 hevig)",
-        "chart_legend_x": "triggerpoint dat vandaag is behandeld",
+        "chart_legend_x": "triggerpunt dat vandaag is behandeld",
         "chart_none": "Er is vandaag geen pijntekening gemaakt.",
         "done_title": "Wat we vandaag hebben gedaan",
         "done_none": "Vandaag is er geen spier behandeld.",
@@ -79,12 +79,12 @@ UI = {
         "muscles_title": "Oefeningen voor thuis",
         "muscles_intro": "Doe deze oefeningen een- tot tweemaal per dag. Het mag gevoelig zijn, "
                          "maar nooit echt pijn doen. Stop als de pijn toeneemt.",
-        "zone_main": "hoofdgebied", "zone_spill": "uitloop", "zone_tp": "triggerpoint",
+        "zone_main": "hoofdgebied", "zone_spill": "uitloop", "zone_tp": "triggerpunt",
         "self_massage": "Zelfmassage", "stretch": "Rekken", "careful": "Let op",
         "tools": "hulpmiddel", "typical": "Deze spier raakt vaak overbelast door",
         "causes_title": "Pak de oorzaak aan",
         "causes_intro": "Wat je bij de intake noemde als mogelijke oorzaak:",
-        "causes_none": "Een triggerpoint komt vaak terug als de oorzaak blijft. Wissel je "
+        "causes_none": "Een triggerpunt komt vaak terug als de oorzaak blijft. Wissel je "
                        "houding af, neem pauzes, beweeg elke dag en til verstandig.",
         "contact_title": "Wanneer neem je contact op?",
         "contact_therapist": "Met je therapeut",

@@ -44,6 +44,14 @@ def retention_date(last_change: dt.datetime) -> dt.date:
         return d.replace(year=d.year + RETENTION_YEARS, day=28)
 
 
+def age_on(born: dt.date | None, day: dt.date) -> int | None:
+    """A client's age in whole years on ``day`` (None: no date of birth, or not 0-120)."""
+    if born is None:
+        return None
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return age if 0 <= age <= 120 else None
+
+
 def search_keys(first: str, infix: str, last: str) -> tuple[str, str, str]:
     n = v.normalise
     return (n(f"{last} {first}"), n(f"{first} {infix} {last}"), n(f"{infix} {last} {first}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import object_session
 
 from knoop.errors import Conflict, NotFound, RedFlagOpen, StaleVersion
 from knoop.kb import KB_VERSION, knowledge_base
@@ -26,6 +27,7 @@ from knoop.store.models import (
     UserRow,
 )
 from knoop.store.rows import (
+    age_on,
     finding_of,
     flag_decision_of,
     handout_of,
@@ -94,9 +96,20 @@ class ScopedBase(StoreBase):
                 seen[(f.muscle, f.side)] = {"muscle": f.muscle, "side": f.side,
                                             "result": f.result}
         pm["findings"] = list(seen.values())
+        age = self._age(r)
+        if age is not None:  # the red-flag rules weigh age (a new headache after 50, ...)
+            pm["client"] = {**(pm.get("client") or {}), "age": age}
         ranker = default_ranker()
         r.ranking = ranker.rank(ranker.parse(pm), "nl").to_dict()
         r.kb_version = r.ranking["kb_version"]
+
+    def _age(self, r: SessionRow) -> int | None:
+        """The client's age in whole years on the day of the session (None: unknown)."""
+        orm = object_session(r)
+        c = orm.get(ClientRow, r.client_id) if orm is not None else None
+        if c is None:
+            return None
+        return age_on(c.date_of_birth, (r.started_at or self.clock()).date())
 
     def _full(self, s: OrmSession, r: SessionRow) -> Session:
         fs = s.scalars(select(FindingRow).where(FindingRow.session_id == r.id)

@@ -165,9 +165,9 @@ class SessionsMixin(ScopedBase):
                        updated_at=now)
         for k, val in vals.items():
             setattr(r, k, val)
+        s.add(r)
         if rank:
             self._rank(r, [])
-        s.add(r)
         s.flush()
         self._touch(s, c.id)
         self._log(s, actor, "create", c.id, f"session:{r.id}", f"status={r.status}")

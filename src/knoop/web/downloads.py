@@ -93,4 +93,4 @@ def leaflet(request: Request) -> Response:
 
     lang = _lang(request)
     return _file(leaflet_pdf(lang), "application/pdf",
-                 "triggerpoints.pdf" if lang == "nl" else "trigger-points.pdf", inline=True)
+                 "triggerpunten.pdf" if lang == "nl" else "trigger-points.pdf", inline=True)

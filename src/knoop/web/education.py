@@ -1,4 +1,4 @@
-"""Client education page: “Wat is een triggerpoint?” (same text as the printed leaflet)."""
+"""Client education page: “Wat is een triggerpunt?” (same text as the printed leaflet)."""
 
 from __future__ import annotations
 

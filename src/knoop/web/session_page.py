@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from knoop.errors import BadInput
 from knoop.store import Session, User
+from knoop.store.rows import age_on
 from knoop.vocabulary import TECHNIQUES, TOLERANCES
 from knoop.web.deps import CsrfForm, LoggedIn, fmt_date, fmt_datetime, store_of, translator
 from knoop.web.pages import json_script, lang_of, render
@@ -69,6 +70,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
         "decisions": decisions,
         "acked_when": decisions[-1]["when"] if decisions else "",
         "born": fmt_date(c.date_of_birth),
+        "client_age": age_on(c.date_of_birth, s.started_at.date()),
         "i18n": json_script({
             "saving": _("Saving…"), "saved": _("Saved"), "failed": _("Not saved"),
             "offline": _("No connection: not saved yet. It will be tried again."),

@@ -545,7 +545,9 @@
         return o;
       }),
       exclude: Array.from(state.exclude).map(function (k) { var p = k.split("|"); return p[1] === "midline" ? { region: p[0] } : { region: p[0], side: p[1] }; }),
-      symptoms: Array.from(state.symptoms), screening: Array.from(state.screening), findings: f
+      symptoms: Array.from(state.symptoms), screening: Array.from(state.screening), findings: f,
+      // on a session: the client's age, for the red-flag rules (as the stored ranking has it)
+      client: root.dataset.clientAge ? { age: +root.dataset.clientAge } : undefined
     });
   }
   var resultsEl = document.getElementById("results");
