@@ -14,8 +14,8 @@ T = {
         "essential": "Hoofdgebied omvat: {r}",
         "local": "Pijn getekend op de plek van het triggerpunt zelf: {r}",
         "spillover": "Uitloopgebied omvat: {r}",
-        "nerve": "Tintelingen of doof gevoel passen bij een zenuw die deze spier kan beknellen, "
-                 "de {n}: {r}",
+        "nerve": "Tintelingen of doof gevoel passen bij een zenuw die deze spier kan beknellen: "
+                 "{n}, in {r}",
         "neighbour": "Grenst aan het hoofdgebied (pijn breidt zich bij gevoeligheid uit): {r}",
         "coverage": "De tekening dekt {hit} van de {n} gebieden van triggerpunt ‘{tp}’",
         "symptoms": "Kan deze klachten geven: {s}",
