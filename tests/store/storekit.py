@@ -41,3 +41,11 @@ def make_world(store: Store) -> World:
 
 HEADACHE = {"regions": [{"region": "temple", "side": "right", "intensity": 7},
                         {"region": "neck_back_upper", "side": "right", "intensity": 5}]}
+
+
+def count_rows(store: Store, table: type) -> int:
+    """How many rows ``table`` holds (all practices)."""
+    from sqlalchemy import func, select
+
+    with store.engine.connect() as c:
+        return int(c.scalar(select(func.count()).select_from(table)) or 0)
