@@ -160,3 +160,25 @@ def test_unknown_view_raises_chart_error_with_the_allowed_views():
     with pytest.raises(ChartError) as e:
         chart().shapes("top")
     assert e.value.field == "view" and "front" in e.value.allowed
+
+
+def test_the_packaged_adjacency_is_what_the_geometry_gives() -> None:
+    """Ranking reads the stored adjacency (no geometry library); it must never drift from the
+    template. When this fails: ``python -m knoop.bodymap.adjacency`` writes it anew."""
+    from knoop.bodymap import chart
+    from knoop.bodymap.adjacency import encode, packaged_adjacency
+
+    assert packaged_adjacency() == chart().adjacency()
+    assert encode(packaged_adjacency()) == encode(chart().adjacency())
+
+
+def test_ranking_starts_without_the_geometry_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from knoop.ranking import rank; "
+            "rank({'regions': [{'region': 'temple', 'side': 'left'}]}); "
+            "print('shapely' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

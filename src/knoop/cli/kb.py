@@ -6,11 +6,6 @@ from pathlib import Path
 
 import click
 
-from knoop.kb import knowledge_base
-from knoop.kb.coverage import coverage_report
-from knoop.kb.loader import packaged_files, validate_all
-from knoop.kb.text import muscle_text
-
 
 @click.group()
 def kb() -> None:
@@ -21,6 +16,8 @@ def kb() -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Validate the shipped knowledge base, or the given muscle FILES."""
+    from knoop.kb.loader import packaged_files, validate_all
+
     items = ([(str(p), p.read_text(encoding="utf-8")) for p in files] if files
              else packaged_files())
     errors = validate_all(items)
@@ -38,6 +35,9 @@ def validate(files: tuple[Path, ...]) -> None:
               help="Language of the text.")
 def show(muscle: str, lang: str) -> None:
     """Show one MUSCLE (ID, Dutch, English or Latin name)."""
+    from knoop.kb import knowledge_base
+    from knoop.kb.text import muscle_text
+
     base = knowledge_base()
     click.echo(muscle_text(base, base.find(muscle), lang))
 
@@ -48,6 +48,9 @@ def show(muscle: str, lang: str) -> None:
 def coverage(fmt: str) -> None:
     """Counts: muscles, trigger points, regions no muscle refers to, symptoms no muscle causes."""
     import json
+
+    from knoop.kb import knowledge_base
+    from knoop.kb.coverage import coverage_report
 
     report = coverage_report(knowledge_base())
     if fmt == "json":

@@ -12,6 +12,9 @@ from importlib import resources
 
 import yaml
 
+#: The C parser where PyYAML has it (about 10x faster), else the pure-Python one; both safe.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Region:
@@ -70,7 +73,7 @@ class Contract:
 
 def _read(name: str) -> dict:
     text = resources.files("knoop.kb").joinpath("contract", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=FAST_LOADER)
 
 
 @cache

@@ -18,6 +18,9 @@ from knoop.kb.contract import Contract, contract
 
 FILE = "nerves.yaml"
 
+#: The C parser where PyYAML has it (about 10x faster), else the pure-Python one; both safe.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Nerve:
@@ -61,4 +64,4 @@ def parse_nerves(data: Any, c: Contract | None = None) -> dict[str, Nerve]:
 def nerves() -> dict[str, Nerve]:
     """The packaged nerve table (loaded and validated once per process)."""
     text = resources.files("knoop.kb").joinpath(FILE).read_text(encoding="utf-8")
-    return parse_nerves(yaml.safe_load(text))
+    return parse_nerves(yaml.load(text, Loader=FAST_LOADER))

@@ -195,10 +195,11 @@ class Ranker:
 
 @cache
 def default_ranker() -> Ranker:
-    """The ranker over the shipped knowledge base and chart (built once per process)."""
-    from knoop.bodymap import chart
+    """The ranker over the shipped knowledge base and the chart's packaged adjacency (built once
+    per process; no geometry library needed)."""
+    from knoop.bodymap.adjacency import packaged_adjacency
 
-    return Ranker(knowledge_base(), chart().adjacency())
+    return Ranker(knowledge_base(), packaged_adjacency())
 
 
 def rank(data: Any, lang: str = "nl", top: int | None = None) -> Ranking:

@@ -52,6 +52,9 @@ ADVICE = {
     },
 }
 
+#: The C parser where PyYAML has it (about 10x faster), else the pure-Python one; both safe.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class RedFlag:
@@ -324,4 +327,4 @@ def load_rules() -> tuple[Rule, ...]:
     """The packaged rule table, validated (once per process)."""
     text = resources.files("knoop.ranking").joinpath("data", RULES_FILE).read_text(
         encoding="utf-8")
-    return parse_rules(yaml.safe_load(text))
+    return parse_rules(yaml.load(text, Loader=FAST_LOADER))
