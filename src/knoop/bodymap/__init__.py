@@ -12,9 +12,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from knoop.bodymap.coverage import RegionCoverage, Stroke, coverage
     from knoop.bodymap.diagram import muscle_diagram_svg, muscle_zones
     from knoop.bodymap.model import CHART_VERSION, Chart, RegionKey, Shape, View, chart
+    from knoop.bodymap.paint import RegionCoverage, Stroke, coverage
     from knoop.bodymap.render import (
         NRS_COLOURS,
         VIEW_TITLE,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: Where each public name lives. Loaded on first use (PEP 562), so importing a light part of
 #: the package (``knoop.bodymap.adjacency``) does not load the geometry library.
 _WHERE = {
-    "RegionCoverage": "coverage", "Stroke": "coverage", "coverage": "coverage",
+    "RegionCoverage": "paint", "Stroke": "paint", "coverage": "paint",
     "muscle_diagram_svg": "diagram", "muscle_zones": "diagram",
     "CHART_VERSION": "model", "Chart": "model", "RegionKey": "model", "Shape": "model",
     "View": "model", "chart": "model",

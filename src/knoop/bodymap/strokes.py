@@ -23,7 +23,7 @@ from pydantic import (
     ValidationError,
 )
 
-from knoop.bodymap.coverage import Stroke
+from knoop.bodymap.paint import Stroke
 from knoop.errors import ChartError, from_validation
 
 MAX_STROKES = 500

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knoop.bodymap import CHART_VERSION, coverage
-from knoop.bodymap.coverage import RegionCoverage
+from knoop.bodymap.paint import RegionCoverage
 from knoop.bodymap.strokes import parse_strokes
 from knoop.errors import PainMapError
 from knoop.kb.contract import contract

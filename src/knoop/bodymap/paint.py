@@ -1,4 +1,4 @@
-"""Strokes drawn on the chart -> the fraction of each region painted.
+"""Painting: strokes drawn on the chart -> the fraction of each region painted (``coverage``).
 
 The server computes coverage from the template geometry, so browser and server never disagree:
 each stroke polyline is buffered by half its brush width (one point = a dot), erase strokes remove
