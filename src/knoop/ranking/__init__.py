@@ -77,9 +77,11 @@ class Ranking:
     together: list[Pick]
     red_flags: list[RedFlag]
     notes: list[str] = field(default_factory=list)
+    #: How many muscle-sides have a score at all (set when ``candidates`` is cut to a top N).
+    total_candidates: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kb_version": self.kb_version,
             "lang": self.lang,
             "red_flags": [f.to_dict() for f in self.red_flags],
@@ -87,6 +89,9 @@ class Ranking:
             "together": [p.to_dict() for p in self.together],
             "notes": self.notes,
         }
+        if self.total_candidates is not None:
+            out["total_candidates"] = self.total_candidates
+        return out
 
 
 class Ranker:
@@ -157,8 +162,12 @@ class Ranker:
         out.sort(key=lambda e: e.sort_key)
         return out
 
-    def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None) -> Ranking:
-        """Rank ``pm``. ``top`` limits the candidates listed (default: all with a score > 0)."""
+    def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None, *,
+             keep_findings: bool = False) -> Ranking:
+        """Rank ``pm``. ``top`` limits the candidates listed (default: all with a score > 0);
+        with ``keep_findings`` the muscles with a palpation finding are listed too, wherever
+        they rank. Reasons are worked out only for the candidates listed; every candidate's
+        score still decides the order and "together"."""
         if lang not in LANGS:
             lang = "nl"
         w = self.wording[lang]
@@ -173,9 +182,12 @@ class Ranker:
         notes.append(NOTES["wording"][lang])
         symptoms = self.symptoms(pm, screening.consumed_symptoms)
         evidence = self.evidence(pm, symptoms)
-        listed = evidence if top is None else evidence[:max(top, 0)]
+        listed = list(enumerate(evidence, start=1))
+        if top is not None:
+            listed = listed[:max(top, 0)] + ([(i, e) for i, e in listed[max(top, 0):]
+                                              if e.finding] if keep_findings else [])
         candidates: list[Candidate] = []
-        for i, ev in enumerate(listed, start=1):
+        for i, ev in listed:
             z = self.zones[(ev.muscle, ev.side)]
             m = self.kb.muscles[ev.muscle]
             tp_size = next((len(tp.essential) for tp in z.trigger_points if tp.id == ev.best_tp), 0)
@@ -190,7 +202,8 @@ class Ranker:
         painted = painted_weights(pm)
         pool = [(e.muscle, e.side) for e in evidence if e.finding != "none_found"]
         picks = together(pool, self.zones, painted)
-        return Ranking(self.kb.version, lang, candidates, picks, flags, notes)
+        return Ranking(self.kb.version, lang, candidates, picks, flags, notes,
+                       None if top is None else len(evidence))
 
 
 @cache

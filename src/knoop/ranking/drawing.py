@@ -99,11 +99,6 @@ def derive(data: dict[str, Any], lang: str = "nl", top: int | None = 20) -> dict
     from knoop.ranking import default_ranker
 
     d = merge_drawing(data)
-    ranking = default_ranker().rank(d.painmap, lang).to_dict()
-    if top is not None:
-        keep = ranking["candidates"][:top]
-        keep += [c for c in ranking["candidates"][top:] if c.get("finding")]
-        ranking["total_candidates"] = len(ranking["candidates"])
-        ranking["candidates"] = keep
+    ranking = default_ranker().rank(d.painmap, lang, top, keep_findings=True).to_dict()
     return {"chart_version": d.chart_version, "painmap": d.painmap.to_dict(),
             "coverage": d.coverage_dicts(), "ranking": ranking}

@@ -8,7 +8,10 @@ unexpected exception with its traceback.
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -106,7 +109,21 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
         from knoop.settings import load
 
         cookie_secure = load().cookie_secure
-    app = FastAPI(title="knoop", version=__version__,
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Load the knowledge base and the ranker before the first request, then move
+        everything loaded so far out of the garbage collector's way (``gc.freeze``): no
+        full collection of those objects ever pauses a request."""
+        from starlette.concurrency import run_in_threadpool
+
+        from knoop.ranking import default_ranker
+
+        await run_in_threadpool(default_ranker)
+        gc.collect()
+        gc.freeze()
+        yield
+
+    app = FastAPI(title="knoop", version=__version__, lifespan=lifespan,
                   description="Trigger-point therapy: knowledge base and muscles to examine. "
                               "Errors have one shape (ErrorBody); limits are in docs/web.md.",
                   docs_url="/api/docs", openapi_url="/openapi.json", redoc_url=None)
