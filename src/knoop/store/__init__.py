@@ -8,14 +8,16 @@
     c = store.create_client(me, first_name="Anna", last_name="Jansen")
 
 Every call runs as one transaction, takes an :class:`Actor` when it touches client data, only
-sees the actor's practice, and appends to the hash-chained access log. Results are frozen
+sees the actor's practice, and appends to the keyed, hash-chained access log. Results are frozen
 dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
 """
 
 from __future__ import annotations
 
 from knoop.store.accounts import AccountsMixin
+from knoop.store.auditing import AuditMixin
 from knoop.store.engine import make_engine
+from knoop.store.erasures import ErasureMixin
 from knoop.store.migrate import current_revision, head_revision, upgrade
 from knoop.store.records import RecordsMixin
 from knoop.store.types import (
@@ -40,7 +42,7 @@ from knoop.store.types import (
 )
 
 
-class Store(AccountsMixin, RecordsMixin):
+class Store(AuditMixin, ErasureMixin, AccountsMixin, RecordsMixin):
     """The records API (accounts, clients, sessions, access log, retention)."""
 
 
