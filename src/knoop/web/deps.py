@@ -3,8 +3,8 @@ tokens, cookies and the translator of the request.
 
 * **Login session.** The cookie ``knoop_session`` holds the store's login token (256-bit random,
   stored only as sha256 by :mod:`knoop.store`); ``HttpOnly; SameSite=Lax``, ``Secure`` when the
-  request came over https. The store decides whether it is still valid (12 h, logout, a
-  deactivated user), so every app process sees the same truth.
+  request came over https. The store decides whether it is still valid (12 h, 30 minutes
+  idle, logout, a deactivated user), so every app process sees the same truth.
 * **CSRF.** Every POST must carry a token in the form field ``csrf`` or, for our JavaScript's
   JSON requests, in the header ``X-CSRF-Token``. The token is ``HMAC(server key, login token)``
   when logged in, else ``HMAC(server key, pre-session cookie)`` (a random ``knoop_pre`` cookie
@@ -57,11 +57,16 @@ class WebState:
                     if isinstance(src, Store):
                         self._store = src
                     else:
-                        if src is None:
-                            from knoop.settings import load
+                        import datetime as dt
 
-                            src = load().database_url
-                        self._store = Store(src)
+                        from knoop.settings import load
+
+                        settings = load()
+                        self._store = Store(
+                            src if src is not None else settings.database_url,
+                            audit_key=settings.audit_key(),
+                            audit_anchor=settings.audit_anchor,
+                            idle_timeout=dt.timedelta(minutes=settings.idle_minutes))
         return self._store
 
     def database_ok(self) -> bool:
@@ -234,7 +239,7 @@ FIELD_LABELS = {
     "subjective": _("S: subjective"), "objective": _("O: objective"),
     "assessment": _("A: assessment"), "plan": _("P: plan"), "status": _("Status"),
     "consent_date": _("Date of consent"), "ttl_days": _("Valid for"),
-    "q": _("Search"), "flags": _("Red flags"),
+    "q": _("Search"), "flags": _("Red flags"), "password": _("Password"),
 }
 
 
@@ -253,6 +258,12 @@ def input_error(request: Request, exc: KnoopError) -> str:
     label = field_label(request, exc.field)
     if "is required" in msg:
         text = _("this field is required")
+    elif "too common or too easy to guess" in msg:
+        text = _("this password is too common or too easy to guess; choose a sentence of a few "
+                 "words, at least 12 characters")
+    elif exc.field == "password" and "at least" in msg:
+        text = _("a password needs at least 12 characters; a sentence of a few words is "
+                 "easiest to remember")
     elif m := re.search(r"at most (\d+) characters", msg):
         text = _("at most %s characters") % m.group(1)
     elif "not a date" in msg or "plausible date" in msg:
