@@ -162,3 +162,35 @@ def test_0004_keeps_the_unkeyed_log_of_before_and_seals_new_rows_with_the_key(
     with pytest.raises(DBAPIError, match="append-only"), eng.begin() as c:
         c.execute(text("UPDATE access_log SET detail = 'x' WHERE id = 1"))
     eng.dispose()
+
+
+def test_sqlite_overwrites_erased_text_and_keeps_its_files_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: the database was created 0644 and erased text stayed in free pages."""
+    import os
+
+    from storekit import PASSWORD
+
+    from knoop.store import Store
+
+    os.umask(old := os.umask(0o022))  # what a default shell has
+    path = tmp_path / "data" / "k.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    with eng.connect() as c:
+        assert c.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    st = Store(eng)
+    p = st.create_practice("P")
+    admin = st.create_user(p.id, "a@b.nl", "admin", PASSWORD).actor
+    c = st.create_client(admin, first_name="Geheimnaam", last_name="Wisbaar")
+    st.erase_client(admin, c.id)
+    eng.dispose()
+    import sqlite3
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    assert b"Geheimnaam" not in path.read_bytes()
+    for f in path.parent.iterdir():
+        if f.is_file():
+            assert oct(f.stat().st_mode & 0o777) == "0o600", f
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    assert old is not None

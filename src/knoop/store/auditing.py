@@ -6,12 +6,22 @@ here once the restructuring of ``records.py`` has landed.
 
 from __future__ import annotations
 
+from knoop.errors import Forbidden
 from knoop.store import audit
-from knoop.store.base import StoreBase
-from knoop.store.types import ChainReport
+from knoop.store.records import RecordsMixin
+from knoop.store.types import Actor, ChainReport
 
 
-class AuditMixin(StoreBase):
+class AuditMixin(RecordsMixin):
+    def check_full_export(self, actor: Actor, client_id: int) -> None:
+        """The role rule for exporting a client's whole record (the dossier, the client's FHIR
+        Bundle): admins only, as the copy is complete and may include the access log. Another
+        practice gets NotFound first, exactly as for a client that does not exist."""
+        if actor.is_admin:
+            return
+        self.get_client(actor, client_id)
+        raise Forbidden("only an admin can export the full dossier: it includes the access log")
+
     def verify_access_log(self) -> ChainReport:
         """The keyed chain, the head row, the anchor outside the database and the append-only
         triggers (:func:`knoop.store.audit.verify`)."""
