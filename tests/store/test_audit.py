@@ -156,3 +156,19 @@ def test_the_anchor_outside_the_database_follows_every_append(world: World) -> N
     got = read_anchor(st.audit_anchor)
     assert got is not None and got[0] == _last(world)
     assert oct(st.audit_anchor.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_database_copied_back_by_hand_is_found_by_the_anchor(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A restore that bypasses ``knoop restore`` (an old copy of the file, or pg_restore of an
+    old dump) loses the rows after it: the anchor outside the database still names them."""
+    eng = world.store.engine
+    old_last = _last(world)
+    world.store.get_client(world.owner, world.client.id)
+    world.store.get_client(world.colleague, world.client.id)
+    _drop_guards(world)  # the copy has no later rows: as if the tail had been removed
+    with eng.begin() as c:
+        old_hash = c.scalar(select(AccessLogRow.hash).where(AccessLogRow.id == old_last))
+        c.execute(delete(AccessLogRow).where(AccessLogRow.id > old_last))
+        c.execute(update(AccessLogHeadRow).values(last_id=old_last, last_hash=old_hash))
+    r = world.store.verify_access_log()
+    assert not r.ok and "anchor" in r.problem and r.bad_id == old_last + 1

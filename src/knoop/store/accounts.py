@@ -378,6 +378,10 @@ class AccountsMixin(StoreBase):
             throttle.reset(s, keys[0][0])
             throttle.release(s, keys[1:])
             s.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at < now))
+            s.execute(delete(LoginThrottleRow).where(  # long-quiet counters: forgotten anyway
+                LoginThrottleRow.last_at < now - throttle.FORGET_AFTER,
+                or_(LoginThrottleRow.locked_until.is_(None),
+                    LoginThrottleRow.locked_until < now)))
             s.add(LoginSessionRow(token_hash=token_hash(token), user_id=user_id, ip=ip,
                                   created_at=now, expires_at=now + SESSION_TTL, last_seen=now))
             urow = s.get(UserRow, user_id)
