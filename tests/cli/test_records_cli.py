@@ -127,6 +127,7 @@ def test_demo_seed_shows_progress_and_adds_clients(run) -> None:  # type: ignore
     run("db", "upgrade")
     assert "200 clients, 600 sessions" in run("demo", "seed", "--clients", "200",
                                               "--sessions-per-client", "3")
+    assert "access log ok" in run("audit", "verify")  # the seed entry carries the instance key
 
 
 def test_an_invalid_database_url_names_the_variable_and_the_schemes(tmp_path: Path) -> None:

@@ -136,3 +136,21 @@ def test_export_files_are_readable_by_the_owner_only(demo: Demo, tmp_path: Path)
     assert oct((tmp_path / "out").stat().st_mode & 0o777) == "0o700"
     for name in ("sessions", "findings", "treatments"):
         assert oct((tmp_path / "out" / f"{name}.csv").stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_import_is_sealed_with_the_instance_key_and_anchored(tmp_path: Path) -> None:
+    """Issue 13: the import's own store must seal its log rows with the instance's key."""
+    from knoop.store import Store, make_engine, upgrade
+    from knoop.store.audit import read_anchor
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    upgrade(eng)
+    st = Store(eng, audit_key=b"an instance key of at least 32 bytes!",
+               audit_anchor=tmp_path / "audit.anchor")
+    p = st.create_practice("P")
+    me = st.create_user(p.id, "a@b.nl", "therapist", "Zomer in Zeeland met de fiets").actor
+    assert import_clients(GOOD.encode(), st, me).created == 2
+    report = st.verify_access_log()
+    assert report.ok, report.problem
+    anchored = read_anchor(tmp_path / "audit.anchor")
+    assert anchored is not None and anchored[0] == report.rows

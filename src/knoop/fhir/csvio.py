@@ -337,7 +337,9 @@ def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = F
     with store.engine.connect() as conn:
         tx = conn.begin()
         try:
-            bound = type(store)(conn, clock=store.clock, password_hasher=store.hasher)  # type: ignore[arg-type]
+            # the instance's access-log key; the anchor is written after the commit below
+            bound = type(store)(conn, clock=store.clock, password_hasher=store.hasher,  # type: ignore[arg-type]
+                                audit_key=store.audit_key)
             for i, (line, rec) in enumerate(report.rows):
                 try:
                     # the columns a row may have (IMPORT_COLUMNS), each text; the defaults
@@ -355,6 +357,9 @@ def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = F
         except BaseException:
             tx.rollback()
             raise
+    if store.audit_anchor is not None:
+        from knoop.store.audit import anchor_head
+        anchor_head(store.engine, store.audit_anchor)
     report.created = len(report.rows)
     return report
 

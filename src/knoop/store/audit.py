@@ -140,6 +140,17 @@ def write_anchor(path: Path, last_id: int, last_hash: str) -> None:
         os.close(lock_fd)
 
 
+def anchor_head(engine: Engine, path: Path) -> None:
+    """Anchor the head as the database has it now (after a transaction run outside
+    :meth:`StoreBase._run`, e.g. the all-or-nothing CSV import)."""
+    with engine.connect() as conn:
+        head = conn.execute(select(AccessLogHeadRow.last_id, AccessLogHeadRow.last_hash)
+                            .where(AccessLogHeadRow.id == 1)).one()
+        conn.rollback()
+    if head.last_id:
+        write_anchor(path, int(head.last_id), str(head.last_hash))
+
+
 def append_only_problems(engine: Engine) -> list[str]:
     """What is missing of the triggers that make ``access_log`` append-only (empty: all there)."""
     want = TRIGGERS.get(engine.dialect.name, set())

@@ -436,6 +436,9 @@ def restore(source: Source, src: Path, passphrase: str, *,
                                capture_output=True, text=True, check=False)
             if r.returncode != 0:
                 raise BackupError(f"pg_restore failed: {r.stderr.strip()[:500]}")
+    from knoop.store.migrate import head_revision, upgrade
+    if current_revision(engine) != head_revision():  # a backup made by an older knoop
+        upgrade(engine)
     carried = _carry_over(engine, tail) if tail and lineage else 0
     if tail and not lineage:
         archived += " (not carried over: the backup's log is not an earlier state of it)"
