@@ -30,3 +30,31 @@ def test_an_invalid_value_names_the_variable_and_the_allowed_values(env: dict,
         load(env)
     for w in words:
         assert w in info.value.message
+
+
+def test_security_settings_are_read_and_checked() -> None:
+    import pytest
+
+    from knoop.errors import SettingsError
+    from knoop.settings import load
+
+    s = load({"KNOOP_IDLE_MINUTES": "15", "KNOOP_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8",
+              "KNOOP_AUDIT_KEY": "k" * 40})
+    assert (s.idle_minutes, s.trusted_proxies, s.audit_key()) == (
+        15, ("127.0.0.1", "10.0.0.0/8"), b"k" * 40)
+    assert load({}).idle_minutes == 30
+    for env in ({"KNOOP_IDLE_MINUTES": "0"}, {"KNOOP_TRUSTED_PROXIES": "proxy.local"},
+                {"KNOOP_AUDIT_KEY": "short"}):
+        with pytest.raises(SettingsError) as info:
+            load(env)
+        assert info.value.field == next(iter(env))
+
+
+def test_the_audit_key_is_made_once_with_mode_0600(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from knoop.settings import load
+
+    s = load({"KNOOP_DATA_DIR": str(tmp_path / "data")})
+    key = s.audit_key()
+    assert len(key) >= 32 and s.audit_key() == key and key != s.secret_key()
+    assert oct((tmp_path / "data" / "audit.key").stat().st_mode & 0o777) == "0o600"
+    assert s.audit_anchor == tmp_path / "data" / "audit.anchor"

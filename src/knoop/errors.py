@@ -34,7 +34,8 @@ class ErrorResponse(TypedDict):
 #: What is wrong with a value, for messages in the user's language (see ``web/deps.py``):
 #: never match on the English message text, match on this.
 KINDS = ("required", "too_long", "characters", "not_date", "date_range", "email", "range",
-         "choice", "unknown_field", "closed", "reason_required", "invalid")
+         "choice", "unknown_field", "closed", "reason_required", "password_common",
+         "password_short", "invalid")
 
 
 class KnoopError(Exception):

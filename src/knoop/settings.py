@@ -38,13 +38,37 @@ class Settings:
     secret_key_override: str | None = None
     #: ``KNOOP_COOKIE_SECURE``: ``auto`` (Secure when the request came over https), ``on``, ``off``.
     cookie_secure: str = "auto"
+    #: ``KNOOP_AUDIT_KEY``: the HMAC key of the access log. ``None`` means a random key kept in
+    #: ``<data_dir>/audit.key``. Never in the database, never in a backup: keep a copy apart.
+    audit_key_override: str | None = None
+    #: ``KNOOP_AUDIT_ANCHOR``: the file outside the database holding the access log's head.
+    audit_anchor_override: Path | None = None
+    #: ``KNOOP_IDLE_MINUTES``: a login session ends after this many minutes without a request.
+    idle_minutes: int = 30
+    #: ``KNOOP_TRUSTED_PROXIES``: comma-separated addresses of reverse proxies whose
+    #: ``X-Forwarded-For``/``-Proto`` headers are believed; empty: nobody's.
+    trusted_proxies: tuple[str, ...] = ()
 
     def secret_key(self) -> bytes:
         """The server key: ``KNOOP_SECRET_KEY`` or ``<data_dir>/secret.key`` (32 random bytes,
         created with mode 0600 the first time it is needed)."""
         if self.secret_key_override:
             return self.secret_key_override.encode("utf-8")
-        path = self.data_dir / "secret.key"
+        return self._key_file("secret.key")
+
+    def audit_key(self) -> bytes:
+        """The access log's HMAC key: ``KNOOP_AUDIT_KEY`` or ``<data_dir>/audit.key``."""
+        if self.audit_key_override:
+            return self.audit_key_override.encode("utf-8")
+        return self._key_file("audit.key")
+
+    @property
+    def audit_anchor(self) -> Path:
+        """Where the access log's head is anchored outside the database."""
+        return self.audit_anchor_override or self.data_dir / "audit.anchor"
+
+    def _key_file(self, name: str) -> bytes:
+        path = self.data_dir / name
         try:
             key = path.read_bytes().strip()
             if len(key) >= 32:
@@ -53,7 +77,7 @@ class Settings:
             pass
         import secrets
 
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = secrets.token_hex(32).encode("ascii")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -102,6 +126,35 @@ def _port(name: str, raw: str) -> int:
     return value
 
 
+def _minutes(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 1 <= value <= 720:
+        raise SettingsError(f"{name}={raw!r} is not allowed; allowed: whole minutes 1-720",
+                            field=name)
+    return value
+
+
+def _proxies(raw: str) -> tuple[str, ...]:
+    import ipaddress
+
+    out = []
+    for part in raw.split(","):
+        item = part.strip()
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"KNOOP_TRUSTED_PROXIES: {item!r} is not an IP address or "
+                                "network; allowed: comma-separated addresses such as "
+                                "127.0.0.1,10.0.0.0/24", field="KNOOP_TRUSTED_PROXIES") from None
+        out.append(item)
+    return tuple(out)
+
+
 def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     value = raw.strip().lower()
     if value not in allowed:
@@ -132,6 +185,17 @@ def load(environ: dict[str, str] | None = None) -> Settings:
             raise SettingsError("KNOOP_SECRET_KEY is too short; allowed: at least 32 characters",
                                 field="KNOOP_SECRET_KEY")
         kwargs["secret_key_override"] = env["KNOOP_SECRET_KEY"].strip()
+    if env.get("KNOOP_AUDIT_KEY", "").strip():
+        if len(env["KNOOP_AUDIT_KEY"].strip()) < 32:
+            raise SettingsError("KNOOP_AUDIT_KEY is too short; allowed: at least 32 characters",
+                                field="KNOOP_AUDIT_KEY")
+        kwargs["audit_key_override"] = env["KNOOP_AUDIT_KEY"].strip()
+    if env.get("KNOOP_AUDIT_ANCHOR", "").strip():
+        kwargs["audit_anchor_override"] = Path(env["KNOOP_AUDIT_ANCHOR"].strip())
+    if "KNOOP_IDLE_MINUTES" in env:
+        kwargs["idle_minutes"] = _minutes("KNOOP_IDLE_MINUTES", env["KNOOP_IDLE_MINUTES"])
+    if env.get("KNOOP_TRUSTED_PROXIES", "").strip():
+        kwargs["trusted_proxies"] = _proxies(env["KNOOP_TRUSTED_PROXIES"])
     if "KNOOP_COOKIE_SECURE" in env:
         kwargs["cookie_secure"] = _choice("KNOOP_COOKIE_SECURE", env["KNOOP_COOKIE_SECURE"],
                                           ("auto", "on", "off"))

@@ -58,8 +58,10 @@ def test_export_dossier_fhir_csv(run, tmp_path: Path) -> None:  # type: ignore[n
     assert data["client"]["last_name"] == "Bakker" and data["access_log"]
     assert (tmp_path / "dossier-2.pdf").read_bytes().startswith(b"%PDF")
     assert "admin" in run("export", "dossier", "2", "-o", str(tmp_path), code=1)
-    run("export", "fhir", "1", "-o", str(tmp_path / "b.json"))
+    assert "admin" in run("export", "fhir", "1", "-o", str(tmp_path / "b.json"), code=1)
+    run("export", "fhir", "1", "-o", str(tmp_path / "b.json"), user=ADMIN)
     assert json.loads((tmp_path / "b.json").read_text())["resourceType"] == "Bundle"
+    assert oct((tmp_path / "b.json").stat().st_mode & 0o777) == "0o600"
     run("export", "fhir", "1", "--session", "2", "-o", str(tmp_path / "s.json"))
     assert "not found" in run("export", "fhir", "2", "--session", "1", "-o",
                               str(tmp_path / "x.json"), code=2)

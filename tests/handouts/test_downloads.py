@@ -34,16 +34,17 @@ def test_therapist_downloads_handout_and_fhir(client, demo: Demo) -> None:  # ty
     assert r.content.startswith(b"%PDF") and r.headers["cache-control"] == "no-store"
     r = c.get("/sessies/1/nazorg.pdf?lang=en")
     assert 'filename="aftercare-1.pdf"' in r.headers["content-disposition"]
-    r = c.get("/clienten/1/fhir.json")
-    assert r.status_code == 200 and r.json()["resourceType"] == "Bundle"
     assert c.get("/sessies/2/fhir.json").json()["type"] == "collection"
     assert c.get("/clienten/1/dossier.pdf").status_code == 403  # admins only
+    assert c.get("/clienten/1/fhir.json").status_code == 403  # the same rule (issue 13)
 
 
 def test_admin_downloads_the_dossier(client) -> None:  # type: ignore[no-untyped-def]
     c = client(ADMIN[0], ADMIN[2])
     assert c.get("/clienten/2/dossier.pdf").content.startswith(b"%PDF")
     assert c.get("/clienten/2/dossier.json").json()["client"]["last_name"] == "Bakker"
+    r = c.get("/clienten/1/fhir.json")
+    assert r.status_code == 200 and r.json()["resourceType"] == "Bundle"
 
 
 def test_outsider_and_anonymous_get_nothing(client, demo: Demo) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from storekit import FAST_HASHER, World, make_world
+from storekit import AUDIT_KEY, FAST_HASHER, World, make_world
 from tests.postgres import PgServer
 
 from knoop.store import Store, make_engine, upgrade
@@ -74,8 +74,9 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iter
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(make_engine(db_url), password_hasher=FAST_HASHER)
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    s = Store(make_engine(db_url), password_hasher=FAST_HASHER, audit_key=AUDIT_KEY,
+              audit_anchor=tmp_path / "audit.anchor")
     yield s
     s.close()
 

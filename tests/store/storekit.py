@@ -10,6 +10,8 @@ from knoop.store import Actor, Client, Store
 
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "correct horse battery"
+#: The access-log key of the test stores (the instance key, kept outside the database).
+AUDIT_KEY = b"test-audit-key-0123456789abcdef0123456789"
 
 
 @dataclass

@@ -12,7 +12,27 @@ from storekit import HEADACHE, PASSWORD, World
 from knoop.errors import AuthError, BadInput, Conflict, Forbidden
 from knoop.store import Store
 from knoop.store.accounts import token_hash
-from knoop.store.models import LoginSessionRow, UserRow
+from knoop.store.models import AccessLogRow, LoginSessionRow, UserRow
+
+T0 = dt.datetime(2026, 12, 1, 9, 0, 0)
+
+
+def _at(world: World, now: list[dt.datetime]) -> Store:
+    """The world's store on a clock the test moves by hand."""
+    return Store(world.store.engine, password_hasher=world.store.hasher, clock=lambda: now[0])
+
+
+def _actions(st: Store, since: int = 0) -> list[tuple[str, str]]:
+    with st.engine.connect() as c:
+        rows = c.execute(select(AccessLogRow.action, AccessLogRow.detail)
+                         .where(AccessLogRow.id > since).order_by(AccessLogRow.id)).all()
+    return [(r.action, r.detail) for r in rows]
+
+
+def _last_id(st: Store) -> int:
+    with st.engine.connect() as c:
+        return int(c.scalar(select(AccessLogRow.id).order_by(AccessLogRow.id.desc()).limit(1))
+                   or 0)
 
 
 def test_passwords_are_stored_as_argon2_hashes(world: World) -> None:
@@ -49,19 +69,18 @@ def test_a_wrong_password_or_unknown_user_gets_the_same_refusal(world: World) ->
     assert a.value.message == b.value.message
 
 
-def test_five_failures_lock_that_user_and_ip_for_fifteen_minutes(world: World) -> None:
-    st = world.store
+def test_five_failures_lock_the_account_from_every_ip_for_fifteen_minutes(world: World) -> None:
+    now = [T0]
+    st = _at(world, now)
     for _ in range(5):
         with pytest.raises(AuthError):
             st.login("owner@knoop.test", "wrong password!", None, "10.0.0.9")
-    with pytest.raises(AuthError) as info:
-        st.login("owner@knoop.test", PASSWORD, None, "10.0.0.9")
-    assert "too many" in info.value.message
-    st.login("owner@knoop.test", PASSWORD, None, "10.0.0.10")  # another IP is not locked
-    later = Store(st.engine, password_hasher=st.hasher,
-                  clock=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                  + dt.timedelta(minutes=16))
-    later.login("owner@knoop.test", PASSWORD, None, "10.0.0.9")
+    for ip in ("10.0.0.9", "10.0.0.10"):  # the account is locked, not the (e-mail, IP) pair
+        with pytest.raises(AuthError) as info:
+            st.login("owner@knoop.test", PASSWORD, None, ip)
+        assert "too many" in info.value.message
+    now[0] += dt.timedelta(minutes=16)
+    st.login("owner@knoop.test", PASSWORD, None, "10.0.0.9")
 
 
 def test_with_totp_on_the_code_is_required_and_checked(world: World) -> None:
@@ -169,3 +188,205 @@ def test_a_used_intake_link_cannot_be_revoked(world: World) -> None:
     with pytest.raises(Conflict):
         st.revoke_intake_token(world.owner, link.id)
     assert st.intake_links(world.owner, world.client.id)[0].state == "used"
+
+
+# ---- guessing (issue 13) -------------------------------------------------------------------
+def test_a_hundred_addresses_with_five_guesses_each_get_five_checked_and_495_refused(
+        world: World) -> None:
+    st = _at(world, [T0])
+    wrong = refused = 0
+    for n in range(100):
+        for _ in range(5):
+            try:
+                st.login("owner@knoop.test", "wrong password!", None, f"10.1.{n}.1")
+            except AuthError as exc:
+                if "too many" in exc.message:
+                    refused += 1
+                else:
+                    wrong += 1
+    assert (wrong, refused) == (5, 495)
+    with pytest.raises(AuthError, match="too many"):  # also the right password, from anywhere
+        st.login("owner@knoop.test", PASSWORD, None, "192.168.1.20")
+
+
+def test_one_address_guessing_over_many_accounts_is_refused_after_ten_failures(
+        world: World) -> None:
+    st = _at(world, [T0])
+    outcomes = []
+    for n in range(20):
+        email = ("owner", "colleague", "admin", "nobody")[n % 4] + "@knoop.test"
+        try:
+            st.login(email, "wrong password!", None, "10.2.0.1")
+        except AuthError as exc:
+            outcomes.append("refused" if "too many" in exc.message else "wrong")
+    assert outcomes == ["wrong"] * 10 + ["refused"] * 10
+    st.login("owner@knoop.test", PASSWORD, None, "10.2.0.2")  # other addresses still work
+
+
+def test_parallel_wrong_guesses_are_counted_exactly(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    st = _at(world, [T0])
+    start = _last_id(st)
+
+    def guess(i: int) -> str:
+        try:
+            st.login("owner@knoop.test", f"wrong password {i}", None, f"10.3.{i}.1")
+        except AuthError as exc:
+            return "refused" if "too many" in exc.message else "wrong"
+        return "in"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(40)))
+    assert outcomes.count("wrong") == 5 and outcomes.count("refused") == 35
+    actions = [a for a, _ in _actions(st, start)]
+    assert actions.count("login_failed") == 5 and actions.count("login_refused") == 35
+    assert actions.count("lockout") == 1
+
+
+def test_each_failure_after_a_lock_doubles_the_next_lock(world: World) -> None:
+    now = [T0]
+    st = _at(world, now)
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            st.login("owner@knoop.test", "wrong password!", None, "10.0.0.1")
+    now[0] += dt.timedelta(minutes=16)
+    with pytest.raises(AuthError, match="wrong e-mail"):
+        st.login("owner@knoop.test", "wrong password!", None, "10.0.0.1")
+    now[0] += dt.timedelta(minutes=29)
+    with pytest.raises(AuthError, match="too many"):
+        st.login("owner@knoop.test", PASSWORD, None, "10.0.0.1")
+    now[0] += dt.timedelta(minutes=2)
+    st.login("owner@knoop.test", PASSWORD, None, "10.0.0.1")
+
+
+def test_failed_refused_and_successful_logins_and_logout_are_in_the_access_log(
+        world: World) -> None:
+    st = _at(world, [T0])
+    start = _last_id(st)
+    with pytest.raises(AuthError):
+        st.login("owner@knoop.test", "wrong password!", None, "10.0.0.5")
+    with pytest.raises(AuthError):
+        st.login("nobody@knoop.test", "wrong password!", None, "10.0.0.5")
+    token, _ = st.login("owner@knoop.test", PASSWORD, None, "10.0.0.5")
+    st.logout(token)
+    got = _actions(st, start)
+    assert [a for a, _ in got] == ["login_failed", "login_failed", "login", "logout"]
+    assert "email=owner@knoop.test; ip=10.0.0.5; step=password" in got[0][1]
+    assert "email=nobody@knoop.test" in got[1][1]
+    assert all(PASSWORD not in d and "wrong password" not in d for _, d in got)
+
+
+def test_the_right_password_gives_back_its_count_so_a_user_is_not_locked_by_logging_in(
+        world: World) -> None:
+    st = _at(world, [T0])
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            st.login("owner@knoop.test", "wrong password!", None, "10.0.0.1")
+    for _ in range(12):  # a shared practice address logging in all day
+        st.login("owner@knoop.test", PASSWORD, None, "10.0.0.1")
+    for _ in range(4):
+        with pytest.raises(AuthError, match="wrong e-mail"):
+            st.login("owner@knoop.test", "wrong password!", None, "10.0.0.1")
+
+
+# ---- TOTP and the pending login ------------------------------------------------------------
+def _totp_world(world: World, now: list[dt.datetime]) -> tuple[Store, pyotp.TOTP]:
+    st = _at(world, now)
+    secret, _ = st.enable_totp(world.owner, world.owner.user_id)
+    return st, pyotp.TOTP(secret)
+
+
+def _code(totp: pyotp.TOTP, now: dt.datetime) -> str:
+    return totp.at(int(now.replace(tzinfo=dt.UTC).timestamp()))
+
+
+def test_a_totp_code_is_accepted_once(world: World) -> None:
+    now = [T0]
+    st, totp = _totp_world(world, now)
+    code = _code(totp, now[0])
+    st.login("owner@knoop.test", PASSWORD, code, "10.0.0.1")
+    with pytest.raises(AuthError, match="wrong e-mail"):
+        st.login("owner@knoop.test", PASSWORD, code, "10.0.0.1")
+    now[0] += dt.timedelta(seconds=30)
+    st.login("owner@knoop.test", PASSWORD, _code(totp, now[0]), "10.0.0.1")
+
+
+def test_wrong_codes_count_on_the_same_account_limit_as_passwords(world: World) -> None:
+    now = [T0]
+    st, totp = _totp_world(world, now)
+    with pytest.raises(AuthError):
+        st.login("owner@knoop.test", "wrong password!", None, "10.0.0.1")
+    pending, user = st.login_password("owner@knoop.test", PASSWORD, "10.0.0.1")
+    assert user is None
+    right = _code(totp, now[0])
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(4):
+        with pytest.raises(AuthError, match="wrong e-mail"):
+            st.login_code(pending, wrong, "10.0.0.1")
+    with pytest.raises(AuthError, match="too many"):
+        st.login_code(pending, right, "10.0.0.1")
+    with pytest.raises(AuthError, match="too many"):
+        st.login_password("owner@knoop.test", PASSWORD, "10.0.0.1")
+
+
+def test_the_pending_login_keeps_no_password_and_expires_after_five_minutes(
+        world: World) -> None:
+    from knoop.store.models import LoginPendingRow
+
+    now = [T0]
+    st, totp = _totp_world(world, now)
+    pending, _ = st.login_password("owner@knoop.test", PASSWORD, "10.0.0.1")
+    with st.engine.connect() as c:
+        rows = [tuple(r) for r in c.execute(select(LoginPendingRow)).all()]
+    assert rows and all(pending not in map(str, r) and PASSWORD not in map(str, r)
+                        for r in rows)
+    now[0] += dt.timedelta(minutes=6)
+    with pytest.raises(AuthError) as info:
+        st.login_code(pending, _code(totp, now[0]), "10.0.0.1")
+    assert info.value.field == "pending"
+
+
+# ---- idle timeout --------------------------------------------------------------------------
+def test_a_login_session_ends_after_thirty_idle_minutes_but_not_while_used(
+        world: World) -> None:
+    now = [T0]
+    st = _at(world, now)
+    token, _ = st.login("owner@knoop.test", PASSWORD, None, "10.0.0.1")
+    for _ in range(6):  # two hours of work, a request every 20 minutes
+        now[0] += dt.timedelta(minutes=20)
+        assert st.user_for_token(token) is not None
+    now[0] += dt.timedelta(minutes=31)
+    assert st.user_for_token(token) is None
+
+
+def test_the_idle_timeout_is_a_setting_of_the_store(world: World) -> None:
+    now = [T0]
+    st = Store(world.store.engine, password_hasher=world.store.hasher, clock=lambda: now[0],
+               idle_timeout=dt.timedelta(minutes=5))
+    token, _ = st.login("owner@knoop.test", PASSWORD, None, "10.0.0.1")
+    now[0] += dt.timedelta(minutes=6)
+    assert st.user_for_token(token) is None
+
+
+# ---- password policy -----------------------------------------------------------------------
+@pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "1234567890", "password12", "Password1234",
+                                  "welkom2026!!", "qwertyuiop12", "121212121212",
+                                  "abcdefghijkl", "newuser-knoop"])
+def test_short_common_and_guessable_passwords_are_refused_with_a_dutch_hint(
+        world: World, weak: str) -> None:
+    with pytest.raises(BadInput) as info:
+        world.store.create_user(world.practice_a, "newuser@knoop.test", "therapist", weak)
+    assert info.value.field == "password" and "wachtwoord" in info.value.message
+
+
+def test_a_long_passphrase_is_accepted(world: World) -> None:
+    world.store.create_user(world.practice_a, "new@knoop.test", "therapist",
+                            "Zomer in Zeeland met de fiets")
+
+
+def test_a_denied_request_is_access_logged_with_who_and_what(world: World) -> None:
+    st = world.store
+    start = _last_id(st)
+    st.log_denied(None, method="GET", path="/clienten/7", status=404, ip="10.0.0.1")
+    got = _actions(st, start)
+    assert got == [("denied", "GET /clienten/7 -> 404; ip=10.0.0.1")]

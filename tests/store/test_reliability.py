@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
-from storekit import PASSWORD, World
+from storekit import AUDIT_KEY, PASSWORD, World
 
 from knoop.store import Store, make_engine
 from knoop.store.models import SessionRow
@@ -52,7 +52,7 @@ def test_a_writer_killed_mid_burst_loses_nothing_it_committed(world: World, db_u
             committed.append(int(line))
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
-    fresh = Store(make_engine(db_url))
+    fresh = Store(make_engine(db_url), audit_key=AUDIT_KEY)
     with fresh.engine.connect() as c:
         stored = set(c.scalars(select(SessionRow.id)))
     assert set(committed) <= stored

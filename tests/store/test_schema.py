@@ -124,3 +124,75 @@ def test_migration_0003_repairs_stored_text_that_broke_the_session_page(empty_ur
     assert s.intake["medication"] == "para\ufffdcetamol"
     json.dumps(s.intake, ensure_ascii=False).encode("utf-8")  # renders as UTF-8 again
     eng.dispose()
+
+
+def test_0005_keeps_the_unkeyed_log_of_before_and_seals_new_rows_with_the_key(
+        empty_url: str) -> None:
+    """Rows written before 0005 keep their unkeyed sha256 and still verify; every row after it
+    is keyed, and the log refuses UPDATE from then on."""
+    import datetime as dt
+
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from knoop.store import Store
+    from knoop.store.audit import GENESIS, row_hash
+
+    eng = make_engine(empty_url)
+    upgrade(eng, "0003")
+    prev = GENESIS
+    with eng.begin() as c:
+        for i in (1, 2):
+            row = {"id": i, "at": dt.datetime(2026, 11, 1, 9, i), "practice_id": None,
+                   "user_id": None, "user_email": "", "on_behalf_of": "system",
+                   "client_id": None, "action": "practice_create", "object": f"practice:{i}",
+                   "detail": "", "prev_hash": prev}
+            row["hash"] = row_hash(row)
+            c.execute(text("INSERT INTO access_log (id, at, practice_id, user_id, user_email, "
+                           "on_behalf_of, client_id, action, object, detail, prev_hash, hash) "
+                           "VALUES (:id, :at, :practice_id, :user_id, :user_email, "
+                           ":on_behalf_of, :client_id, :action, :object, :detail, :prev_hash, "
+                           ":hash)"), row)
+            prev = row["hash"]
+        c.execute(text("UPDATE access_log_head SET last_id = 2, last_hash = :h"), {"h": prev})
+    upgrade(eng)
+    st = Store(eng, audit_key=b"the instance key of this test, 32+ bytes")
+    st.create_practice("Na de upgrade")
+    report = st.verify_access_log()
+    assert report.ok and report.rows == 3
+    with pytest.raises(DBAPIError, match="append-only"), eng.begin() as c:
+        c.execute(text("UPDATE access_log SET detail = 'x' WHERE id = 1"))
+    eng.dispose()
+
+
+def test_sqlite_overwrites_erased_text_and_keeps_its_files_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: the database was created 0644 and erased text stayed in free pages."""
+    import os
+
+    from storekit import PASSWORD
+
+    from knoop.store import Store
+
+    os.umask(old := os.umask(0o022))  # what a default shell has
+    path = tmp_path / "data" / "k.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    with eng.connect() as c:
+        assert c.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    st = Store(eng)
+    p = st.create_practice("P")
+    admin = st.create_user(p.id, "a@b.nl", "admin", PASSWORD).actor
+    c = st.create_client(admin, first_name="Geheimnaam", last_name="Wisbaar")
+    st.erase_client(admin, c.id)
+    eng.dispose()
+    import sqlite3
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    assert b"Geheimnaam" not in path.read_bytes()
+    for f in path.parent.iterdir():
+        if f.is_file():
+            assert oct(f.stat().st_mode & 0o777) == "0o600", f
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    assert old is not None

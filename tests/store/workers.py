@@ -6,11 +6,13 @@ import datetime as dt
 import json
 import sys
 
+from storekit import AUDIT_KEY
+
 from knoop.store import Actor, Store
 
 
 def write(url: str, practice: int, user: int, client: int, n: int, tag: str) -> None:
-    store = Store(url)
+    store = Store(url, audit_key=AUDIT_KEY)
     me = Actor(user, practice, "therapist", f"worker-{tag}@knoop.test")
     for i in range(n):
         try:
@@ -31,7 +33,7 @@ def login(url: str, email: str, password: str) -> None:
 
 
 def check(url: str, token: str, intake: str) -> None:
-    store = Store(url)
+    store = Store(url, audit_key=AUDIT_KEY)
     user = store.user_for_token(token)
     grant = store.use_intake_token(intake, {"complaint": "via link"})
     print(json.dumps({"email": user.email if user else None, "session": grant.session_id}),

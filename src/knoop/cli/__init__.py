@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -11,9 +12,11 @@ from knoop.errors import BadInput, KnoopError
 
 
 class KnoopGroup(click.Group):
-    """A click group that turns knoop errors into clear messages and exit codes."""
+    """A click group that turns knoop errors into clear messages and exit codes. Every file and
+    folder a command creates (database, keys, exports, backups) is for its owner only."""
 
     def invoke(self, ctx: click.Context) -> object:
+        old_umask = os.umask(0o077)
         try:
             return super().invoke(ctx)
         except BadInput as exc:
@@ -24,6 +27,8 @@ class KnoopGroup(click.Group):
         except KnoopError as exc:
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(1)
+        finally:
+            os.umask(old_umask)
 
 
 @click.group(cls=KnoopGroup, context_settings={"help_option_names": ["-h", "--help"]})

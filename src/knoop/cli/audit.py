@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -16,13 +17,25 @@ def audit() -> None:
 
 
 @audit.command()
-def verify() -> None:
-    """Check every row of the hash chain; exit 1 naming the first edited or deleted row."""
-    report = open_store().verify_access_log()
+@click.option("--archive", "archive", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check a log archive written by `knoop restore --archive-log` instead.")
+def verify(archive: Path | None) -> None:
+    """Check the keyed hash chain, the anchor outside the database and the append-only
+    triggers; exit 1 naming the first problem."""
+    store = open_store()
+    if archive is not None:
+        from knoop.store.audit import verify_archive
+
+        report = verify_archive(archive, store.audit_key)
+        what = f"log archive {archive}"
+    else:
+        report = store.verify_access_log()
+        what = "access log"
     if report.ok:
-        click.echo(f"access log ok: {report.rows} rows, head {report.head_hash}")
+        click.echo(f"{what} ok: {report.rows} rows, head {report.head_hash}")
         return
-    click.echo(f"access log BROKEN at row {report.bad_id}: {report.problem}", err=True)
+    where = f" at row {report.bad_id}" if report.bad_id is not None else ""
+    click.echo(f"{what} BROKEN{where}: {report.problem}", err=True)
     sys.exit(1)
 
 

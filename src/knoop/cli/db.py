@@ -26,9 +26,15 @@ def shown_url(url: str) -> str:
 
 def open_store(*, check_schema: bool = True) -> Store:
     """The store on ``DATABASE_URL`` (default SQLite in the data directory)."""
+    import datetime as dt
+
+    from knoop.settings import load
     from knoop.store import Store, current_revision, head_revision
 
-    store = Store(database_url())
+    settings = load()
+    store = Store(settings.database_url, audit_key=settings.audit_key(),
+                  audit_anchor=settings.audit_anchor,
+                  idle_timeout=dt.timedelta(minutes=settings.idle_minutes))
     if check_schema:
         rev = current_revision(store.engine)
         if rev != head_revision():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from knoop.cli.db import open_store
+from knoop.store.erasures import CODES
 
 
 @click.group()
@@ -36,13 +37,16 @@ def report(within_days: int, practice_id: int | None) -> None:
 @click.argument("client_id", type=int)
 @click.option("--admin", "admin_email", required=True,
               help="E-mail of the admin carrying out the request (written to the access log).")
-@click.option("--reason", default="on request of the client", show_default=True)
+@click.option("--reason", type=click.Choice(CODES), default="on_request", show_default=True,
+              help="Reason code (the only reason the permanent access log keeps).")
+@click.option("--note", default="", help="Free text for the erasure register (not the access "
+                                         "log); it may be cleaned later.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def erase(client_id: int, admin_email: str, reason: str, yes: bool) -> None:
+def erase(client_id: int, admin_email: str, reason: str, note: str, yes: bool) -> None:
     """Erase client CLIENT_ID's dossier for good; the access log keeps that it happened."""
     store = open_store()
     actor = store.user_by_email(admin_email).actor
     if not yes:
         click.confirm(f"Erase all data of client {client_id}? This cannot be undone", abort=True)
-    store.erase_client(actor, client_id, reason=reason)
+    store.erase_client(actor, client_id, reason=reason, note=note)
     click.echo(f"client {client_id} erased; the access log records the erasure")

@@ -357,12 +357,15 @@ def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,
                 now: dt.datetime | None = None) -> dict[str, Any]:
     """A Bundle (``collection``) for a client, or for one session of a client. Read with
     ``store.client_dossier`` (access-logged as ``export``); the access log is added as
-    AuditEvents when the actor is an admin (only admins may read it)."""
+    AuditEvents when the actor is an admin (only admins may read it). The whole client's
+    Bundle follows the dossier's role rule (``store.check_full_export``: admins only)."""
     if (client_id is None) == (session_id is None):
         raise BadInput("give a client or a session", field="client_id")
     if session_id is not None:
         client_id = store.get_session(actor, session_id).client_id
     assert client_id is not None
+    if session_id is None:  # the whole client: the same role rule as the dossier
+        store.check_full_export(actor, client_id)
     data = store.client_dossier(actor, client_id)
     p = store.practice(actor.practice_id)
     b = _Builder(data, {"id": p.id, "name": p.name}, images)

@@ -3,7 +3,9 @@
 Export (:func:`export_csv`): ``sessions.csv``, ``findings.csv``, ``treatments.csv`` for every
 client of the actor's practice, UTF-8 with BOM (Excel opens it right), ``;``-separated as Dutch
 spreadsheets expect. Read through ``store.client_dossier`` per client (each access-logged as
-``export``).
+``export``). Every text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return) starts with an apostrophe (:func:`neutral`); files are 0600 in a
+0700 folder.
 
 Import (:func:`check_clients_csv`, :func:`import_clients`): columns ``first_name``,
 ``last_name`` (required), ``infix``, ``date_of_birth`` (YYYY-MM-DD or DD-MM-YYYY), ``email``,
@@ -21,6 +23,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -55,23 +58,42 @@ ALIASES = {
 }
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (CSV/formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutral(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading
+    apostrophe (OWASP's advice), so ``=HYPERLINK(...)`` typed into an intake form stays text."""
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
+
+
 def _cell(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, list):
-        return "|".join(str(x) for x in v)
+        return neutral("|".join(str(x) for x in v))
+    if isinstance(v, str):
+        return neutral(v)
     return v
+
+
+def _private_text(path: Path) -> io.TextIOWrapper:
+    """A new text file readable by its owner only (0600, also when it existed)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by caller
 
 
 def export_csv(store: Store, actor: Actor, out_dir: Path, *,
                progress: Progress | None = None) -> dict[str, int]:
     """Write sessions.csv, findings.csv and treatments.csv; returns row counts."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     ids = [c.id for c in all_clients(store, actor)]
     counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0}
-    files = {name: (out_dir / f"{name}.csv").open("w", encoding="utf-8-sig", newline="")
+    files = {name: _private_text(out_dir / f"{name}.csv")
              for name in ("sessions", "findings", "treatments")}
     try:
         writers = {n: csv.writer(f, delimiter=";") for n, f in files.items()}
@@ -315,7 +337,9 @@ def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = F
     with store.engine.connect() as conn:
         tx = conn.begin()
         try:
-            bound = type(store)(conn, clock=store.clock, password_hasher=store.hasher)  # type: ignore[arg-type]
+            # the instance's access-log key; the anchor is written after the commit below
+            bound = type(store)(conn, clock=store.clock, password_hasher=store.hasher,  # type: ignore[arg-type]
+                                audit_key=store.audit_key)
             for i, (line, rec) in enumerate(report.rows):
                 try:
                     # the columns a row may have (IMPORT_COLUMNS), each text; the defaults
@@ -333,6 +357,9 @@ def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = F
         except BaseException:
             tx.rollback()
             raise
+    if store.audit_anchor is not None:
+        from knoop.store.audit import anchor_head
+        anchor_head(store.engine, store.audit_anchor)
     report.created = len(report.rows)
     return report
 

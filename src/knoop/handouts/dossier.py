@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from knoop.errors import Forbidden
 from knoop.handouts.aftercare import check_lang
 from knoop.handouts.charts import as_image
 from knoop.handouts.pdf import render_html, short_date, write_pdf
@@ -89,10 +88,7 @@ def dossier_json(store: Store, actor: Actor, client_id: int, *,
                  now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything about the client plus its access log, JSON-ready. Outsiders get NotFound,
     a therapist Forbidden (the access log is for admins)."""
-    if not actor.is_admin:
-        # check the client exists for this actor first, so an outsider still gets NotFound
-        store.get_client(actor, client_id)
-        raise Forbidden("only an admin can export the full dossier: it includes the access log")
+    store.check_full_export(actor, client_id)
     data = store.client_dossier(actor, client_id)
     log = store.access_for_client(client_id, actor=actor)
     p = store.practice(actor.practice_id)

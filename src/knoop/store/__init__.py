@@ -8,17 +8,19 @@
     c = store.create_client(me, first_name="Anna", last_name="Jansen")
 
 Every call runs as one transaction, takes an :class:`Actor` when it touches client data, only
-sees the actor's practice, and appends to the hash-chained access log. Results are frozen
+sees the actor's practice, and appends to the keyed, hash-chained access log. Results are frozen
 dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
 """
 
 from __future__ import annotations
 
 from knoop.store.accounts import AccountsMixin
+from knoop.store.auditing import AuditMixin
 from knoop.store.charting import ChartingMixin
 from knoop.store.clients import ClientsMixin
 from knoop.store.consents import ConsentsMixin
 from knoop.store.engine import make_engine
+from knoop.store.erasures import ErasureMixin
 from knoop.store.migrate import current_revision, head_revision, upgrade
 from knoop.store.retention import RetentionMixin
 from knoop.store.sessions import SessionsMixin
@@ -44,10 +46,10 @@ from knoop.store.types import (
 )
 
 
-class Store(AccountsMixin, ClientsMixin, ConsentsMixin, SessionsMixin, ChartingMixin,
-            RetentionMixin):
+class Store(AuditMixin, ErasureMixin, AccountsMixin, ClientsMixin, ConsentsMixin, SessionsMixin,
+            ChartingMixin, RetentionMixin):
     """The records API, one facade over a module per concept: accounts, clients, consents,
-    sessions (with their rules), charting, retention and the access log."""
+    sessions (with their rules), charting, retention and erasure, and the access log."""
 
 
 def open_store(url: str, *, migrate: bool = False) -> Store:

@@ -10,37 +10,52 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from typing import TYPE_CHECKING, Any
 
 import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.errors import AuthError, Conflict, Forbidden, NotFound
-from knoop.store import audit
+from knoop.store import audit, passwords, throttle
 from knoop.store import validate as v
 from knoop.store.base import StoreBase
 from knoop.store.models import (
     ROLES,
     ClientRow,
     IntakeTokenRow,
-    LoginAttemptRow,
+    LoginPendingRow,
     LoginSessionRow,
+    LoginThrottleRow,
     PracticeRow,
     UserRow,
 )
 from knoop.store.types import Actor, IntakeGrant, IntakeLink, Practice, User
 
-MAX_FAILURES = 5
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
 SESSION_TTL = dt.timedelta(hours=12)
-MIN_PASSWORD = 10
+PENDING_TTL = dt.timedelta(minutes=5)
+SEEN_EVERY = dt.timedelta(minutes=1)
+MIN_PASSWORD = passwords.MIN_LENGTH
 INTAKE_FIELDS = ("complaint", "symptoms", "causes", "screening", "painmap", "strokes", "drawing",
                  "intake",
                  "nrs_before")
+
+
+def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The time step (30 s) of ``now`` or a neighbour whose code is ``code``, or None."""
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    ts = int(now.replace(tzinfo=dt.UTC).timestamp())
+    t = pyotp.TOTP(secret)
+    for off in (0, -1, 1):
+        moment = ts + off * t.interval
+        if hmac.compare_digest(t.at(moment), code):
+            return moment // t.interval
+    return None
 
 
 def token_hash(token: str) -> str:
@@ -101,12 +116,8 @@ class AccountsMixin(StoreBase):
         return self._run(op)
 
     # ---- users -----------------------------------------------------------------------------
-    def _check_password(self, password: str) -> str:
-        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-            raise v.BadInput(f"password: at least {MIN_PASSWORD} characters", field="password")
-        if len(password) > 1024:
-            raise v.BadInput("password: at most 1024 characters", field="password")
-        return password
+    def _check_password(self, password: str, email: str = "") -> str:
+        return passwords.check(password, email)
 
     def create_user(self, practice_id: int, email: str, role: str, password: str, *,
                     name: str = "", actor: Actor | None = None) -> User:
@@ -115,7 +126,7 @@ class AccountsMixin(StoreBase):
         email = v.email("email", email)
         role = v.choice("role", role, ROLES)
         name = v.text("name", name, max_len=200, multiline=False, name=True)
-        pw_hash = self.hasher.hash(self._check_password(password))
+        pw_hash = self.hasher.hash(self._check_password(password, email))
         if actor is not None and (not actor.is_admin or actor.practice_id != practice_id):
             raise Forbidden("only an admin of the practice can add users")
 
@@ -224,24 +235,75 @@ class AccountsMixin(StoreBase):
     # ---- login -----------------------------------------------------------------------------
     def login(self, email: str, password: str, totp: str | None = None,
               ip: str = "") -> tuple[str, User]:
-        """Check the password (and TOTP code when enabled); returns (token, user).
+        """Both login steps at once; returns (token, user). Without ``totp`` for a user who
+        turned the second factor on: :class:`AuthError` on field ``totp``. See
+        :meth:`login_password` and :meth:`login_code`."""
+        token, user = self.login_password(email, password, ip)
+        if user is not None:
+            return token, user
+        if not totp:
+            raise AuthError("enter the 6-digit code from your authenticator app", field="totp")
+        return self.login_code(token, totp, ip)
 
-        Five failures within 15 minutes for one e-mail from one IP lock that pair out until
-        the oldest failure is 15 minutes old. Every refusal is the same :class:`AuthError`
-        except the throttle and the missing second factor."""
-        email = (email or "").strip().lower()
+    def _throttle_keys(self, email: str, ip: str) -> list[tuple[str, int]]:
+        keys = [(throttle.account_key(email), throttle.ACCOUNT_LIMIT)]
+        if ip:
+            keys.append((throttle.ip_key(ip), throttle.IP_LIMIT))
+        return keys
+
+    def _reserve(self, email: str, ip: str, now: dt.datetime, step: str) -> list[str]:
+        """Count this attempt before checking it; refuse (and log) a locked account or IP.
+        Returns the keys this attempt locks if it turns out wrong."""
+        keys = self._throttle_keys(email, ip)
+        locks: list[str] = []
+
+        def op(s: OrmSession) -> dt.datetime | None:
+            until, locked = throttle.reserve(s, keys, now)
+            locks[:] = locked
+            if until is not None:
+                row = s.scalar(select(UserRow).where(UserRow.email == email))
+                audit.append(s, at=now, actor=None, action="login_refused",
+                             obj=f"user:{row.id}" if row else "",
+                             practice_id=row.practice_id if row else None,
+                             detail=f"email={email}; ip={ip}; step={step}; locked until "
+                                    f"{until:%Y-%m-%d %H:%M:%S}")
+            return until
+        if self._run(op) is not None:
+            raise AuthError("too many failed logins; wait and try again later "
+                            "(te veel mislukte pogingen; probeer het later opnieuw)")
+        return locks
+
+    def _failed(self, email: str, ip: str, now: dt.datetime, row: UserRow | None,
+                step: str, locks: list[str]) -> AuthError:
+        """Log a wrong password or code (and the lock it caused)."""
+        def op(s: OrmSession) -> None:
+            obj = f"user:{row.id}" if row else ""
+            practice = row.practice_id if row else None
+            audit.append(s, at=now, actor=None, action="login_failed", obj=obj,
+                         practice_id=practice, detail=f"email={email}; ip={ip}; step={step}")
+            for key in locks:
+                lock = s.get(LoginThrottleRow, key)
+                if lock is not None and lock.locked_until is not None:
+                    audit.append(s, at=now, actor=None, action="lockout",
+                                 detail=f"{lock.key}; failures={lock.failures}; until "
+                                        f"{lock.locked_until:%Y-%m-%d %H:%M:%S}",
+                                 obj=obj, practice_id=practice)
+        self._run(op)
+        return AuthError("wrong e-mail, password or code (onjuiste gegevens)")
+
+    def login_password(self, email: str, password: str, ip: str = "") -> tuple[str, User | None]:
+        """The password step. Returns (session token, user) when no second factor is needed,
+        else (pending-login token, None): the token for :meth:`login_code`, stored only as its
+        sha256 for 5 minutes (the password is never kept).
+
+        Every attempt counts against the account (5) and the IP address (10) before the password
+        is checked (:mod:`knoop.store.throttle`): a locked account or address gets "too many"
+        whatever the password. Failed, refused and successful logins are access-logged."""
+        email = (email or "").strip().lower()[:254]
         ip = (ip or "")[:64]
         now = self.clock()
-
-        def check(s: OrmSession) -> tuple[int, UserRow | None]:
-            fails = s.scalar(select(func.count()).select_from(LoginAttemptRow).where(
-                LoginAttemptRow.email == email, LoginAttemptRow.ip == ip,
-                LoginAttemptRow.at > now - THROTTLE_WINDOW)) or 0
-            return fails, s.scalar(select(UserRow).where(UserRow.email == email))
-        fails, row = self._run(check)
-        if fails >= MAX_FAILURES:
-            raise AuthError("too many failed logins; wait 15 minutes and try again "
-                            "(te veel mislukte pogingen; probeer het over 15 minuten opnieuw)")
+        locks = self._reserve(email, ip, now, "password")
+        row = self._run(lambda s: s.scalar(select(UserRow).where(UserRow.email == email)))
         ok = False
         if row is not None and row.active:
             try:
@@ -252,34 +314,84 @@ class AccountsMixin(StoreBase):
             # same work for unknown users: no timing oracle
             with contextlib.suppress(VerificationError, InvalidHashError):
                 self.hasher.verify(self._dummy_hash(), password or "")
-        if ok and row is not None and row.totp_secret:
-            if not totp:
-                raise AuthError("enter the 6-digit code from your authenticator app",
-                                field="totp")
-            ok = pyotp.TOTP(row.totp_secret).verify(str(totp).strip(), valid_window=1)
+        if not ok or row is None:
+            raise self._failed(email, ip, now, row, "password", locks)
+        keys = self._throttle_keys(email, ip)
+        if row.totp_secret:
+            pending = secrets.token_urlsafe(32)
 
-        if not ok:
-            def fail(s: OrmSession) -> None:
-                s.add(LoginAttemptRow(email=email, ip=ip, at=now))
-            self._run(fail)
-            raise AuthError("wrong e-mail, password or code (onjuiste gegevens)")
+            def wait_for_code(s: OrmSession) -> None:
+                throttle.release(s, keys)  # the code step counts on the same account
+                s.execute(delete(LoginPendingRow).where(LoginPendingRow.expires_at < now))
+                s.add(LoginPendingRow(token_hash=token_hash(pending), user_id=row.id, ip=ip,
+                                      created_at=now, expires_at=now + PENDING_TTL))
+                if self.hasher.check_needs_rehash(row.password_hash):
+                    urow = s.get(UserRow, row.id)
+                    if urow is not None:
+                        urow.password_hash = self.hasher.hash(password)
+            self._run(wait_for_code)
+            return pending, None
+        rehash = self.hasher.hash(password) if self.hasher.check_needs_rehash(
+            row.password_hash) else None
+        return self._start_session(row.id, email, ip, now, rehash=rehash)
 
-        assert row is not None
+    def login_code(self, pending: str, code: str, ip: str = "") -> tuple[str, User]:
+        """The second step: the 6-digit code for a pending login. Counts against the same
+        account limit as the password; each code (time step) is accepted once."""
+        ip = (ip or "")[:64]
+        now = self.clock()
+
+        def find(s: OrmSession) -> UserRow | None:
+            p = s.get(LoginPendingRow, token_hash(pending or ""))
+            if p is None or p.expires_at <= now:
+                return None
+            return s.get(UserRow, p.user_id)
+        row = self._run(find)
+        if row is None or not row.active or not row.totp_secret:
+            raise AuthError("the login step took too long; start again (opnieuw inloggen)",
+                            field="pending")
+        email = row.email
+        locks = self._reserve(email, ip, now, "code")
+        step = totp_step(row.totp_secret, str(code or "").strip(), now)
+
+        def use(s: OrmSession) -> bool:
+            if step is None:
+                return False
+            taken = s.execute(update(UserRow).where(
+                UserRow.id == row.id,
+                or_(UserRow.totp_last_step.is_(None), UserRow.totp_last_step < step))
+                .values(totp_last_step=step))
+            if getattr(taken, "rowcount", 0) != 1:
+                return False  # this code (or a later one) was already used
+            s.execute(delete(LoginPendingRow).where(
+                LoginPendingRow.token_hash == token_hash(pending)))
+            return True
+        if not self._run(use):
+            raise self._failed(email, ip, now, row, "code", locks)
+        return self._start_session(row.id, email, ip, now)
+
+    def _start_session(self, user_id: int, email: str, ip: str, now: dt.datetime, *,
+                       rehash: str | None = None) -> tuple[str, User]:
         token = secrets.token_urlsafe(32)
+        keys = self._throttle_keys(email, ip)
 
         def succeed(s: OrmSession) -> User:
-            s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.email == email,
-                                                    LoginAttemptRow.ip == ip))
+            throttle.reset(s, keys[0][0])
+            throttle.release(s, keys[1:])
             s.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at < now))
-            s.add(LoginSessionRow(token_hash=token_hash(token), user_id=row.id, ip=ip,
-                                  created_at=now, expires_at=now + SESSION_TTL))
-            urow = s.get(UserRow, row.id)
-            assert urow is not None  # found by the login check above
+            s.execute(delete(LoginThrottleRow).where(  # long-quiet counters: forgotten anyway
+                LoginThrottleRow.last_at < now - throttle.FORGET_AFTER,
+                or_(LoginThrottleRow.locked_until.is_(None),
+                    LoginThrottleRow.locked_until < now)))
+            s.add(LoginSessionRow(token_hash=token_hash(token), user_id=user_id, ip=ip,
+                                  created_at=now, expires_at=now + SESSION_TTL, last_seen=now))
+            urow = s.get(UserRow, user_id)
+            assert urow is not None  # found by the login check
             u = user_of(urow)
             audit.append(s, at=now, actor=u.actor, action="login", obj=f"user:{u.id}",
                          detail=f"ip={ip}")
-            if self.hasher.check_needs_rehash(row.password_hash):
-                urow.password_hash = self.hasher.hash(password)
+            if rehash is not None:
+                urow.password_hash = rehash
             return u
         return token, self._run(succeed)
 
@@ -291,24 +403,55 @@ class AccountsMixin(StoreBase):
         return self._dummy
 
     def user_for_token(self, token: str) -> User | None:
-        """The user of a live login session, or None (unknown, expired, logged out, inactive)."""
+        """The user of a live login session, or None (unknown, expired, idle for longer than
+        the idle timeout, logged out, inactive). Marks the session as used."""
         if not token:
             return None
         now = self.clock()
 
         def op(s: OrmSession) -> User | None:
-            r = s.execute(select(UserRow).join(LoginSessionRow,
-                                               LoginSessionRow.user_id == UserRow.id)
-                          .where(LoginSessionRow.token_hash == token_hash(token),
-                                 LoginSessionRow.expires_at > now,
-                                 UserRow.active.is_(True))).scalar_one_or_none()
-            return user_of(r) if r else None
+            found = s.execute(select(UserRow, LoginSessionRow).join(
+                LoginSessionRow, LoginSessionRow.user_id == UserRow.id)
+                .where(LoginSessionRow.token_hash == token_hash(token),
+                       LoginSessionRow.expires_at > now,
+                       UserRow.active.is_(True))).one_or_none()
+            if found is None:
+                return None
+            user, sess = found
+            seen = sess.last_seen or sess.created_at
+            if seen <= now - self.idle_timeout:
+                return None
+            if now - seen >= SEEN_EVERY:
+                sess.last_seen = now
+            return user_of(user)
         return self._run(op)
 
     def logout(self, token: str) -> None:
+        now = self.clock()
+
         def op(s: OrmSession) -> None:
+            found = s.execute(select(UserRow).join(LoginSessionRow,
+                                                   LoginSessionRow.user_id == UserRow.id)
+                              .where(LoginSessionRow.token_hash == token_hash(token or ""))
+                              ).scalar_one_or_none()
             s.execute(delete(LoginSessionRow).where(LoginSessionRow.token_hash ==
                                                     token_hash(token or "")))
+            if found is not None:
+                u = user_of(found)
+                audit.append(s, at=now, actor=u.actor, action="logout", obj=f"user:{u.id}")
+        self._run(op)
+
+    def log_denied(self, user: User | None, *, method: str, path: str, status: int,
+                   ip: str = "", reason: str = "") -> None:
+        """Access-log a refused request (403, or a 404 for another practice's record, or a
+        missing login) by the web app or the API: who tried what."""
+        now = self.clock()
+        detail = f"{method} {path[:150]} -> {status}; ip={ip[:64]}" + (
+            f"; {reason[:80]}" if reason else "")
+
+        def op(s: OrmSession) -> None:
+            audit.append(s, at=now, actor=user.actor if user else None, action="denied",
+                         obj=path[:100], detail=detail)
         self._run(op)
 
     # ---- intake links ----------------------------------------------------------------------
@@ -330,7 +473,7 @@ class AccountsMixin(StoreBase):
             return token
         return self._run(op)
 
-    if TYPE_CHECKING:  # provided by RecordsMixin
+    if TYPE_CHECKING:  # provided by ClientsMixin and SessionsMixin in the Store
         def _client_row(self, s: OrmSession, actor: Actor, client_id: int,
                         lock: bool = False) -> ClientRow: ...
 

@@ -1,31 +1,53 @@
 """The access log (NEN 7513 style): who, on whose behalf, which client, what, when.
 
-Append-only and hash-chained: row *n* stores ``sha256(prev_hash + canonical(row n))`` where
-``prev_hash`` is row *n-1*'s hash (64 zeros for the first row) and ``canonical`` is the sorted,
-compact JSON of every other column. Ids are contiguous from 1, and the one-row table
-``access_log_head`` holds the last id and hash, so an edited, inserted or deleted row - also the
-last one - breaks verification.
+It cannot be rewritten unnoticed, by three independent controls that ``knoop audit verify``
+checks together:
 
-Appends are serialised so that concurrent writers never fork the chain: on SQLite every
+1. **A keyed chain.** Row *n* stores ``HMAC-SHA256(key, "knoop-log-v2|" + key_id + "|" +
+   prev_hash + canonical(row n))`` where ``prev_hash`` is row *n-1*'s hash (64 zeros for the first
+   row), ``canonical`` the sorted, compact JSON of the other columns and ``key_id`` a fingerprint
+   of the key. The key lives outside the database (``<data_dir>/audit.key`` or
+   ``KNOOP_AUDIT_KEY``) and never in a backup, so someone who can write to the database cannot
+   re-hash an edited row or a shortened chain. Rows written before 0.3 carry no ``key_id`` and
+   an unkeyed ``sha256(prev_hash + canonical)``; they may only precede the keyed rows.
+2. **Append-only.** Triggers refuse UPDATE and DELETE on SQLite and PostgreSQL, and TRUNCATE on
+   PostgreSQL (migration 0005); verify checks they are in place and enabled.
+3. **A head anchor outside the database.** After every transaction that appended, the last id
+   and hash are written to the anchor file (``<data_dir>/audit.anchor``), which only moves
+   forward. Deleting rows at the end and resetting ``access_log_head`` leaves the anchor
+   pointing at a row that is gone or different.
+
+Ids are contiguous from 1, and the one-row table ``access_log_head`` holds the last id and
+hash. Appends are serialised so that concurrent writers never fork the chain: on SQLite every
 transaction already holds the write lock (``BEGIN IMMEDIATE``); on PostgreSQL the append takes
 ``SELECT ... FOR UPDATE`` on the head row, held until commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store.models import AccessLogHeadRow, AccessLogRow
 from knoop.store.types import AccessEntry, Actor, ChainReport
 
 GENESIS = "0" * 64
+#: The key of a store that was given none (tests, scripts): public, so it protects nothing.
+PUBLIC_KEY = b"knoop-public-test-key: protects nothing"
+KEY_INFO = "knoop_audit_key"
+HEAD_INFO = "knoop_audit_head"
+TRIGGERS = {"sqlite": {"access_log_no_update", "access_log_no_delete"},
+            "postgresql": {"access_log_no_update", "access_log_no_truncate"}}
 FIELDS = ("id", "at", "practice_id", "user_id", "user_email", "on_behalf_of", "client_id",
           "action", "object", "detail", "prev_hash")
 
@@ -36,8 +58,19 @@ def canonical(values: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def row_hash(values: dict[str, Any]) -> str:
-    return hashlib.sha256((values["prev_hash"] + canonical(values)).encode("utf-8")).hexdigest()
+def key_id(key: bytes) -> str:
+    """A short public fingerprint of an access-log key (stored with each row it seals)."""
+    return hashlib.sha256(b"knoop-audit-key-id|" + key).hexdigest()[:16]
+
+
+def row_hash(values: dict[str, Any], key: bytes | None = None) -> str:
+    """The row's seal: keyed (HMAC) when it has a ``key_id``, else the unkeyed legacy sha256."""
+    kid = values.get("key_id")
+    if kid is None:
+        return hashlib.sha256((values["prev_hash"] + canonical(values)).encode("utf-8")
+                              ).hexdigest()
+    msg = f"knoop-log-v2|{kid}|{values['prev_hash']}{canonical(values)}".encode()
+    return hmac.new(key if key is not None else PUBLIC_KEY, msg, hashlib.sha256).hexdigest()
 
 
 def append(s: OrmSession, *, at: dt.datetime, actor: Actor | None, action: str,
@@ -61,15 +94,81 @@ def append(s: OrmSession, *, at: dt.datetime, actor: Actor | None, action: str,
         "detail": detail[:300],
         "prev_hash": head.last_hash,
     }
-    values["hash"] = row_hash(values)
+    key = s.info.get(KEY_INFO) or PUBLIC_KEY
+    values["key_id"] = key_id(key)
+    values["hash"] = row_hash(values, key)
     s.add(AccessLogRow(**values))
     s.execute(update(AccessLogHeadRow).where(AccessLogHeadRow.id == 1)
               .values(last_id=values["id"], last_hash=values["hash"]))
+    s.info[HEAD_INFO] = (int(values["id"]), values["hash"])
     return int(values["id"])
 
 
+# ------------------------------------------------------------------------------ the anchor
+def read_anchor(path: Path) -> tuple[int, str] | None:
+    """The (last id, hash) the anchor file holds, or None when there is none yet."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return int(data["last_id"]), str(data["hash"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        return (-1, "unreadable")
+
+
+def write_anchor(path: Path, last_id: int, last_hash: str) -> None:
+    """Record the log head outside the database; it only moves forward (a lock file keeps
+    processes on one machine from moving it back). Mode 0600, replaced atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock_fd = os.open(str(path) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        with contextlib.suppress(ImportError):
+            import fcntl
+            fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        current = read_anchor(path)
+        if current is not None and current[0] >= last_id:
+            return
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"last_id": last_id, "hash": last_hash}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        os.close(lock_fd)
+
+
+def anchor_head(engine: Engine, path: Path) -> None:
+    """Anchor the head as the database has it now (after a transaction run outside
+    :meth:`StoreBase._run`, e.g. the all-or-nothing CSV import)."""
+    with engine.connect() as conn:
+        head = conn.execute(select(AccessLogHeadRow.last_id, AccessLogHeadRow.last_hash)
+                            .where(AccessLogHeadRow.id == 1)).one()
+        conn.rollback()
+    if head.last_id:
+        write_anchor(path, int(head.last_id), str(head.last_hash))
+
+
+def append_only_problems(engine: Engine) -> list[str]:
+    """What is missing of the triggers that make ``access_log`` append-only (empty: all there)."""
+    want = TRIGGERS.get(engine.dialect.name, set())
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            have = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                         "AND tbl_name = 'access_log'")))
+        else:
+            have = set(conn.scalars(text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'access_log'::regclass "
+                "AND NOT tgisinternal AND tgenabled <> 'D'")))
+        conn.rollback()
+    return [f"the append-only trigger {t} on access_log is missing or disabled"
+            for t in sorted(want - have)]
+
+
 def _rows(engine: Engine, batch: int = 5000) -> Iterator[dict[str, Any]]:
-    cols = [getattr(AccessLogRow, f) for f in (*FIELDS, "hash")]
+    cols = [getattr(AccessLogRow, f) for f in (*FIELDS, "hash", "key_id")]
     last = 0
     with engine.connect() as conn:
         while True:
@@ -83,10 +182,12 @@ def _rows(engine: Engine, batch: int = 5000) -> Iterator[dict[str, Any]]:
         conn.rollback()
 
 
-def verify(engine: Engine) -> ChainReport:
-    """Walk the whole chain; report the first row that was edited, inserted or deleted."""
-    prev, expected_id, n = GENESIS, 1, 0
-    for r in _rows(engine):
+def check_rows(rows: Iterator[dict[str, Any]], key: bytes, *, prev: str = GENESIS,
+               first_id: int = 1, keyed_only: bool = False) -> ChainReport:
+    """Walk a run of rows (the live log, or an archived part of it) from ``first_id`` on."""
+    kid = key_id(key)
+    expected_id, n, keyed = first_id, 0, keyed_only
+    for r in rows:
         n += 1
         if r["id"] != expected_id:
             return ChainReport(False, n, prev, expected_id,
@@ -95,20 +196,78 @@ def verify(engine: Engine) -> ChainReport:
             return ChainReport(False, n, prev, r["id"],
                                f"row {r['id']}: previous hash does not match row "
                                f"{r['id'] - 1} (a row before it was edited or deleted)")
-        if row_hash(r) != r["hash"]:
+        if r.get("key_id") is None:
+            if keyed:
+                return ChainReport(False, n, prev, r["id"],
+                                   f"row {r['id']}: unkeyed after keyed rows (re-hashed)")
+        else:
+            keyed = True
+            if r["key_id"] != kid:
+                return ChainReport(False, n, prev, r["id"],
+                                   f"row {r['id']}: sealed with another key ({r['key_id']}, "
+                                   f"this instance has {kid}): edited, or the wrong audit key")
+        if not hmac.compare_digest(row_hash(r, key), r["hash"]):
             return ChainReport(False, n, prev, r["id"],
                                f"row {r['id']}: content does not match its hash (edited)")
         prev, expected_id = r["hash"], expected_id + 1
+    return ChainReport(True, n, prev, expected_id - 1)
+
+
+def verify(engine: Engine, key: bytes | None = None, anchor: Path | None = None) -> ChainReport:
+    """Check the chain (keyed), the head row, the anchor file outside the database and the
+    append-only triggers; report the first problem found."""
+    key = key or PUBLIC_KEY
+    report = check_rows(_rows(engine), key)
+    if not report.ok:
+        return report
+    n, prev, last = report.rows, report.head_hash, report.bad_id or 0
     with engine.connect() as conn:
         head = conn.execute(select(AccessLogHeadRow.last_id, AccessLogHeadRow.last_hash)
                             .where(AccessLogHeadRow.id == 1)).one()
+        anchored_hash = None
+        got = read_anchor(anchor) if anchor is not None else None
+        if got is not None and 0 < got[0] <= last:
+            anchored_hash = conn.scalar(select(AccessLogRow.hash)
+                                        .where(AccessLogRow.id == got[0]))
         conn.rollback()
-    if head.last_id != expected_id - 1 or head.last_hash != prev:
-        missing = min(expected_id, head.last_id)
+    if head.last_id != last or head.last_hash != prev:
+        missing = min(last + 1, head.last_id)
         return ChainReport(False, n, prev, missing,
-                           f"the chain ends at row {expected_id - 1} but the head records row "
+                           f"the chain ends at row {last} but the head records row "
                            f"{head.last_id}: rows at the end were deleted or the head edited")
+    if got is not None:
+        if got[0] > last:
+            return ChainReport(False, n, prev, last + 1,
+                               f"the anchor outside the database records row {got[0]} but the "
+                               f"log ends at row {last}: rows at the end were deleted")
+        if got[0] > 0 and anchored_hash != got[1]:
+            return ChainReport(False, n, prev, got[0],
+                               f"row {got[0]} differs from the anchor outside the database "
+                               "(the log was rewritten)")
+        if got[0] < 0:
+            return ChainReport(False, n, prev, None, f"the anchor file {anchor} is damaged")
+    problems = append_only_problems(engine)
+    if problems:
+        return ChainReport(False, n, prev, None, "; ".join(problems))
     return ChainReport(True, n, prev)
+
+
+def verify_archive(path: Path, key: bytes | None = None) -> ChainReport:
+    """Check an archived part of the log (written by a restore, :mod:`knoop.store.backup`):
+    every row's keyed hash and its link to the row before, from the archive's first row on."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        head = json.loads(lines[0])
+        rows = [json.loads(line) for line in lines[1:] if line.strip()]
+        first, prev = int(head["first_id"]), str(head["prev_hash"])
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        return ChainReport(False, 0, "", None, f"{path}: not a readable log archive ({exc})")
+    report = check_rows(iter(rows), key or PUBLIC_KEY, prev=prev, first_id=first)
+    if report.ok and report.bad_id != int(head.get("last_id", -1)):
+        return ChainReport(False, report.rows, report.head_hash, report.bad_id,
+                           f"the archive should end at row {head.get('last_id')} (cut off)")
+    return ChainReport(report.ok, report.rows, report.head_hash, None if report.ok
+                       else report.bad_id, report.problem)
 
 
 def entry(r: AccessLogRow) -> AccessEntry:

@@ -280,9 +280,9 @@ def seed(store: Store, clients: int, *, sessions_per_client: int = 10,
     else:
         with eng.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
-    from sqlalchemy.orm import Session as OrmSession
-    with OrmSession(eng) as s, s.begin():
-        append(s, at=store.clock(), actor=None, action="seed", obj=f"practice:{p.id}",
-               detail=f"clients={clients}; sessions={clients * sessions_per_client}",
-               practice_id=p.id)
+    # through the store's runner: sealed with the instance's key, anchored
+    store._run(lambda s: append(s, at=store.clock(), actor=None, action="seed",
+                                obj=f"practice:{p.id}", practice_id=p.id,
+                                detail=f"clients={clients}; "
+                                       f"sessions={clients * sessions_per_client}"))
     return DemoResult(p.id, True, {}, clients, clients * sessions_per_client)

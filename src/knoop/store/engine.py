@@ -1,6 +1,8 @@
 """Engines for SQLite (the solo practice default) and PostgreSQL (a clinic, several app servers).
 
-SQLite is opened in WAL mode with foreign keys on, a 30 s busy timeout and ``synchronous=FULL``;
+SQLite is opened in WAL mode with foreign keys on, a 30 s busy timeout, ``synchronous=FULL`` and
+``secure_delete`` (erased text is overwritten, not left in free pages); the database file and its
+WAL and shared-memory files are made 0600, a new folder 0700;
 every transaction starts with ``BEGIN IMMEDIATE`` so writers queue up at the start instead of
 failing half-way with "database is locked". PostgreSQL runs at READ COMMITTED; the access log is
 serialised with a row lock on its chain head (see :mod:`knoop.store.audit`).
@@ -8,6 +10,8 @@ serialised with a row lock on its chain head (see :mod:`knoop.store.audit`).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -36,7 +40,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if u.get_backend_name() == "sqlite":
         path = _sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         engine = create_engine(url, poolclass=NullPool if path is None else None,
                                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                              "check_same_thread": False})
@@ -49,7 +53,13 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
+            if path is not None:
+                for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    with contextlib.suppress(OSError):  # not ours, or not there: leave it
+                        if p.exists() and p.stat().st_mode & 0o077:
+                            os.chmod(p, 0o600)
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:

@@ -62,6 +62,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: The TOTP time step of the last code accepted: a code is accepted once.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
@@ -77,6 +79,41 @@ class LoginAttemptRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class LoginThrottleRow(Base):
+    """Failed logins per key (``user:<e-mail>``, ``ip:<address>``), counted under a row lock."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LoginPendingRow(Base):
+    """The password step of a two-step login, waiting for the TOTP code (token as sha256)."""
+
+    __tablename__ = "login_pending"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ErasureRow(Base):
+    """The erasure register: which client was erased when, with the free-text reason kept out
+    of the permanent access log. A restore re-applies it."""
+
+    __tablename__ = "erasures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[int] = mapped_column(Integer, index=True)
+    erased_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    erased_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    code: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
 class LoginSessionRow(Base):
     __tablename__ = "login_sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -84,6 +121,8 @@ class LoginSessionRow(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: Last request seen, for the idle timeout (updated at most once a minute).
+    last_seen: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ClientRow(Base):
@@ -291,6 +330,8 @@ class AccessLogRow(Base):
     detail: Mapped[str] = mapped_column(String(300), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: Fingerprint of the HMAC key that sealed the row; NULL for the unkeyed rows of before 0.3.
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class AccessLogHeadRow(Base):

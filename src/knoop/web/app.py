@@ -26,8 +26,10 @@ from knoop.errors import (
     BadInput,
     CsrfError,
     ErrorResponse,
+    Forbidden,
     KnoopError,
     LoginRequired,
+    NotFound,
     from_validation,
 )
 from knoop.store import Store
@@ -96,6 +98,24 @@ def render_error(request: Request, status: int, code: str) -> Response:
 def validation_problem(exc: RequestValidationError) -> KnoopError:
     """The first problem of a refused request, naming the field (see :mod:`knoop.errors`)."""
     return from_validation(exc.errors())
+
+
+def _log_denied(request: Request, exc: KnoopError) -> None:
+    """Access-log a refused request: a 403, a refused CSRF token, or a logged-in user's 404 (for
+    a record of another practice it is the same 404 as for one that does not exist)."""
+    from knoop.web.deps import current_user, store_of
+    from knoop.web.middleware import redact
+
+    try:
+        user = current_user(request)
+        if isinstance(exc, NotFound) and user is None:
+            return
+        ip = request.client.host if request.client else ""
+        store_of(request).log_denied(user, method=request.method, path=redact(request.url.path),
+                                     status=exc.http_status, ip=ip,
+                                     reason=type(exc).__name__)
+    except Exception as err:  # noqa: BLE001 - never turn a refusal into a 500
+        log.warning("could not access-log a denied request: %s", err)
 
 
 def create_app(store: Store | str | None = None, *, secret_key: bytes | None = None,
@@ -184,6 +204,8 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
 
     @app.exception_handler(KnoopError)
     async def knoop_error(request: Request, exc: KnoopError) -> Response:
+        if isinstance(exc, (Forbidden, CsrfError, NotFound)):
+            _log_denied(request, exc)
         if isinstance(exc, LoginRequired) and not _is_api(request):
             from urllib.parse import urlencode
 

@@ -1,22 +1,16 @@
 """Login (e-mail + password, then the 6-digit code when the user turned on the second factor),
 logout and the home page.
 
-The store does the checking (argon2id, throttling per e-mail and IP, TOTP); this module only
-turns its answers into Dutch pages. Between the two login steps the e-mail and password are
-kept in a short-lived cookie (5 minutes, ``SameSite=Strict``, path ``/inloggen``) encrypted
-with AES-GCM under a key derived from the server key, never in the page.
+The store does the checking (argon2id, throttling per account and per IP, single-use TOTP
+codes, the access log); this module only turns its answers into Dutch pages. Between the two
+login steps the browser holds only the random token of the store's pending-login record (5
+minutes, ``SameSite=Strict``, path ``/inloggen``); the password is never kept anywhere.
+The client address is the connection's: ``X-Forwarded-For`` counts only when ``knoop serve``
+was told to trust the proxy (``KNOOP_TRUSTED_PROXIES``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import os
-import time
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
@@ -32,7 +26,6 @@ from knoop.web.deps import (
     set_cookie,
     store_of,
     translator,
-    web,
 )
 from knoop.web.pages import render
 
@@ -51,27 +44,6 @@ def _safe_next(target: str | None) -> str:
 
 def _ip(request: Request) -> str:
     return request.client.host if request.client else ""
-
-
-def _aead(request: Request) -> AESGCM:
-    return AESGCM(hashlib.sha256(web(request).key() + b"|knoop-login-2fa").digest())
-
-
-def _seal(request: Request, data: dict) -> str:
-    nonce = os.urandom(12)
-    blob = _aead(request).encrypt(nonce, json.dumps(data).encode("utf-8"), b"2fa")
-    return base64.urlsafe_b64encode(nonce + blob).decode("ascii")
-
-
-def _open(request: Request, sealed: str) -> dict | None:
-    try:
-        raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
-        data = json.loads(_aead(request).decrypt(raw[:12], raw[12:], b"2fa"))
-    except (ValueError, InvalidTag, UnicodeError):
-        return None
-    if not isinstance(data, dict) or data.get("x", 0) < time.time():
-        return None
-    return data
 
 
 def _message(request: Request, exc: AuthError) -> str:
@@ -128,18 +100,16 @@ def login(request: Request, form: FormData = CsrfForm) -> Response:
         return _login_page(request, error=_("Fill in your e-mail address and password."),
                            email=email, status_code=422, target=target)
     try:
-        token, _user = store_of(request).login(email, password, None, _ip(request))
+        token, user = store_of(request).login_password(email, password, _ip(request))
     except AuthError as exc:
-        if exc.field == "totp":  # password right, second factor needed
-            resp = _login_page(request, email=email, step="code", target=target)
-            set_cookie(request, resp, PENDING_COOKIE,
-                       _seal(request, {"e": email, "p": password,
-                                       "x": time.time() + PENDING_SECONDS}),
-                       max_age=PENDING_SECONDS, path="/inloggen", samesite="strict")
-            return resp
         status = 429 if "too many" in exc.message else 401
         return _login_page(request, error=_message(request, exc), email=email,
                            status_code=status, target=target)
+    if user is None:  # password right, second factor needed: token of the pending login
+        resp = _login_page(request, email=email, step="code", target=target)
+        set_cookie(request, resp, PENDING_COOKIE, token, max_age=PENDING_SECONDS,
+                   path="/inloggen", samesite="strict")
+        return resp
     return _logged_in(request, token, target)
 
 
@@ -147,22 +117,24 @@ def login(request: Request, form: FormData = CsrfForm) -> Response:
 def login_code(request: Request, form: FormData = CsrfForm) -> Response:
     _ = translator(request)
     target = str(form.get("volgende") or "")
-    pending = _open(request, request.cookies.get(PENDING_COOKIE, ""))
-    if pending is None:
-        return _login_page(request, error=_("The login step took too long. Please start "
-                                            "again."), status_code=401, target=target)
+    pending = request.cookies.get(PENDING_COOKIE, "")
+    too_long = _("The login step took too long. Please start again.")
+    if not pending:
+        return _login_page(request, error=too_long, status_code=401, target=target)
     code = "".join(str(form.get("code") or "").split())[:12]
     if not code.isdigit() or len(code) != 6:
         return _login_page(request, error=_("Enter the 6-digit code from your authenticator "
-                                            "app."), email=pending["e"], step="code",
-                           status_code=422, target=target)
+                                            "app."), step="code", status_code=422,
+                           target=target)
     try:
-        token, _user = store_of(request).login(pending["e"], pending["p"], code, _ip(request))
+        token, _user = store_of(request).login_code(pending, code, _ip(request))
     except AuthError as exc:
+        if exc.field == "pending":
+            return _login_page(request, error=too_long, status_code=401, target=target)
         status = 429 if "too many" in exc.message else 401
         step = "password" if status == 429 else "code"
-        return _login_page(request, error=_message(request, exc), email=pending["e"],
-                           step=step, status_code=status, target=target)
+        return _login_page(request, error=_message(request, exc), step=step,
+                           status_code=status, target=target)
     return _logged_in(request, token, target)
 
 

@@ -3,8 +3,8 @@ tokens, cookies and the translator of the request.
 
 * **Login session.** The cookie ``knoop_session`` holds the store's login token (256-bit random,
   stored only as sha256 by :mod:`knoop.store`); ``HttpOnly; SameSite=Lax``, ``Secure`` when the
-  request came over https. The store decides whether it is still valid (12 h, logout, a
-  deactivated user), so every app process sees the same truth.
+  request came over https. The store decides whether it is still valid (12 h, 30 minutes
+  idle, logout, a deactivated user), so every app process sees the same truth.
 * **CSRF.** Every POST must carry a token in the form field ``csrf`` or, for our JavaScript's
   JSON requests, in the header ``X-CSRF-Token``. The token is ``HMAC(server key, login token)``
   when logged in, else ``HMAC(server key, pre-session cookie)`` (a random ``knoop_pre`` cookie
@@ -56,11 +56,16 @@ class WebState:
                     if isinstance(src, Store):
                         self._store = src
                     else:
-                        if src is None:
-                            from knoop.settings import load
+                        import datetime as dt
 
-                            src = load().database_url
-                        self._store = Store(src)
+                        from knoop.settings import load
+
+                        settings = load()
+                        self._store = Store(
+                            src if src is not None else settings.database_url,
+                            audit_key=settings.audit_key(),
+                            audit_anchor=settings.audit_anchor,
+                            idle_timeout=dt.timedelta(minutes=settings.idle_minutes))
         return self._store
 
     def database_ok(self) -> bool:
@@ -235,6 +240,7 @@ FIELD_LABELS = {
     "assessment": _("A: assessment"), "plan": _("P: plan"), "status": _("Status"),
     "consent_date": _("Date of consent"), "ttl_days": _("Valid for"),
     "q": _("Search"), "flags": _("Red flags"), "override": _("Reason to treat anyway"),
+    "password": _("Password"),
 }
 
 
@@ -254,6 +260,10 @@ KIND_TEXT = {
     "closed": _("the session is closed; reopen it first"),
     "reason_required": _("write why you treat despite this emergency sign "
                          "(at least 10 characters)"),
+    "password_common": _("this password is too common or too easy to guess; choose a sentence "
+                         "of a few words, at least 12 characters"),
+    "password_short": _("a password needs at least 12 characters; a sentence of a few words is "
+                        "easiest to remember"),
 }
 
 

@@ -8,8 +8,9 @@ In order, for every HTTP request:
 2. **Body limit.** A body over the route's limit (:func:`body_limit`) is refused with 413
    before it is read: by its ``Content-Length`` at once, or, for a chunked body, as soon as the
    bytes received pass the limit. This runs before login, CSRF and JSON parsing.
-3. **Security headers** on every response (CSP, nosniff, frame and referrer policy), and
-   ``Cache-Control: no-store`` on anything a logged-in user or an intake link sees.
+3. **Security headers** on every response (CSP, nosniff, frame and referrer policy; HSTS when
+   the request came over https), and ``Cache-Control: no-store`` on anything a logged-in user
+   or an intake link sees.
 4. **Last line of defence.** An exception nobody handled is logged with its traceback and the
    request ID, and answered with a friendly 500 page (or the JSON error shape under ``/api/``);
    a database that does not answer gives 503 instead. Never a traceback page.
@@ -18,6 +19,7 @@ In order, for every HTTP request:
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 
@@ -50,11 +52,32 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+#: The secret part of an intake link, wherever a path is logged.
+INTAKE_TOKEN = re.compile(r"(/intake/)[^/?#\s\"]+")
+
 #: Errors that mean the database cannot be reached (503), not that knoop is wrong (500).
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 ErrorRenderer = Callable[[Request, int, str], Response]
 CookieHook = Callable[[Request, Response], None]
+
+
+def redact(text: str) -> str:
+    """``text`` with every intake-link token replaced by ``[redacted]``."""
+    return INTAKE_TOKEN.sub(r"\1[redacted]", text)
+
+
+class RedactIntakeTokens(logging.Filter):
+    """A logging filter for uvicorn's access log (and any other): intake-link tokens never
+    reach a log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
 
 
 def body_limit(path: str) -> int:
@@ -94,6 +117,7 @@ class Guard:
         request_id = secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope.get("path", "")
+        shown_path = redact(path)
         limit = body_limit(path)
         request = Request(scope)
 
@@ -124,6 +148,8 @@ class Guard:
                 started = True
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
+                if scope.get("scheme") == "https":
+                    headers.append(HSTS)
                 headers.append((b"x-request-id", request_id.encode()))
                 if no_store:
                     headers = [h for h in headers if h[0].lower() != b"cache-control"]
@@ -149,10 +175,10 @@ class Guard:
             down = _database_down(exc)
             if down:
                 log.error("database unavailable: %s %s request_id=%s: %s", scope.get("method"),
-                          path, request_id, exc.__class__.__name__, exc_info=exc)
+                          shown_path, request_id, exc.__class__.__name__, exc_info=exc)
             else:
-                log.error("unhandled error: %s %s request_id=%s", scope.get("method"), path,
-                          request_id, exc_info=exc)
+                log.error("unhandled error: %s %s request_id=%s", scope.get("method"),
+                          shown_path, request_id, exc_info=exc)
             if not started and not too_large:
                 await self._error(request, receive, guarded_send, 503 if down else 500,
                                   "database_unavailable" if down else "internal")
