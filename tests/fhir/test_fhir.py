@@ -9,7 +9,7 @@ import pytest
 
 from knoop.errors import Forbidden, NotFound
 from knoop.fhir import fhir_bundle, findings_from_bundle, validate_bundle
-from knoop.fhir.bundle import CS_MUSCLE, CS_REGION, MUSCLE_SNOMED, SNOMED
+from knoop.fhir.codes import CS_MUSCLE, CS_REGION, MUSCLE_SNOMED, SNOMED
 from tests.demo_practice import Demo
 
 

@@ -21,6 +21,34 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from knoop.errors import BadInput
+from knoop.fhir.codes import (
+    ACCESS_ACTION,
+    BASE,
+    CONSENT_SCOPE,
+    CRITERIA,
+    CS_ACCESS,
+    CS_CONSENT_KIND,
+    CS_CRITERION,
+    CS_FINDING_RESULT,
+    CS_MUSCLE,
+    CS_OBSERVATION,
+    CS_QUALITY,
+    CS_TECHNIQUE,
+    CS_TRIGGER_POINT,
+    ENCOUNTER_STATUS,
+    LATERALITY,
+    LOINC,
+    NICTIZ_PAIN_METHOD,
+    NS_CLIENT,
+    NS_SESSION,
+    RESULT_TEXT,
+    SNOMED,
+    codeable,
+    instant,
+    muscle_site,
+    region_site,
+    stable_uuid,
+)
 from knoop.kb import KB_VERSION, knowledge_base
 from knoop.store import Actor, Store
 
@@ -29,100 +57,6 @@ if TYPE_CHECKING:
     from fhir.resources.R4B.codeableconcept import CodeableConcept
     from fhir.resources.R4B.coding import Coding
 
-BASE = "https://knoop.example/fhir"
-CS_REGION = f"{BASE}/CodeSystem/region"
-CS_MUSCLE = f"{BASE}/CodeSystem/muscle"
-CS_TRIGGER_POINT = f"{BASE}/CodeSystem/trigger-point"
-CS_OBSERVATION = f"{BASE}/CodeSystem/observation"
-CS_FINDING_RESULT = f"{BASE}/CodeSystem/finding-result"
-CS_CRITERION = f"{BASE}/CodeSystem/finding-criterion"
-CS_TECHNIQUE = f"{BASE}/CodeSystem/technique"
-CS_QUALITY = f"{BASE}/CodeSystem/pain-quality"
-CS_CONSENT_KIND = f"{BASE}/CodeSystem/consent-kind"
-CS_ACCESS = f"{BASE}/CodeSystem/access-action"
-NS_CLIENT = f"{BASE}/NamingSystem/client"
-NS_SESSION = f"{BASE}/NamingSystem/session"
-SNOMED = "http://snomed.info/sct"
-LOINC = "http://loinc.org"
-NICTIZ_PAIN_METHOD = "urn:oid:2.16.840.1.113883.2.4.3.11.60.40.4.9.1"
-EXT_LATERALITY = "http://nictiz.nl/fhir/StructureDefinition/ext-AnatomicalLocation.Laterality"
-
-#: SNOMED "Structure of ... muscle" codes that shared/codes.md marks verified (not "weak" or
-#: "lead"); every other muscle goes with the local code only.
-MUSCLE_SNOMED = {
-    "trapezius": ("31764008", "Structure of trapezius muscle"),
-    "sternocleidomastoid": ("22823000", "Structure of sternocleidomastoid muscle"),
-    "temporalis": ("52927003", "Structure of temporalis muscle"),
-    "masseter": ("79368004", "Masseter muscle structure"),
-    "supraspinatus": ("6423006", "Supraspinatus muscle structure"),
-    "infraspinatus": ("72573008", "Infraspinatus muscle structure"),
-    "subscapularis": ("90588001", "Subscapularis muscle structure"),
-    "teres_minor": ("51159009", "Structure of teres minor muscle"),
-    "deltoid": ("35259002", "Structure of deltoid muscle"),
-    "pectoralis_major": ("60005003", "Pectoralis major muscle structure"),
-    "pectoralis_minor": ("18686000", "Pectoralis minor muscle structure"),
-    "serratus_anterior": ("18346003", "Structure of serratus anterior muscle"),
-    "latissimus_dorsi": ("15665001", "Structure of latissimus dorsi muscle"),
-    "iliopsoas": ("68455001", "Structure of iliopsoas muscle"),
-    "gluteus_maximus": ("206007", "Structure of gluteus maximus muscle"),
-    "gluteus_medius": ("78333006", "Structure of gluteus medius muscle"),
-    "vastus_lateralis": ("1403006", "Vastus lateralis muscle"),
-}
-LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
-RESULT_TEXT = {"active": "actief triggerpunt", "latent": "latent triggerpunt",
-               "none_found": "geen triggerpunt gevonden", "not_examined": "niet onderzocht"}
-CRITERIA = ("pain_recognised", "tender_spot", "taut_band", "referral_elicited", "twitch")
-ENCOUNTER_STATUS = {"draft": "planned", "open": "in-progress", "closed": "finished"}
-CONSENT_SCOPE = {"treatment": "treatment", "research": "research",
-                 "gp_sharing": "patient-privacy", "photos": "patient-privacy"}
-ACCESS_ACTION = {"create": "C", "read": "R", "update": "U", "delete": "D", "erase": "D",
-                 "export": "E", "search": "E", "audit_read": "R"}
-NAMESPACE = uuid.UUID("5b0a6f3e-7d1c-4d8e-9f2a-6b3c1e0d9a77")
-
-
-def _uuid(*parts: object) -> str:
-    return "urn:uuid:" + str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def _instant(value: str | None) -> str | None:
-    """Stored times are naive UTC: say so."""
-    if not value:
-        return None
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).isoformat()
-
-
-def _cc(system: str, code: str, display: str, text: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"coding": [{"system": system, "code": code, "display": display}]}
-    if text:
-        out["text"] = text
-    return out
-
-
-def _muscle_site(muscle: str, side: str) -> dict[str, Any]:
-    m = knowledge_base().muscle(muscle)
-    coding = [{"system": CS_MUSCLE, "code": muscle, "display": m.names.latin}]
-    if muscle in MUSCLE_SNOMED:
-        code, display = MUSCLE_SNOMED[muscle]
-        coding.append({"system": SNOMED, "code": code, "display": display})
-    lat_code, lat_display = LATERALITY[side]
-    return {"extension": [{"url": EXT_LATERALITY, "valueCodeableConcept":
-                           _cc(SNOMED, lat_code, lat_display)}],
-            "coding": coding, "text": f"{m.names.nl} ({'links' if side == 'left' else 'rechts'})"}
-
-
-def _region_site(region: str, side: str | None) -> dict[str, Any]:
-    meta = knowledge_base().contract.regions.get(region)
-    nl = meta.nl if meta else region
-    site: dict[str, Any] = {"coding": [{"system": CS_REGION, "code": region,
-                                        "display": meta.en if meta else region}], "text": nl}
-    if side in LATERALITY:
-        code, display = LATERALITY[side]
-        site["extension"] = [{"url": EXT_LATERALITY,
-                              "valueCodeableConcept": _cc(SNOMED, code, display)}]
-        site["text"] = f"{nl} ({'links' if side == 'left' else 'rechts'})"
-    return site
-
-
 class _Builder:
     def __init__(self, data: dict[str, Any], practice: dict[str, Any], images: bool) -> None:
         self.entries: list[dict[str, Any]] = []
@@ -130,7 +64,7 @@ class _Builder:
         self.practice = practice
         self.images = images
         self.client_id = data["client"]["id"]
-        self.patient_ref = _uuid("patient", practice["id"], self.client_id)
+        self.patient_ref = stable_uuid("patient", practice["id"], self.client_id)
 
     def add(self, full_url: str, resource: dict[str, Any]) -> None:
         resource["id"] = full_url.rsplit(":", 1)[1]
@@ -165,8 +99,8 @@ class _Builder:
         self.add(self.patient_ref, res)
 
     def session(self, s: dict[str, Any]) -> None:
-        enc = _uuid("encounter", s["id"])
-        start = _instant(s["started_at"])
+        enc = stable_uuid("encounter", s["id"])
+        start = instant(s["started_at"])
         resource: dict[str, Any] = {
             "resourceType": "Encounter",
             "identifier": [{"system": NS_SESSION, "value": str(s["id"])}],
@@ -183,9 +117,9 @@ class _Builder:
             value = s[f"nrs_{when}"]
             if value is None:
                 continue
-            self.add(_uuid("nrs", s["id"], when), {
+            self.add(stable_uuid("nrs", s["id"], when), {
                 "resourceType": "Observation", "status": "final",
-                "category": [_cc("http://terminology.hl7.org/CodeSystem/observation-category",
+                "category": [codeable("http://terminology.hl7.org/CodeSystem/observation-category",
                                  "survey", "Survey")],
                 "code": {"coding": [
                     {"system": SNOMED, "code": "225908003", "display": "Pain score"},
@@ -195,7 +129,7 @@ class _Builder:
                      "display": f"NRS {when} treatment"}],
                     "text": "Pijnscore (NRS) " + ("voor" if when == "before" else "na")
                             + " de behandeling"},
-                "method": _cc(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
+                "method": codeable(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
                 "subject": subject, "encounter": context, "effectiveDateTime": start,
                 "valueInteger": value})
         self.drawing(s, subject, context, start)
@@ -210,27 +144,27 @@ class _Builder:
             return
         members = []
         for r in regions:
-            ref = _uuid("region", s["id"], r["region"], r.get("side") or "midline")
+            ref = stable_uuid("region", s["id"], r["region"], r.get("side") or "midline")
             members.append({"reference": ref})
             res: dict[str, Any] = {
                 "resourceType": "Observation", "status": "final",
-                "code": _cc(CS_OBSERVATION, "painted-region", "Painted region",
+                "code": codeable(CS_OBSERVATION, "painted-region", "Painted region",
                             "Pijn in dit gebied"),
                 "subject": subject, "encounter": context, "effectiveDateTime": start,
-                "bodySite": _region_site(r["region"], r.get("side")),
+                "bodySite": region_site(r["region"], r.get("side")),
             }
             if r.get("intensity") is not None:
                 res["valueInteger"] = int(r["intensity"])
             comps = []
             if r.get("fraction") is not None:
-                comps.append({"code": _cc(CS_OBSERVATION, "painted-fraction",
+                comps.append({"code": codeable(CS_OBSERVATION, "painted-fraction",
                                           "Share of the region painted"),
                               "valueQuantity": {"value": round(float(r["fraction"]) * 100, 1),
                                                 "unit": "%", "system": "http://unitsofmeasure.org",
                                                 "code": "%"}})
             if r.get("quality"):
-                comps.append({"code": _cc(CS_OBSERVATION, "pain-quality", "Pain quality"),
-                              "valueCodeableConcept": _cc(CS_QUALITY, r["quality"], r["quality"])})
+                comps.append({"code": codeable(CS_OBSERVATION, "pain-quality", "Pain quality"),
+                              "valueCodeableConcept": codeable(CS_QUALITY, r["quality"], r["quality"])})
             if comps:
                 res["component"] = comps
             self.add(ref, res)
@@ -244,11 +178,11 @@ class _Builder:
             fills = {k: intensity_fill(n) for k, n in keys.items()}
             for view in choose_views(keys):
                 png = drawing_png(view, fills, width=PNG_PX)
-                ref = _uuid("media", s["id"], view)
+                ref = stable_uuid("media", s["id"], view)
                 derived.append({"reference": ref})
                 self.add(ref, {
                     "resourceType": "Media", "status": "completed",
-                    "type": _cc("http://terminology.hl7.org/CodeSystem/media-type", "image",
+                    "type": codeable("http://terminology.hl7.org/CodeSystem/media-type", "image",
                                 "Image"),
                     "subject": subject, "encounter": context, "createdDateTime": start,
                     "content": {"contentType": "image/png",
@@ -256,11 +190,11 @@ class _Builder:
                                 "title": f"pain-drawing-{view}.png"}})
         drawing_json = {"chart_version": s.get("chart_version"), "strokes": s.get("strokes"),
                         "painmap": s.get("painmap")}
-        ref = _uuid("drawing-json", s["id"])
+        ref = stable_uuid("drawing-json", s["id"])
         derived.append({"reference": ref})
         self.add(ref, {
             "resourceType": "DocumentReference", "status": "current",
-            "type": _cc(CS_OBSERVATION, "pain-drawing-data", "Pain drawing data (strokes JSON)"),
+            "type": codeable(CS_OBSERVATION, "pain-drawing-data", "Pain drawing data (strokes JSON)"),
             "subject": subject, "date": start,
             "context": {"encounter": [context]},
             "content": [{"attachment": {
@@ -268,9 +202,9 @@ class _Builder:
                 "data": base64.b64encode(json.dumps(drawing_json, ensure_ascii=False,
                                                     sort_keys=True).encode()).decode("ascii"),
                 "title": "pain-drawing.json"}}]})
-        self.add(_uuid("drawing", s["id"]), {
+        self.add(stable_uuid("drawing", s["id"]), {
             "resourceType": "Observation", "status": "final",
-            "code": _cc(CS_OBSERVATION, "pain-drawing", "Pain drawing", "Pijntekening"),
+            "code": codeable(CS_OBSERVATION, "pain-drawing", "Pain drawing", "Pijntekening"),
             "subject": subject, "encounter": context, "effectiveDateTime": start,
             "hasMember": members, "derivedFrom": derived})
 
@@ -278,28 +212,28 @@ class _Builder:
         comps: list[dict[str, Any]] = []  # Observation.component
         if f["trigger_point"]:
             tp = knowledge_base().muscle(f["muscle"]).trigger_point(f["trigger_point"])
-            comps.append({"code": _cc(CS_OBSERVATION, "trigger-point", "Trigger point"),
-                          "valueCodeableConcept": _cc(CS_TRIGGER_POINT, tp.id, tp.name.en,
+            comps.append({"code": codeable(CS_OBSERVATION, "trigger-point", "Trigger point"),
+                          "valueCodeableConcept": codeable(CS_TRIGGER_POINT, tp.id, tp.name.en,
                                                       tp.name.nl)})
         for crit in CRITERIA:
             if f.get(crit) is not None:
-                comps.append({"code": _cc(CS_CRITERION, crit, crit.replace("_", " ")),
+                comps.append({"code": codeable(CS_CRITERION, crit, crit.replace("_", " ")),
                               "valueBoolean": bool(f[crit])})
         res: dict[str, Any] = {
             "resourceType": "Observation", "status": "final",
             "identifier": [{"system": f"{BASE}/NamingSystem/finding", "value": str(f["id"])}],
-            "code": _cc(CS_OBSERVATION, "trigger-point-finding", "Trigger point finding",
+            "code": codeable(CS_OBSERVATION, "trigger-point-finding", "Trigger point finding",
                         "Triggerpuntonderzoek"),
             "subject": subject, "encounter": context, "effectiveDateTime": start,
-            "bodySite": _muscle_site(f["muscle"], f["side"]),
-            "valueCodeableConcept": _cc(CS_FINDING_RESULT, f["result"],
+            "bodySite": muscle_site(f["muscle"], f["side"]),
+            "valueCodeableConcept": codeable(CS_FINDING_RESULT, f["result"],
                                         f["result"].replace("_", " "), RESULT_TEXT[f["result"]]),
         }
         if comps:
             res["component"] = comps
         if f.get("note"):
             res["note"] = [{"text": f["note"]}]
-        self.add(_uuid("finding", f["id"]), res)
+        self.add(stable_uuid("finding", f["id"]), res)
 
     def procedure(self, t: dict[str, Any], subject: dict, context: dict,
                   start: str | None) -> None:
@@ -319,28 +253,28 @@ class _Builder:
                  "display": t["technique"].replace("_", " ")}],
                 "text": t["technique"].replace("_", " ")},
             "subject": subject, "encounter": context, "performedDateTime": start,
-            "bodySite": [_muscle_site(t["muscle"], t["side"])],
+            "bodySite": [muscle_site(t["muscle"], t["side"])],
         }
         if notes:
             res["note"] = [{"text": "; ".join(notes)}]
-        self.add(_uuid("procedure", t["id"]), res)
+        self.add(stable_uuid("procedure", t["id"]), res)
 
     def consent(self, c: dict[str, Any]) -> None:
-        self.add(_uuid("consent", c["id"]), {
+        self.add(stable_uuid("consent", c["id"]), {
             "resourceType": "Consent", "status": "active",
-            "scope": _cc("http://terminology.hl7.org/CodeSystem/consentscope",
+            "scope": codeable("http://terminology.hl7.org/CodeSystem/consentscope",
                          CONSENT_SCOPE[c["kind"]], CONSENT_SCOPE[c["kind"]]),
-            "category": [_cc(CS_CONSENT_KIND, c["kind"], c["kind"].replace("_", " "))],
+            "category": [codeable(CS_CONSENT_KIND, c["kind"], c["kind"].replace("_", " "))],
             "patient": {"reference": self.patient_ref}, "dateTime": c["date"] + "T00:00:00Z",
             "policyRule": {"text": f"knoop consent text version {c['text_version']}"},
             "provision": {"type": "permit" if c["given"] else "deny"}})
 
     def audit(self, e: dict[str, Any]) -> None:
-        self.add(_uuid("audit", e["id"]), {
+        self.add(stable_uuid("audit", e["id"]), {
             "resourceType": "AuditEvent",
             "type": {"system": CS_ACCESS, "code": e["action"], "display": e["action"]},
             "action": ACCESS_ACTION.get(e["action"], "E"),
-            "recorded": _instant(e["at"]),
+            "recorded": instant(e["at"]),
             "agent": [{"who": {"display": e["user_email"] or "system"}, "requestor": True,
                        "name": e["on_behalf_of"] or None}],
             "source": {"observer": {"display": f"knoop ({self.practice['name']})"}},
