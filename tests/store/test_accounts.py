@@ -390,3 +390,35 @@ def test_a_denied_request_is_access_logged_with_who_and_what(world: World) -> No
     st.log_denied(None, method="GET", path="/clienten/7", status=404, ip="10.0.0.1")
     got = _actions(st, start)
     assert got == [("denied", "GET /clienten/7 -> 404; ip=10.0.0.1")]
+
+
+def test_a_totp_secret_is_stored_encrypted_with_the_instance_key(world: World) -> None:
+    now = [T0]
+    st = Store(world.store.engine, password_hasher=world.store.hasher, clock=lambda: now[0],
+               audit_key=world.store.audit_key)
+    secret, _ = st.enable_totp(world.owner, world.owner.user_id)
+    with st.engine.connect() as c:
+        stored = c.scalar(select(UserRow.totp_secret).where(UserRow.id == world.owner.user_id))
+    assert stored.startswith("v1:") and secret not in stored
+    st.login("owner@knoop.test", PASSWORD, _code(pyotp.TOTP(secret), now[0]), "10.0.0.1")
+    other = Store(st.engine, password_hasher=st.hasher, clock=lambda: now[0],
+                  audit_key=b"another instance's key, 32+ bytes long")
+    now[0] += dt.timedelta(seconds=30)
+    with pytest.raises(AuthError, match="wrong e-mail"):
+        other.login("owner@knoop.test", PASSWORD, _code(pyotp.TOTP(secret), now[0]), "10.0.0.1")
+
+
+def test_a_plain_totp_secret_of_before_still_works_and_is_then_encrypted(world: World) -> None:
+    from sqlalchemy import update as sql_update
+
+    now = [T0]
+    st = Store(world.store.engine, password_hasher=world.store.hasher, clock=lambda: now[0],
+               audit_key=world.store.audit_key)
+    secret = pyotp.random_base32()
+    with st.engine.begin() as c:
+        c.execute(sql_update(UserRow).where(UserRow.id == world.owner.user_id)
+                  .values(totp_secret=secret))
+    st.login("owner@knoop.test", PASSWORD, _code(pyotp.TOTP(secret), now[0]), "10.0.0.1")
+    with st.engine.connect() as c:
+        stored = c.scalar(select(UserRow.totp_secret).where(UserRow.id == world.owner.user_id))
+    assert stored.startswith("v1:") and secret not in stored

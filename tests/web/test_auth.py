@@ -129,3 +129,16 @@ def test_a_refused_password_gets_a_clear_dutch_message(w: World) -> None:
         text = input_error(request, info.value)
         assert text.startswith("Wachtwoord: ") and ("te makkelijk te raden" in text
                                                     or "minstens 12 tekens" in text)
+
+
+def test_a_hundred_forwarded_addresses_with_five_guesses_each_get_495_refusals(
+        w: World) -> None:
+    """The issue's attack through the web app: 500 wrong passwords from 100 claimed addresses
+    for one account. Before: all 500 checked (401). Now: 5 checked, 495 refused (429)."""
+    tc = TestClient(app_for(w.store))
+    token = csrf_of(tc.get("/inloggen").text)
+    codes = [tc.post("/inloggen", data={"email": "owner@knoop.test", "csrf": token,
+                                        "password": f"geraden wachtwoord {n}-{k}"},
+                     headers={"X-Forwarded-For": f"10.8.{n}.1"}).status_code
+             for n in range(100) for k in range(5)]
+    assert (codes.count(401), codes.count(429)) == (5, 495)

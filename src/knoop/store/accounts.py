@@ -7,6 +7,7 @@ any number of app processes on any number of machines can share one database. To
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
@@ -56,6 +59,33 @@ def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
         if hmac.compare_digest(t.at(moment), code):
             return moment // t.interval
     return None
+
+
+TOTP_SEALED = "v1:"
+
+
+def _totp_aead(key: bytes) -> AESGCM:
+    return AESGCM(hmac.new(key, b"knoop-totp-secret-v1", hashlib.sha256).digest())
+
+
+def seal_totp(key: bytes, user_id: int, secret: str) -> str:
+    """A TOTP secret encrypted at rest with the instance key (AES-256-GCM, bound to the user)."""
+    nonce = secrets.token_bytes(12)
+    ct = _totp_aead(key).encrypt(nonce, secret.encode("ascii"), f"user:{user_id}".encode())
+    return TOTP_SEALED + base64.urlsafe_b64encode(nonce + ct).decode("ascii")
+
+
+def open_totp(key: bytes, user_id: int, stored: str) -> str | None:
+    """The TOTP secret of a user (a plain one of before 0.3 as it is); None if it cannot be
+    opened with this key."""
+    if not stored.startswith(TOTP_SEALED):
+        return stored
+    try:
+        raw = base64.urlsafe_b64decode(stored[len(TOTP_SEALED):].encode("ascii"))
+        return _totp_aead(key).decrypt(raw[:12], raw[12:], f"user:{user_id}".encode()
+                                       ).decode("ascii")
+    except (ValueError, InvalidTag, UnicodeError):
+        return None
 
 
 def token_hash(token: str) -> str:
@@ -218,7 +248,8 @@ class AccountsMixin(StoreBase):
 
         def op(s: OrmSession) -> tuple[str, str]:
             r = self._own_user(s, actor, user_id)
-            r.totp_secret = secret
+            r.totp_secret = seal_totp(self.audit_key, r.id, secret)
+            r.totp_last_step = None
             audit.append(s, at=self.clock(), actor=actor, action="user_totp",
                          obj=f"user:{user_id}", detail="enabled", practice_id=r.practice_id)
             return secret, pyotp.TOTP(secret).provisioning_uri(name=r.email, issuer_name="knoop")
@@ -352,7 +383,9 @@ class AccountsMixin(StoreBase):
                             field="pending")
         email = row.email
         locks = self._reserve(email, ip, now, "code")
-        step = totp_step(row.totp_secret, str(code or "").strip(), now)
+        stored = row.totp_secret
+        secret = open_totp(self.audit_key, row.id, stored)
+        step = totp_step(secret, str(code or "").strip(), now) if secret else None
 
         def use(s: OrmSession) -> bool:
             if step is None:
@@ -363,6 +396,9 @@ class AccountsMixin(StoreBase):
                 .values(totp_last_step=step))
             if getattr(taken, "rowcount", 0) != 1:
                 return False  # this code (or a later one) was already used
+            if secret and not stored.startswith(TOTP_SEALED):  # plain, of before 0.3
+                s.execute(update(UserRow).where(UserRow.id == row.id)
+                          .values(totp_secret=seal_totp(self.audit_key, row.id, secret)))
             s.execute(delete(LoginPendingRow).where(
                 LoginPendingRow.token_hash == token_hash(pending)))
             return True

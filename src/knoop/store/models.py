@@ -61,7 +61,8 @@ class UserRow(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Encrypted with the instance key (``v1:...``); plain base32 in rows of before 0.3.
+    totp_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: The TOTP time step of the last code accepted: a code is accepted once.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

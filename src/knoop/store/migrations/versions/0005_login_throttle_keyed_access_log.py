@@ -7,7 +7,8 @@ register.
   counted exactly.
 * ``login_pending``: the password step of a two-step login (only the sha256 of a random token);
   replaces the encrypted password cookie.
-* ``users.totp_last_step``: the last TOTP time step used, so a code works once.
+* ``users.totp_last_step``: the last TOTP time step used, so a code works once;
+  ``users.totp_secret`` widened to 200 characters for the encrypted secret (``v1:...``).
 * ``login_sessions.last_seen``: for the idle timeout (existing sessions: their start).
 * ``access_log.key_id``: which HMAC key sealed the row (NULL: the unkeyed sha256 rows written
   before this revision).
@@ -78,6 +79,9 @@ def upgrade() -> None:
         sa.Column('note', sa.String(length=500), nullable=False, server_default=''),
     )
     op.add_column('users', sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":  # SQLite does not enforce lengths
+        op.alter_column('users', 'totp_secret', type_=sa.String(length=200),
+                        existing_type=sa.String(length=64), existing_nullable=True)
     op.add_column('login_sessions', sa.Column('last_seen', sa.DateTime(), nullable=True))
     op.execute("UPDATE login_sessions SET last_seen = created_at")
     op.add_column('access_log', sa.Column('key_id', sa.String(length=16), nullable=True))
@@ -99,6 +103,9 @@ def downgrade() -> None:
         b.drop_column('last_seen')
     with op.batch_alter_table('users') as b:
         b.drop_column('totp_last_step')
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column('users', 'totp_secret', type_=sa.String(length=64),
+                        existing_type=sa.String(length=200), existing_nullable=True)
     op.drop_table('erasures')
     op.drop_table('login_pending')
     op.drop_table('login_throttle')
