@@ -11,7 +11,7 @@ from storekit import HEADACHE, PASSWORD, World
 
 from knoop.errors import AuthError, BadInput, Conflict, Forbidden
 from knoop.store import Store
-from knoop.store.accounts import token_hash
+from knoop.store.authentication import token_hash
 from knoop.store.models import AccessLogRow, LoginSessionRow, UserRow
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, 0)

@@ -43,7 +43,7 @@ def test_migrating_from_0001_keeps_the_dossier_and_the_intake_links(empty_url: s
     from sqlalchemy import text
 
     from knoop.store import Store
-    from knoop.store.accounts import token_hash
+    from knoop.store.authentication import token_hash
 
     eng = make_engine(empty_url)
     upgrade(eng, "0001")

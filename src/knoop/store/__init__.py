@@ -14,13 +14,12 @@ dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
 
 from __future__ import annotations
 
-from knoop.store.accounts import AccountsMixin
-from knoop.store.auditing import AuditMixin
+from knoop.store.authentication import AuthenticationMixin
 from knoop.store.charting import ChartingMixin
 from knoop.store.clients import ClientsMixin
 from knoop.store.consents import ConsentsMixin
 from knoop.store.engine import make_engine
-from knoop.store.erasures import ErasureMixin
+from knoop.store.intake_links import IntakeLinksMixin
 from knoop.store.migrate import current_revision, head_revision, upgrade
 from knoop.store.retention import RetentionMixin
 from knoop.store.sessions import SessionsMixin
@@ -46,10 +45,11 @@ from knoop.store.types import (
 )
 
 
-class Store(AuditMixin, ErasureMixin, AccountsMixin, ClientsMixin, ConsentsMixin, SessionsMixin,
-            ChartingMixin, RetentionMixin):
-    """The records API, one facade over a module per concept: accounts, clients, consents,
-    sessions (with their rules), charting, retention and erasure, and the access log."""
+class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin,
+            ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin):
+    """The records API, one facade over a module per concept: users and authentication, intake
+    links, clients, consents, sessions (with their rules), charting, retention and erasure,
+    and the access log."""
 
 
 def open_store(url: str, *, migrate: bool = False) -> Store:

@@ -181,7 +181,8 @@ class ClientsMixin(ScopedBase):
         """Prefix search, accents and case ignored: first clients whose last name starts with
         the query (sorted by last name), then whose name with infix does ("van den b"), then
         whose first name does ("jan ber"). An empty query lists clients by last name. Each step
-        is one index range scan, so the cost does not grow with the number of clients."""
+        is one index range scan, so the cost does not grow with the number of clients. Every
+        client shown gets its own ``list`` entry in the access log."""
         q = v.normalise(v.text("query", query, max_len=100))
         limit = v.whole("limit", limit, 1, 500) or 20
 
@@ -203,6 +204,8 @@ class ClientsMixin(ScopedBase):
                     break
             rows = list(found.values())
             self._log(s, actor, "search", None, "clients", f"results={len(rows)}")
+            for r in rows:  # NEN 7513: who saw this client's name and birth date
+                self._log(s, actor, "list", r.id, f"client:{r.id}", "client list")
             return [ClientSummary(r.id, full_name(r.first_name, r.infix, r.last_name),
                                   r.date_of_birth, r.last_change) for r in rows]
         return self._run(op)

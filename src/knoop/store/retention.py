@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session as OrmSession
 from knoop.errors import Forbidden, NotFound
 from knoop.store import audit
 from knoop.store import validate as v
+from knoop.store.erasures import reason_code
 from knoop.store.models import (
     ClientRow,
     ConsentRow,
+    ErasureRow,
     FindingRow,
     HandoutRow,
     NoteRow,
@@ -25,6 +27,7 @@ from knoop.store.scoping import ScopedBase
 from knoop.store.types import (
     AccessEntry,
     Actor,
+    ChainReport,
     RetentionRow,
 )
 
@@ -74,8 +77,19 @@ class RetentionMixin(ScopedBase):
             return out
         return self._run(op)
 
-    def verify_access_log(self) -> Any:
-        return audit.verify(self.engine)
+    def verify_access_log(self) -> ChainReport:
+        """The keyed chain, the head row, the anchor outside the database and the append-only
+        triggers (:func:`knoop.store.audit.verify`)."""
+        return audit.verify(self.engine, self.audit_key, self.audit_anchor)
+
+    def check_full_export(self, actor: Actor, client_id: int) -> None:
+        """The role rule for exporting a client's whole record (the dossier, the client's FHIR
+        Bundle): admins only, as the copy is complete and may include the access log. Another
+        practice gets NotFound first, exactly as for a client that does not exist."""
+        if actor.is_admin:
+            return
+        self._run(lambda s: self._client_row(s, actor, client_id))
+        raise Forbidden("only an admin can export the full dossier: it includes the access log")
 
     def actor_for(self, user_id: int, on_behalf_of: str = "") -> Actor:
         def op(s: OrmSession) -> Actor:
@@ -85,15 +99,24 @@ class RetentionMixin(ScopedBase):
             return Actor(u.id, u.practice_id, u.role, u.email, on_behalf_of)
         return self._run(op)
 
-    def erase_client(self, actor: Actor, client_id: int, *, reason: str = "on request") -> None:
-        """Erase a client's dossier on request (AVG art. 17 / WGBO 7:455). Admins only.
-        The access log keeps that it happened (ids only, no health data)."""
+    def erase_client(self, actor: Actor, client_id: int, *, reason: str = "on_request",
+                     note: str = "", register: bool = True) -> None:
+        """Erase a client's dossier (AVG art. 17 / WGBO 7:455). Admins only. ``reason`` is a
+        code (:data:`knoop.store.erasures.CODES`), all the permanent access log gets; ``note``
+        is free text (it may name the client or a diagnosis) for the erasure register only,
+        which a restore re-applies (with ``register=False``: the row is there already). One
+        transaction: the dossier, the register row, the log."""
         if not actor.is_admin:
             raise Forbidden("only an admin can erase a dossier")
-        reason = v.text("reason", reason, max_len=100, required=True)
+        code, note = reason_code(reason, note)
+        note = v.text("note", note, max_len=500)
 
         def op(s: OrmSession) -> None:
             c = self._client_row(s, actor, client_id, lock=True)
+            if register:
+                s.add(ErasureRow(practice_id=actor.practice_id, client_id=client_id,
+                                 erased_at=self.clock(), erased_by=actor.user_id, code=code,
+                                 note=note))
             n_sessions = s.scalar(select(func.count()).select_from(SessionRow)
                                   .where(SessionRow.client_id == c.id))
             sids = select(SessionRow.id).where(SessionRow.client_id == c.id)
@@ -106,5 +129,5 @@ class RetentionMixin(ScopedBase):
             s.execute(delete(IntakeTokenRow).where(IntakeTokenRow.client_id == c.id))
             s.delete(c)
             self._log(s, actor, "erase", client_id, f"client:{client_id}",
-                      f"reason={reason}; sessions={n_sessions}")
+                      f"reason={code}; sessions={n_sessions}")
         self._run(op)

@@ -33,7 +33,7 @@ SESSION_COOKIE = "knoop_session"
 PRE_COOKIE = "knoop_pre"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
-SESSION_HOURS = 12  # the store's login-session lifetime (knoop.store.accounts.SESSION_TTL)
+SESSION_HOURS = 12  # the store's login-session lifetime (knoop.store.authentication.SESSION_TTL)
 
 
 @dataclass
