@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
@@ -32,6 +34,22 @@ from knoop.store.types import (
 from knoop.vocabulary import RESULTS, SIDES, TECHNIQUES, TOLERANCES
 
 
+def _finding_values(muscle: str, side: str, result: str, trigger_point: str | None,
+                    pain_recognised: bool | None, tender_spot: bool | None,
+                    taut_band: bool | None, referral_elicited: bool | None,
+                    twitch: bool | None, note: str) -> dict[str, Any]:
+    """A finding's columns, checked (unknown muscle, side, result or trigger point refused)."""
+    muscle = v.muscle("muscle", muscle)
+    return dict(muscle=muscle, side=v.choice("side", side, SIDES),
+                result=v.choice("result", result, RESULTS),
+                trigger_point=v.trigger_point("trigger_point", muscle, trigger_point),
+                pain_recognised=v.flag("pain_recognised", pain_recognised),
+                tender_spot=v.flag("tender_spot", tender_spot),
+                taut_band=v.flag("taut_band", taut_band),
+                referral_elicited=v.flag("referral_elicited", referral_elicited),
+                twitch=v.flag("twitch", twitch), note=v.text("note", note, max_len=2000))
+
+
 class ChartingMixin(ScopedBase):
     # ---- findings, treatments, notes, handouts ---------------------------------------------
     def add_finding(self, actor: Actor, session_id: int, *, muscle: str, side: str,
@@ -43,15 +61,8 @@ class ChartingMixin(ScopedBase):
         """Chart a palpation finding; the session's ranking is refreshed with it. Refused
         while a red flag is open (:class:`RedFlagOpen`) or when ``expected_version`` is not
         the session's version (:class:`StaleVersion`)."""
-        muscle = v.muscle("muscle", muscle)
-        vals = dict(muscle=muscle, side=v.choice("side", side, SIDES),
-                    result=v.choice("result", result, RESULTS),
-                    trigger_point=v.trigger_point("trigger_point", muscle, trigger_point),
-                    pain_recognised=v.flag("pain_recognised", pain_recognised),
-                    tender_spot=v.flag("tender_spot", tender_spot),
-                    taut_band=v.flag("taut_band", taut_band),
-                    referral_elicited=v.flag("referral_elicited", referral_elicited),
-                    twitch=v.flag("twitch", twitch), note=v.text("note", note, max_len=2000))
+        vals = _finding_values(muscle, side, result, trigger_point, pain_recognised,
+                               tender_spot, taut_band, referral_elicited, twitch, note)
 
         def op(s: OrmSession) -> Finding:
             r = self._session_row(s, actor, session_id)
@@ -82,14 +93,9 @@ class ChartingMixin(ScopedBase):
         A new finding is refused while a red flag is open."""
         muscle = v.muscle("muscle", muscle)
         side = v.choice("side", side, SIDES)
-        vals = None if result is None else dict(
-            muscle=muscle, side=side, result=v.choice("result", result, RESULTS),
-            trigger_point=v.trigger_point("trigger_point", muscle, trigger_point),
-            pain_recognised=v.flag("pain_recognised", pain_recognised),
-            tender_spot=v.flag("tender_spot", tender_spot), taut_band=v.flag("taut_band",
-                                                                           taut_band),
-            referral_elicited=v.flag("referral_elicited", referral_elicited),
-            twitch=v.flag("twitch", twitch), note=v.text("note", note, max_len=2000))
+        vals = None if result is None else _finding_values(
+            muscle, side, result, trigger_point, pain_recognised, tender_spot, taut_band,
+            referral_elicited, twitch, note)
 
         def op(s: OrmSession) -> Session:
             r = self._session_row(s, actor, session_id)
