@@ -174,3 +174,19 @@ def test_reasons_are_dutch_by_default_and_english_on_request() -> None:
     nl = r.rank(pm, "nl").candidates[0].reasons_for[0]
     en = r.rank(pm, "en").candidates[0].reasons_for[0]
     assert nl != en and "(links)" in nl and "(left)" in en
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_two_regions_read_the_same_in_the_reasons(lang: str) -> None:
+    """Short names drop the part in brackets, unless another region would then read the same
+    ("nek (bovenste deel, links)" and "nek (onderste deel, links)" stay apart)."""
+    from knoop.kb import knowledge_base
+    from knoop.ranking.reasons import Wording
+
+    kb = knowledge_base()
+    w = Wording(kb, lang)
+    keys = [(r.id, side) for r in kb.contract.regions.values()
+            for side in (("left", "right") if r.paired else (None,))]
+    labels = [w.region(k) for k in keys]
+    assert len(set(labels)) == len(labels)
+    assert w.region(("temple", "left")) == ("slaap (links)" if lang == "nl" else "temple (left)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+
 from knoop.kb import KnowledgeBase
 from knoop.ranking.scoring import Evidence
 from knoop.ranking.zones import Key
@@ -59,14 +61,32 @@ class Wording:
         self.tp_names = {tp.id: tp.name for m in kb.muscles.values() for tp in m.trigger_points}
         self._labels: dict[Key, str] = {}
         self._lists: dict[frozenset[Key], str] = {}
+        short = collections.Counter(self._short(r.id) for r in kb.contract.regions.values())
+        #: Regions whose short name another region shares: they keep their whole name.
+        self._ambiguous = {rid for rid in kb.contract.regions if short[self._short(rid)] > 1}
+
+    def _full(self, region: str) -> str:
+        r = self.kb.contract.regions[region]
+        name = r.nl if self.lang == "nl" else r.en
+        return name[0].lower() + name[1:]
+
+    def _short(self, region: str) -> str:
+        """The name without its explanation in brackets and what follows ("Nek")."""
+        return self._full(region).split(" (")[0]
 
     def region(self, key: Key) -> str:
         label = self._labels.get(key)
         if label is None:
-            r = self.kb.contract.regions[key[0]]
-            name = (r.nl if self.lang == "nl" else r.en).split(" (")[0]
-            name = name[0].lower() + name[1:]
-            label = self._labels[key] = f"{name} ({self.t[key[1]]})" if key[1] else name
+            if key[0] not in self._ambiguous:
+                name = self._short(key[0])
+                label = f"{name} ({self.t[key[1]]})" if key[1] else name
+            else:  # "nek (bovenste deel)", "achterkant bovenbeen (onderste helft, links)"
+                name = self._full(key[0])
+                if key[1] and name.endswith(")"):
+                    label = f"{name[:-1]}, {self.t[key[1]]})"
+                else:
+                    label = f"{name} ({self.t[key[1]]})" if key[1] else name
+            self._labels[key] = label
         return label
 
     def regions(self, keys: list[Key]) -> str:
