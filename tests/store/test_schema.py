@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import inspect
 
 from knoop.store import current_revision, head_revision, make_engine, upgrade
@@ -35,6 +37,23 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:  # type: i
     eng.dispose()
 
 
+def _practice_user_client(c: Any, now: Any) -> None:
+    """Practice 1, therapist 1 and client 1 (Anna Vries), written with SQL as an old schema
+    holds them (no model of today)."""
+    from sqlalchemy import text
+
+    c.execute(text("INSERT INTO practices (id, name, city, created_at) "
+                   "VALUES (1, 'P', 'Utrecht', :now)"), {"now": now})
+    c.execute(text("INSERT INTO users (id, practice_id, email, name, role, password_hash, "
+                   "active, created_at) VALUES (1, 1, 'a@b.nl', '', 'therapist', 'x', "
+                   ":t, :now)"), {"now": now, "t": True})
+    c.execute(text("INSERT INTO clients (id, practice_id, first_name, infix, last_name, "
+                   "email, phone, gp_name, search_last, search_first, search_full, "
+                   "created_at, last_change, retention_until) VALUES (1, 1, 'Anna', '', "
+                   "'Vries', '', '', '', 'vries anna', 'anna vries', 'vries anna', :now, "
+                   ":now, '2046-11-25')"), {"now": now})
+
+
 def test_migrating_from_0001_keeps_the_dossier_and_the_intake_links(empty_url: str) -> None:
     """0002 rebuilds ``intake_tokens`` (an ``id`` key) and adds ``clients.request_id``: the
     clients, their consents and sessions stay, and a link made before still works once."""
@@ -49,16 +68,7 @@ def test_migrating_from_0001_keeps_the_dossier_and_the_intake_links(empty_url: s
     upgrade(eng, "0001")
     now = dt.datetime(2026, 11, 25, 9, 0)
     with eng.begin() as c:
-        c.execute(text("INSERT INTO practices (id, name, city, created_at) "
-                       "VALUES (1, 'P', 'Utrecht', :now)"), {"now": now})
-        c.execute(text("INSERT INTO users (id, practice_id, email, name, role, password_hash, "
-                       "active, created_at) VALUES (1, 1, 'a@b.nl', '', 'therapist', 'x', "
-                       ":t, :now)"), {"now": now, "t": True})
-        c.execute(text("INSERT INTO clients (id, practice_id, first_name, infix, last_name, "
-                       "email, phone, gp_name, search_last, search_first, search_full, "
-                       "created_at, last_change, retention_until) VALUES (1, 1, 'Anna', '', "
-                       "'Vries', '', '', '', 'vries anna', 'anna vries', 'vries anna', :now, "
-                       ":now, '2046-11-25')"), {"now": now})
+        _practice_user_client(c, now)
         c.execute(text("INSERT INTO consents (client_id, kind, given, date, text_version, "
                        "taken_by, created_at) VALUES (1, 'treatment', :t, '2026-11-25', "
                        "'2026-01', 1, :now)"), {"now": now, "t": True})
@@ -101,16 +111,7 @@ def test_migration_0003_repairs_stored_text_that_broke_the_session_page(empty_ur
     intake = {"red_flags_ack": {"flags": ["fever", "\ud800", "x\u0000", "bad id"], "by": 1},
               "medication": "para\ud800cetamol"}
     with eng.begin() as c:
-        c.execute(text("INSERT INTO practices (id, name, city, created_at) "
-                       "VALUES (1, 'P', 'Utrecht', :now)"), {"now": now})
-        c.execute(text("INSERT INTO users (id, practice_id, email, name, role, password_hash, "
-                       "active, created_at) VALUES (1, 1, 'a@b.nl', '', 'therapist', 'x', "
-                       ":t, :now)"), {"now": now, "t": True})
-        c.execute(text("INSERT INTO clients (id, practice_id, first_name, infix, last_name, "
-                       "email, phone, gp_name, search_last, search_first, search_full, "
-                       "created_at, last_change, retention_until) VALUES (1, 1, 'Anna', '', "
-                       "'Vries', '', '', '', 'vries anna', 'anna vries', 'vries anna', :now, "
-                       ":now, '2046-11-25')"), {"now": now})
+        _practice_user_client(c, now)
         c.execute(text("INSERT INTO sessions (practice_id, client_id, started_at, status, "
                        "complaint, symptoms, causes, screening, intake, regions, created_at, "
                        "updated_at) VALUES (1, 1, :now, 'open', 'nek', '[]', '[]', '[]', "

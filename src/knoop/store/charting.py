@@ -65,16 +65,12 @@ class ChartingMixin(ScopedBase):
                                tender_spot, taut_band, referral_elicited, twitch, note)
 
         def op(s: OrmSession) -> Finding:
-            r = self._session_row(s, actor, session_id)
-            self._writable(r)
-            self._check_version(r, expected_version, "session")
+            r = self._open_session(s, actor, session_id, expected_version)
             self._gate(s, r)
             f = FindingRow(session_id=r.id, **vals)
             s.add(f)
             s.flush()
-            self._rank(r, list(s.scalars(select(FindingRow)
-                                         .where(FindingRow.session_id == r.id)
-                                         .order_by(FindingRow.id))))
+            self._rerank(s, r)
             self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
@@ -98,9 +94,7 @@ class ChartingMixin(ScopedBase):
             referral_elicited, twitch, note)
 
         def op(s: OrmSession) -> Session:
-            r = self._session_row(s, actor, session_id)
-            self._writable(r)
-            self._check_version(r, expected_version, "session")
+            r = self._open_session(s, actor, session_id, expected_version)
             old = list(s.scalars(select(FindingRow).where(
                 FindingRow.session_id == r.id, FindingRow.muscle == muscle,
                 FindingRow.side == side)).all())
@@ -117,9 +111,7 @@ class ChartingMixin(ScopedBase):
                 self._log(s, actor, "create", r.client_id, f"finding:{new.id}",
                           f"session={r.id}")
             s.flush()
-            self._rank(r, list(s.scalars(select(FindingRow)
-                                         .where(FindingRow.session_id == r.id)
-                                         .order_by(FindingRow.id))))
+            self._rerank(s, r)
             self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
@@ -135,9 +127,7 @@ class ChartingMixin(ScopedBase):
             self._writable(r)
             s.delete(f)
             s.flush()
-            self._rank(r, list(s.scalars(select(FindingRow)
-                                         .where(FindingRow.session_id == r.id)
-                                         .order_by(FindingRow.id))))
+            self._rerank(s, r)
             self._changed(r)
             self._regenerate_soap(s, r)
             self._touch(s, r.client_id)
@@ -162,9 +152,7 @@ class ChartingMixin(ScopedBase):
                     note=v.text("note", note, max_len=2000))
 
         def op(s: OrmSession) -> Treatment:
-            r = self._session_row(s, actor, session_id)
-            self._writable(r)
-            self._check_version(r, expected_version, "session")
+            r = self._open_session(s, actor, session_id, expected_version)
             self._gate(s, r)
             t = TreatmentRow(session_id=r.id, **vals)
             s.add(t)
@@ -213,9 +201,7 @@ class ChartingMixin(ScopedBase):
             ("plan", plan))}
 
         def op(s: OrmSession) -> Note:
-            r = self._session_row(s, actor, session_id)
-            self._writable(r)
-            self._check_version(r, expected_version, "session")
+            r = self._open_session(s, actor, session_id, expected_version)
             # notes.updated_by is NOT NULL: only a user writes notes (the intake's client actor
             # has no user_id and never gets here)
             assert actor.user_id is not None

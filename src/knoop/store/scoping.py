@@ -81,6 +81,11 @@ class ScopedBase(StoreBase):
             raise Conflict(f"session {r.id} is closed; reopen it (status open) to change it",
                            field="status", kind="closed")
 
+    def _rerank(self, s: OrmSession, r: SessionRow) -> None:
+        """A fresh ranking snapshot with the session's findings as charted, in order."""
+        self._rank(r, list(s.scalars(select(FindingRow).where(FindingRow.session_id == r.id)
+                                     .order_by(FindingRow.id))))
+
     def _rank(self, r: SessionRow, findings: list[FindingRow]) -> None:
         """Snapshot a fresh ranking from the pain map, the session's symptoms and screening,
         and the palpation findings (``not_examined`` does not count)."""
@@ -142,6 +147,14 @@ class ScopedBase(StoreBase):
             raise StaleVersion(f"{what} {r.id} was changed in the meantime (version "
                                f"{r.version}, your change was based on {expected})",
                                field="version", current=r.version or 1)
+
+    def _open_session(self, s: OrmSession, actor: Actor, session_id: int,
+                      expected_version: int | None) -> SessionRow:
+        """The session to change: the actor's, not closed, and still at ``expected_version``."""
+        r = self._session_row(s, actor, session_id)
+        self._writable(r)
+        self._check_version(r, expected_version, "session")
+        return r
 
     def _changed(self, r: SessionRow) -> None:
         """The session (or a part of it) changed: new version, new ``updated_at``."""

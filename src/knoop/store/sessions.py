@@ -18,7 +18,6 @@ from knoop.ranking.painmap import parse_painmap
 from knoop.store import validate as v
 from knoop.store.models import (
     SESSION_STATUSES,
-    FindingRow,
     FlagDecisionRow,
     SessionRow,
 )
@@ -210,8 +209,7 @@ class SessionsMixin(ScopedBase):
                 setattr(r, k, val)
             self._changed(r)
             if {"painmap", "strokes", "symptoms", "screening"} & set(vals):
-                self._rank(r, list(s.scalars(select(FindingRow)
-                                             .where(FindingRow.session_id == r.id))))
+                self._rerank(s, r)
             self._touch(s, r.client_id)
             self._log(s, actor, "update", r.client_id, f"session:{r.id}",
                       "fields=" + ",".join(sorted(fields)))
@@ -254,9 +252,7 @@ class SessionsMixin(ScopedBase):
                                      field=f"override.{f}")
 
         def op(s: OrmSession) -> Session:
-            r = self._session_row(s, actor, session_id)
-            self._writable(r)
-            self._check_version(r, expected_version, "session")
+            r = self._open_session(s, actor, session_id, expected_version)
             urgency = {str(f.get("id")): str(f.get("urgency", "caution"))
                        for f in ((r.ranking or {}).get("red_flags") or [])
                        if isinstance(f, dict)}

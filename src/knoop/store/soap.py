@@ -87,7 +87,7 @@ def soap_text(*, complaint: str, nrs_before: int | None, nrs_after: int | None,
         subj.append(say["nrs_before"].format(n=nrs_before))
     obj = [objective] if objective else []
     for f in findings:
-        crit = [word(dict([c]), c[0], lang) for c in CRITERIA if getattr(f, c[0])]
+        crit = [words[lang == "en"] for name, words in CRITERIA if getattr(f, name)]
         obj.append(f"{muscle_name(f.muscle)} {side_word(f.side, lang)}: "
                    f"{word(RESULT_WORDS, f.result, lang)}"
                    + (f" ({', '.join(crit)})" if crit else "") + ".")

@@ -128,11 +128,6 @@ def muscle_overlay(
     }
 
 
-REGION_TP_EXAMPLE = [{"muscle": "trapezius", "side": "left", "name": "Monnikskapspier",
-                      "trigger_points": [{"id": "trapezius_upper_back",
-                                          "name": "Bovenste vezels, achterste rand"}]}]
-
-
 @router.get("/api/v1/regions/{region}/trigger-points", response_model=list[RegionMuscleOut],
             responses=error_responses(404, 422, 500, 503))
 def region_trigger_points(

@@ -300,10 +300,6 @@ class TreatmentIn(Model):
     note: Note | None = None
 
 
-class RemoveIn(Model):
-    """No fields: the URL names what to remove."""
-
-
 class NoteIn(Model):
     """The S/O/A/P fields; the SOAP text is generated from them and the structured data."""
 

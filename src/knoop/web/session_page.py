@@ -34,7 +34,7 @@ from knoop.web.session_view import (
 router = APIRouter(include_in_schema=False)
 
 
-def _flag_decisions(s: Session, store: Any, actor: Any) -> list[dict[str, Any]]:
+def _flag_decisions(s: Session) -> list[dict[str, Any]]:
     """Who decided what on which red flag, for the page (acknowledged or overridden)."""
     return [{"flag": d.flag, "urgency": d.urgency, "decision": d.decision, "reason": d.reason,
              "when": fmt_datetime(d.decided_at)} for d in s.flag_decisions]
@@ -52,7 +52,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
     s = store.get_session(user.actor, session_id)  # NotFound -> 404 for an outsider
     c = store.get_client(user.actor, s.client_id)
     ctx = widget_context(lang)
-    decisions = _flag_decisions(s, store, user.actor)
+    decisions = _flag_decisions(s)
     ctx.update({
         "s": s, "c": c, "when": fmt_datetime(s.started_at),
         "status_name": t(STATUS_NAMES.get(s.status, s.status)),

@@ -15,7 +15,7 @@ from fastapi import Path
 
 from knoop.store import Session
 from knoop.vocabulary import SIDES, TECHNIQUE_WORDS, TOLERANCES, word
-from knoop.web.deps import MAX_ID, local_time
+from knoop.web.deps import MAX_ID, fmt_datetime, local_time
 
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -127,10 +127,8 @@ def local_input(moment: dt.datetime | None) -> str:
 def state(s: Session, lang: str, t: Any) -> dict[str, Any]:
     """The session as the page needs it after a save (and after a refused stale save: the
     version and fields now stored, so the page can show what changed elsewhere)."""
-    from knoop.web.deps import fmt_datetime as when
-
     return {"id": s.id, "version": s.version, "status": s.status,
-            "updated_at": when(s.updated_at), "soap_text": s.note.soap_text if s.note else "",
+            "updated_at": fmt_datetime(s.updated_at), "soap_text": s.note.soap_text if s.note else "",
             "findings": findings(s, lang, t), "treatments": treatments(s, lang, t),
             "open_flags": s.open_flags,
             "fields": {"complaint": s.complaint, "nrs_before": s.nrs_before,
