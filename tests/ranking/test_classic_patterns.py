@@ -102,7 +102,7 @@ def test_an_active_finding_puts_the_muscle_on_top_and_says_so() -> None:
     assert any("active trigger point" in x for x in top.reasons_for)
 
 
-def test_a_latent_finding_keeps_the_muscle_and_says_so() -> None:
+def test_a_latent_finding_lifts_the_muscle_a_little_and_says_so() -> None:
     r = default_ranker()
     regions = L("temple", "neck_back_upper", "mastoid")
     plain = r.rank(r.parse({"regions": regions}))
@@ -110,7 +110,26 @@ def test_a_latent_finding_keeps_the_muscle_and_says_so() -> None:
         {"muscle": "trapezius", "side": "left", "result": "latent"}]}))
     p = next(c for c in plain.candidates if c.muscle == "trapezius" and c.side == "left")
     q = next(c for c in latent.candidates if c.muscle == "trapezius" and c.side == "left")
-    assert q.score == p.score and any("latent" in x for x in q.reasons_for)
+    assert q.score == pytest.approx(p.score + (1 - p.score) * 0.1)
+    assert any("latent" in x for x in q.reasons_for)
+
+
+def test_a_latent_finding_never_lifts_the_muscle_above_an_active_one() -> None:
+    r = default_ranker()
+    ranking = r.rank(r.parse({"regions": L("temple", "neck_back_upper"), "findings": [
+        {"muscle": "trapezius", "side": "left", "result": "latent"},
+        {"muscle": "soleus", "side": "left", "result": "active"}]}))
+    assert (ranking.candidates[0].muscle, ranking.candidates[0].side) == ("soleus", "left")
+
+
+def test_a_general_complaint_is_never_a_reason_against_and_a_specific_one_is() -> None:
+    r = default_ranker()
+    ranking = r.rank(r.parse({"regions": L("temple"),
+                              "symptoms": ["sleep_disturbed", "tearing_eye"]}))
+    cons = [x for c in ranking.candidates for x in c.reasons_against]
+    assert not any("verstoort" in x for x in cons)
+    trap = next(c for c in ranking.candidates if c.muscle == "trapezius")
+    assert any("andere spieren wel" in x and "tranend oog" in x for x in trap.reasons_against)
 
 
 def test_reasons_name_the_covered_and_the_unexplained_regions() -> None:

@@ -22,12 +22,12 @@ T = {
         "coverage": "De tekening dekt {hit} van de {n} gebieden van triggerpunt ‘{tp}’",
         "symptoms": "Kan deze klachten geven: {s}",
         "active": "Bij palpatie: actief triggerpunt — bovenaan gezet",
-        "latent": "Bij palpatie: latent triggerpunt — blijft in de lijst",
+        "latent": "Bij palpatie: latent triggerpunt — iets hoger gezet",
         "none_found": "Bij palpatie niets gevonden — sterk verlaagd",
         "none_found_tp": "Bij palpatie van ‘{tp}’ niets gevonden — verlaagd",
         "unexplained": "Verklaart niet: {r}",
         "unpainted": "Niet getekend in zijn hoofdgebied: {r}",
-        "no_symptoms": "Geeft meestal niet: {s}",
+        "no_symptoms": "Verklaart deze bijkomende klacht niet (andere spieren wel): {s}",
         "no_zone": "Geen getekend gebied valt in zijn uitstralingsgebied",
         "per_side": "Aan beide kanten hetzelfde getekend: beoordeeld op de eigen kant",
     },
@@ -41,12 +41,12 @@ T = {
         "coverage": "The drawing covers {hit} of the {n} regions of trigger point ‘{tp}’",
         "symptoms": "Can cause these complaints: {s}",
         "active": "Palpated: active trigger point — put on top",
-        "latent": "Palpated: latent trigger point — stays in the list",
+        "latent": "Palpated: latent trigger point — moved up a little",
         "none_found": "Palpated: nothing found — sharply lowered",
         "none_found_tp": "Palpated ‘{tp}’: nothing found — lowered",
         "unexplained": "Does not explain: {r}",
         "unpainted": "Not drawn in its essential zone: {r}",
-        "no_symptoms": "Does not usually cause: {s}",
+        "no_symptoms": "Does not account for this accompanying complaint (other muscles do): {s}",
         "no_zone": "No drawn region lies in its referral zones",
         "per_side": "The same drawn on both sides: judged on its own side",
     },
@@ -152,7 +152,10 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
         con.append(t["no_zone"])
     if ev.unpainted_essential:
         con.append(t["unpainted"].format(r=w.regions(ev.unpainted_essential)))
-    missing = [s for s in symptoms if s not in ev.symptom_matches]
-    if missing and ev.symptom_matches != symptoms:
+    # Only a complaint that points to some muscles and not others says something when this
+    # muscle lacks it; a general one (pain disturbs sleep) fits any painful muscle.
+    missing = [s for s in symptoms if s not in ev.symptom_matches
+               and w.kb.contract.symptoms[s].kind != "general"]
+    if missing:
         con.append(t["no_symptoms"].format(s=", ".join(w.symptom(s) for s in missing)))
     return pro, con

@@ -35,6 +35,9 @@ PRIOR_WEIGHT = 0.2  # the prior moves a score by at most 20 %
 INTENSITY_POWER = 1.5  # weight of a painted region = intensity ** INTENSITY_POWER
 NONE_FOUND_FACTOR = 0.15
 NONE_FOUND_TP_FACTOR = 0.6
+#: A latent trigger point (tender, recognised, but not the client's pain) lifts the score a
+#: little: closes this share of the gap to 1.0, never above an active finding.
+LATENT_LIFT = 0.1
 #: How alike the two sides of a drawing must be (Jaccard of the regions) to count as symmetric.
 SYMMETRY = 0.5
 #: How much of tingling or numbness drawn in a referral zone that zone explains: none; it follows
@@ -176,7 +179,8 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
 
 
 def apply_findings(ev: Evidence, pm: PainMap) -> None:
-    """Re-rank by palpation: none_found sharply lowers, active goes on top, latent keeps."""
+    """Re-rank by palpation: none_found sharply lowers, active goes on top, latent lifts a
+    little (``LATENT_LIFT`` of the gap to 1.0)."""
     for f in pm.findings:
         if f.muscle != ev.muscle or f.side != ev.side:
             continue
@@ -185,6 +189,8 @@ def apply_findings(ev: Evidence, pm: PainMap) -> None:
             ev.score *= NONE_FOUND_TP_FACTOR if f.trigger_point else NONE_FOUND_FACTOR
         elif f.result == "active":
             ev.score = 1.0 - (1.0 - ev.score) * 0.1
+        elif f.result == "latent":
+            ev.score += (1.0 - ev.score) * LATENT_LIFT
 
 
 def _key_order(key: Key) -> tuple[str, str]:
