@@ -60,6 +60,10 @@ TOLERANCES: Final = ("low", "moderate", "high")
 TOLERANCE_WORDS: Final = {"low": ("laag", "low"), "moderate": ("matig", "moderate"),
                           "high": ("hoog", "high")}
 
+#: How urgent a red flag is, one word each (the advice itself is in ``ranking/redflags.py``).
+URGENCY_WORDS: Final = {"emergency": ("spoed", "emergency"), "urgent": ("dringend", "urgent"),
+                        "gp": ("huisarts", "GP"), "caution": ("let op", "caution")}
+
 #: Sex in the pain map's client context (for the red-flag rules).
 SEXES: Final = ("female", "male", "other")
 

@@ -23,8 +23,13 @@ def test_findings_treatments_and_note_make_a_soap_text(world: World) -> None:
                       next_appointment=dt.datetime(2026, 12, 1, 10, 0))
     note = st.set_note(world.owner, s.id, subjective="Hoofdpijn rechts.", assessment="TrP.",
                        plan="Zelfmassage.")
-    assert "O: Monnikskapspier rechts: actief (herkenbare pijn, strakke streng)." in \
+    o = note.soap_text.split("\n")[1]
+    assert o.startswith("O: Monnikskapspier rechts, triggerpunt ‘")
+    assert o.endswith(": actief (herkenbare pijn, strakke streng). Slaapspier rechts: niets "
+                      "gevonden.")
+    assert "Pijntekening: slaap rechts (7/10), nek (bovenste deel, rechts) (5/10)." in \
         note.soap_text
+    assert "A: TrP. Screening rode vlaggen: geen rode vlag." in note.soap_text
     assert "ischemische compressie, 6 min, druktolerantie matig" in note.soap_text
     assert "NRS) na behandeling: 3/10" in note.soap_text
     assert "Volgende afspraak: 01-12-2026 11:00" in note.soap_text, "UTC 10:00 is 11:00 in NL"

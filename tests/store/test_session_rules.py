@@ -99,7 +99,8 @@ def test_an_emergency_flag_is_only_overridden_with_a_written_reason(store: Store
         ("chest_pain_exertion", "emergency", "overridden", why, NOW)
     st.set_note(world.owner, sid, assessment="Trapezius actief.")
     soap = st.get_session(world.owner, sid).note.soap_text  # type: ignore[union-attr]
-    assert "Rode vlag chest_pain_exertion overschreven door" in soap and "Cardioloog" in soap
+    assert "Rode vlag (spoed): Pijn of druk op de borst" in soap
+    assert "; overschreven door owner@knoop.test: Cardioloog" in soap
     with store.engine.connect() as c:
         logged = c.scalar(select(func.count()).select_from(AccessLogRow).where(
             AccessLogRow.action == "flag_override"))

@@ -215,6 +215,20 @@ def red_flags(pm: PainMap, c: Contract | None = None, lang: str = "nl") -> list[
     return screen(pm, c, lang).flags
 
 
+def flag_title(flag_id: str, lang: str = "nl", c: Contract | None = None) -> str:
+    """A red flag in a few words for a note: the screening question answered yes, or the
+    first sentence of a rule's text; an unknown ID stays as it is."""
+    c = c or contract()
+    if flag_id in c.screening:
+        item = c.screening[flag_id]
+        return item.en if lang == "en" else item.nl
+    for rule in load_rules():
+        if rule.id == flag_id:
+            text = " ".join((rule.en if lang == "en" else rule.nl).split())
+            return text.split(". ")[0].rstrip(".")
+    return flag_id
+
+
 # ---------------------------------------------------------------------------- loading
 
 

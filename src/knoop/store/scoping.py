@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import object_session
 
 from knoop.errors import Conflict, NotFound, RedFlagOpen, StaleVersion
-from knoop.kb import KB_VERSION, knowledge_base
+from knoop.kb import KB_VERSION, KnowledgeBase, knowledge_base
 from knoop.ranking import default_ranker
+from knoop.ranking.redflags import flag_title
 from knoop.store import audit
 from knoop.store.base import StoreBase
 from knoop.store.models import (
@@ -35,7 +36,7 @@ from knoop.store.rows import (
     retention_date,
     treatment_of,
 )
-from knoop.store.soap import Override, soap_text
+from knoop.store.soap import FlagOutcome, soap_text
 from knoop.store.types import Actor, Session
 
 
@@ -187,12 +188,33 @@ class ScopedBase(StoreBase):
             complaint=r.complaint, nrs_before=r.nrs_before, nrs_after=r.nrs_after,
             next_appointment=r.next_appointment, subjective=n.subjective,
             objective=n.objective, assessment=n.assessment, plan=n.plan, findings=fs,
-            treatments=ts, overrides=self._overrides(s, r),
+            treatments=ts, flags=self._flag_outcomes(s, r),
+            regions=[x for x in ((r.painmap or {}).get("regions") or []) if isinstance(x, dict)],
+            region_name=lambda g: (kb.contract.regions[g].nl if g in kb.contract.regions
+                                   else g).lower(),
+            tp_name=lambda m, tp: _tp_name(kb, m, tp),
             muscle_name=lambda m: kb.muscles[m].names.nl if m in kb.muscles else m)
 
-    def _overrides(self, s: OrmSession, r: SessionRow) -> list[Override]:
-        """Red flags of this session treated past with a written reason."""
+    def _flag_outcomes(self, s: OrmSession, r: SessionRow) -> list[FlagOutcome]:
+        """The red flags of this session's ranking with what was decided and by whom."""
         names = {u.id: (u.name or u.email) for u in s.scalars(select(UserRow).where(
             UserRow.practice_id == r.practice_id)).all()}
-        return [Override(d.flag, names.get(d.decided_by or 0, "?"), d.reason)
-                for d in self._decisions(s, r) if d.decision == "overridden"]
+        decided = {d.flag: d for d in self._decisions(s, r)}
+        out = []
+        for f in ((r.ranking or {}).get("red_flags") or []):
+            if not isinstance(f, dict):
+                continue
+            fid = str(f.get("id"))
+            d = decided.get(fid)
+            out.append(FlagOutcome(flag_title(fid), str(f.get("urgency")),
+                                   d.decision if d else "open",
+                                   names.get(d.decided_by or 0, "?") if d else "",
+                                   d.reason if d else ""))
+        return out
+
+
+def _tp_name(kb: KnowledgeBase, muscle: str, tp: str) -> str:
+    try:
+        return str(kb.muscles[muscle].trigger_point(tp).name.nl)
+    except KeyError:
+        return tp

@@ -1,23 +1,28 @@
 """The SOAP note as text, from the structured data of a session: pure, no database.
 
-S: the client's words (the complaint) and the NRS at the start; O: every palpation finding
-with its criteria; A: the therapist's assessment; P: what was treated, the NRS after, the plan
-and the next appointment. Red flags that were overridden are written under A with the reason,
-so the note never hides them. Dutch by default (the practice's language), English on request.
+S: the client's words (the complaint), the drawn pain (each region with its intensity and
+quality, strongest first) and the NRS at the start; O: every palpation finding with its
+trigger point and criteria (present, and absent when tested); A: the therapist's assessment
+and the red-flag screening (none, or each flag with its urgency and what was decided: an
+override always with its reason, so the note never hides it); P: what was treated, the NRS
+after, the plan and the next appointment. Dutch by default (the practice's language), English
+on request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from knoop.vocabulary import (
     LOCAL_TZ,
+    QUALITY_WORDS,
     RESULT_WORDS,
     TECHNIQUE_WORDS,
     TOLERANCE_WORDS,
+    URGENCY_WORDS,
     side_word,
     word,
 )
@@ -30,18 +35,27 @@ CRITERIA = (("pain_recognised", ("herkenbare pijn", "pain recognised")),
 PHRASES = {
     "nl": {"nrs_before": "Pijn (NRS) bij aanvang: {n}/10.", "treated": "Behandeld: {what}.",
            "tolerance": "druktolerantie {t}", "nrs_after": "Pijn (NRS) na behandeling: {n}/10.",
-           "next": "Volgende afspraak: {when}.",
-           "override": "Rode vlag {flag} overschreven door {by}: {reason}."},
+           "next": "Volgende afspraak: {when}.", "drawn": "Pijntekening: {r}.",
+           "tp": "triggerpunt {tp}", "absent": "geen {c}",
+           "no_flags": "Screening rode vlaggen: geen rode vlag.",
+           "flag": "Rode vlag ({u}): {flag}",
+           "acknowledged": "gezien door {by}.", "open": "nog niet beoordeeld.",
+           "override": "overschreven door {by}: {reason}."},
     "en": {"nrs_before": "Pain (NRS) at the start: {n}/10.", "treated": "Treated: {what}.",
            "tolerance": "pressure tolerance {t}", "nrs_after": "Pain (NRS) after treatment: {n}/10.",
-           "next": "Next appointment: {when}.",
-           "override": "Red flag {flag} overridden by {by}: {reason}."},
+           "next": "Next appointment: {when}.", "drawn": "Pain drawing: {r}.",
+           "tp": "trigger point {tp}", "absent": "no {c}",
+           "no_flags": "Red-flag screening: no red flag.",
+           "flag": "Red flag ({u}): {flag}",
+           "acknowledged": "seen by {by}.", "open": "not yet assessed.",
+           "override": "overridden by {by}: {reason}."},
 }
 
 
 class FindingLike(Protocol):
     muscle: str
     side: str
+    trigger_point: str | None
     result: str
     pain_recognised: bool | None
     tender_spot: bool | None
@@ -59,12 +73,15 @@ class TreatmentLike(Protocol):
 
 
 @dataclass(frozen=True)
-class Override:
-    """A red flag the therapist chose to treat past, with the written reason."""
+class FlagOutcome:
+    """A red flag of the session and what was decided: ``decision`` is ``acknowledged``,
+    ``overridden`` (with the written ``reason``) or ``open``; ``title`` is the flag in words."""
 
-    flag: str
-    by: str
-    reason: str
+    title: str
+    urgency: str
+    decision: str
+    by: str = ""
+    reason: str = ""
 
 
 def sentence(text: str) -> str:
@@ -73,27 +90,71 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?" else text + "."
 
 
+def drawn_regions(regions: Sequence[Mapping[str, Any]], region_name: Callable[[str], str],
+                  lang: str = "nl") -> str:
+    """The drawn pain in words, strongest first: ``slaap links (7/10, zeurend), ...``."""
+    def key(r: Mapping[str, Any]) -> tuple[int, str, str]:
+        return (-(r.get("intensity") or 0), str(r.get("region")), str(r.get("side") or ""))
+    out = []
+    for r in sorted(regions, key=key):
+        name, side = region_name(str(r.get("region"))), side_word(r.get("side"), lang)
+        if side:  # "nek (bovenste deel, rechts)", "slaap rechts"
+            name = f"{name[:-1]}, {side})" if name.endswith(")") else f"{name} {side}"
+        bits = [f"{r['intensity']}/10"] if r.get("intensity") else []
+        if r.get("quality"):
+            bits.append(word(QUALITY_WORDS, str(r["quality"]), lang))
+        out.append(name + (f" ({', '.join(bits)})" if bits else ""))
+    return ", ".join(out)
+
+
+def _finding(f: FindingLike, muscle_name: Callable[[str], str],
+             tp_name: Callable[[str, str], str], lang: str) -> str:
+    say = PHRASES[lang]
+    crit = [words[lang == "en"] for name, words in CRITERIA if getattr(f, name) is True]
+    crit += [say["absent"].format(c=words[lang == "en"]) for name, words in CRITERIA
+             if getattr(f, name) is False]
+    head = f"{muscle_name(f.muscle)} {side_word(f.side, lang)}"
+    if f.trigger_point:
+        head += ", " + say["tp"].format(tp=f"‘{tp_name(f.muscle, f.trigger_point)}’")
+    return (f"{head}: {word(RESULT_WORDS, f.result, lang)}"
+            + (f" ({', '.join(crit)})" if crit else "") + ".")
+
+
+def _flag(o: FlagOutcome, lang: str) -> str:
+    say = PHRASES[lang]
+    head = say["flag"].format(u=word(URGENCY_WORDS, o.urgency, lang), flag=o.title.rstrip("."))
+    if o.decision == "overridden":
+        return f"{head}; " + say["override"].format(
+            by=o.by, reason=sentence(o.reason).rstrip("."))
+    if o.decision == "acknowledged":
+        return f"{head}; " + say["acknowledged"].format(by=o.by)
+    return f"{head}; " + say["open"]
+
+
 def soap_text(*, complaint: str, nrs_before: int | None, nrs_after: int | None,
               next_appointment: dt.datetime | None, subjective: str, objective: str,
               assessment: str, plan: str, findings: Sequence[FindingLike],
               treatments: Sequence[TreatmentLike], muscle_name: Callable[[str], str],
-              overrides: Sequence[Override] = (), lang: str = "nl") -> str:
+              flags: Sequence[FlagOutcome] = (),
+              regions: Sequence[Mapping[str, Any]] = (),
+              region_name: Callable[[str], str] = str,
+              tp_name: Callable[[str, str], str] = lambda _m, tp: tp,
+              lang: str = "nl") -> str:
     """Four lines, S/O/A/P. ``next_appointment`` is naive UTC (as stored), shown in Dutch
-    local time; ``muscle_name`` gives a muscle's name in ``lang``."""
+    local time; ``muscle_name``, ``region_name`` and ``tp_name`` (muscle, trigger point) give
+    names in ``lang``; ``regions`` are the pain map's regions (region, side, intensity,
+    quality); ``flags`` the session's red flags with their decisions."""
     lang = "en" if lang == "en" else "nl"
     say = PHRASES[lang]
     subj = [subjective] if subjective else ([complaint] if complaint else [])
+    if regions:
+        subj.append(say["drawn"].format(r=drawn_regions(regions, region_name, lang)))
     if nrs_before is not None:
         subj.append(say["nrs_before"].format(n=nrs_before))
     obj = [objective] if objective else []
-    for f in findings:
-        crit = [words[lang == "en"] for name, words in CRITERIA if getattr(f, name)]
-        obj.append(f"{muscle_name(f.muscle)} {side_word(f.side, lang)}: "
-                   f"{word(RESULT_WORDS, f.result, lang)}"
-                   + (f" ({', '.join(crit)})" if crit else "") + ".")
-    ass = [assessment] if assessment else []
-    ass += [say["override"].format(flag=o.flag, by=o.by, reason=sentence(o.reason).rstrip("."))
-            for o in overrides]
+    obj += [_finding(f, muscle_name, tp_name, lang) for f in findings]
+    ass = [sentence(assessment)] if assessment else []
+    ass += [_flag(o, lang) for o in flags] if flags else [say["no_flags"]]
     todo = []
     for t in treatments:
         bits = [word(TECHNIQUE_WORDS, t.technique, lang)]
