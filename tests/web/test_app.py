@@ -114,3 +114,19 @@ def test_large_pages_are_sent_compressed_to_browsers_that_accept_it(client: Test
     r = client.get("/tekenen", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip"
     assert 'data-region="temple"' in r.text  # the client decompresses transparently
+
+
+def test_the_favicon_is_our_own_icon_and_every_page_links_it(client: TestClient) -> None:
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.text.startswith("<svg")
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/kb").text
+
+
+def test_an_urgent_flag_is_labelled_urgent_not_today_next_to_its_today_or_tomorrow_advice(
+        ) -> None:
+    from knoop.web.i18n import CHART_MESSAGES, gettext
+
+    assert gettext("nl", CHART_MESSAGES["urg"]["urgent"]) == "dringend"

@@ -92,7 +92,7 @@ CHART_MESSAGES: dict[str, Any] = {
     "noMark": N_("(not visible on this view)"),
     "urg": {
         "emergency": N_("emergency"),
-        "urgent": N_("today"),
+        "urgent": N_("urgent"),
         "gp": N_("GP"),
         "caution": N_("caution"),
     },
