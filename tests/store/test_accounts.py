@@ -138,6 +138,26 @@ def test_an_intake_link_works_once_and_lands_as_a_draft_session(world: World) ->
     assert any(e.on_behalf_of.startswith(f"client {world.client.id}") for e in log)
 
 
+def test_taking_over_an_intake_dates_the_session_then_and_keeps_the_submission_time(
+        world: World) -> None:
+    st = world.store
+    now = [dt.datetime(2026, 11, 20, 21, 15)]
+    st.clock = lambda: now[0]
+    token = st.create_intake_token(world.owner, world.client.id)
+    grant = st.use_intake_token(token, {"complaint": "hoofdpijn", "nrs_before": 6})
+    draft = st.get_session(world.owner, grant.session_id)
+    assert draft.started_at == now[0] and draft.intake["submitted_at"] == "2026-11-20T21:15:00"
+    now[0] = dt.datetime(2026, 11, 24, 9, 30)
+    taken = st.update_session(world.owner, grant.session_id, status="open")
+    assert taken.started_at == dt.datetime(2026, 11, 24, 9, 30)
+    assert taken.intake["submitted_at"] == "2026-11-20T21:15:00"
+    assert taken.therapist_id == world.owner.user_id
+    now[0] = dt.datetime(2026, 11, 25, 9, 30)  # closing and reopening keeps the date
+    st.update_session(world.owner, grant.session_id, status="closed")
+    again = st.update_session(world.owner, grant.session_id, status="open")
+    assert again.started_at == dt.datetime(2026, 11, 24, 9, 30)
+
+
 def test_an_intake_link_expires(world: World) -> None:
     st = world.store
     token = st.create_intake_token(world.owner, world.client.id, dt.timedelta(minutes=5))

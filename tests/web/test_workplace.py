@@ -322,6 +322,32 @@ def test_waiting_intakes_of_all_clients_show_at_the_top_of_the_client_list(w: Wo
     assert "Wachtende intakes" in theirs and "Vries" not in theirs and "Dijk" not in theirs
 
 
+def test_waiting_intakes_show_the_red_flags_the_client_ticked(w: World) -> None:
+    tc, _t = client_for(w, "colleague@knoop.test")
+    token = w.store.create_intake_token(w.owner.actor, w.client.id)
+    w.store.use_intake_token(token, {"complaint": "rugpijn",
+                                     "screening": ["anticoagulants", "saddle_numbness"]})
+    page = tc.get("/clienten").text
+    waiting = page[page.index("Wachtende intakes"):page.index('role="search"')]
+    flags = re.findall(r'data-flag="([a-z_]+)" data-urgency="([a-z]+)"', waiting)
+    assert flags == [("saddle_numbness", "emergency"), ("anticoagulants", "caution")]
+    assert "rode vlag · spoed</span> Doof gevoel rond geslachtsdelen of anus" in waiting
+
+
+def test_a_taken_over_intake_shows_when_the_client_sent_it(tmp_path: Path) -> None:
+    now = [dt.datetime(2026, 11, 20, 20, 15)]
+    w = make_world(fresh_store(tmp_path, clock=lambda: now[0]))
+    grant = w.store.use_intake_token(w.store.create_intake_token(w.owner.actor, w.client.id),
+                                     {"complaint": "rugpijn"})
+    now[0] = dt.datetime(2026, 11, 24, 8, 30)
+    tc, token = client_for(w, "owner@knoop.test")
+    r = tc.post(f"/sessies/{grant.session_id}/status", data={"csrf": token, "status": "open"})
+    assert r.status_code == 200 and r.url.path == f"/sessies/{grant.session_id}"
+    sent = re.search(r'id="intake-sent">([^<]+)<', r.text)
+    assert sent and "verstuurd op 20-11-2026 21:15" in sent.group(1)  # local time
+    assert "24-11-2026 09:30" in r.text
+
+
 # ---------------------------------------------------------------------------------- sessions
 def test_autosave_and_charting_go_through_the_store(w: World) -> None:
     tc, token = client_for(w, "owner@knoop.test")
@@ -506,6 +532,48 @@ def test_an_intake_link_works_once_and_lands_as_a_draft(w: World) -> None:
     assert s.nrs_before == 6 and s.symptoms == ["dizziness"] and s.strokes
     assert s.painmap["regions"] and s.intake["source"] == "intake_link"
     assert "Nekpijn" in tc.get(f"/clienten/{w.client.id}").text
+
+
+def test_an_empty_intake_is_refused_kindly_and_the_link_still_works(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    path = _intake_url(w, tc, token)
+    anon = TestClient(app_for(w.store), raise_server_exceptions=False)
+    csrf = csrf_of(anon.get(path).text)
+    empty = '{"strokes": [], "regions": [], "exclude": []}'
+    r = anon.post(path, data={"csrf": csrf, "complaint": "  ", "drawing": empty})
+    assert r.status_code == 422 and "er is nog niets ingevuld" in r.text
+    assert "je link werkt nog" in r.text
+    assert anon.get(path).status_code == 200, "the link is not used up"
+    r = anon.post(path, data={"csrf": csrf, "complaint": "Nekpijn"})
+    assert r.status_code == 200 and "Bedankt" in r.text
+
+
+def test_the_thank_you_page_words_the_warning_signs_as_the_questions_do(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    path = _intake_url(w, tc, token)
+    anon = TestClient(app_for(w.store), raise_server_exceptions=False)
+    page = anon.get(path).text
+    r = anon.post(path, data={"csrf": csrf_of(page), "complaint": "Rugpijn"})
+    signs = r.text[r.text.index('id="warning-signs"'):]
+    for text in ("Doof gevoel rond geslachtsdelen of anus", "Koorts of algemeen ziek voelen"):
+        assert text in signs and f"> {text}</label>" in page
+    assert "liezen" not in r.text
+
+
+def test_a_new_intake_link_comes_with_a_qr_code_and_a_ready_message(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    r = tc.post(f"/clienten/{w.client.id}/intakelink", data={"csrf": token, "ttl_days": "3"})
+    url = re.search(r'id="intake-url" readonly value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
+    qr = r.text[r.text.index('id="intake-qr"'):]
+    assert qr.split(">", 1)[1].lstrip().startswith("<svg") and 'class="qr"' in qr
+    text = r.text[r.text.index('id="invite-text"'):r.text.index("</textarea>")]
+    assert "Beste Anna," in text and url in text and "werkt één keer" in text
+    mail = re.search(r'id="invite-mail" href="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
+    wa = re.search(r'id="invite-whatsapp" href="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
+    from urllib.parse import unquote
+    assert mail.startswith("mailto:") and url in unquote(mail.replace("&amp;", "&"))
+    assert wa.startswith("https://wa.me/") and url in unquote(wa.replace("&amp;", "&"))
+    assert 'data-copy="intake-url"' in r.text and 'data-copy="invite-text"' in r.text
 
 
 def test_intake_links_are_listed_on_the_client_page_and_can_be_revoked(w: World) -> None:

@@ -223,14 +223,16 @@ class ClientsMixin(ScopedBase):
 
     def waiting_intakes(self, actor: Actor, limit: int = 50) -> list[WaitingIntake]:
         """Draft sessions (clients' intakes via a link) of the actor's practice that nobody has
-        taken over yet, oldest first, with the client's name. One index range scan
+        taken over yet, oldest first, with the client's name and the screening questions the
+        client answered yes (red flags to see before opening it). One index range scan
         (``practice_id, status, started_at``)."""
         limit = v.whole("limit", limit, 1, 500) or 50
 
         def op(s: OrmSession) -> list[WaitingIntake]:
             rows = s.execute(
                 select(SessionRow.id, SessionRow.client_id, SessionRow.started_at,
-                       SessionRow.complaint, SessionRow.nrs_before, ClientRow.first_name,
+                       SessionRow.complaint, SessionRow.nrs_before, SessionRow.screening,
+                       ClientRow.first_name,
                        ClientRow.infix, ClientRow.last_name)
                 .join(ClientRow, ClientRow.id == SessionRow.client_id)
                 .where(SessionRow.practice_id == actor.practice_id,
@@ -242,7 +244,8 @@ class ClientsMixin(ScopedBase):
             self._log(s, actor, "search", None, "sessions:draft",
                       detail if len(detail) <= 300 else detail[:296] + "...")
             return [WaitingIntake(r.id, r.client_id, full_name(r.first_name, r.infix, r.last_name),
-                                  r.started_at, r.complaint, r.nrs_before) for r in rows]
+                                  r.started_at, r.complaint, r.nrs_before,
+                                  [str(x) for x in (r.screening or [])]) for r in rows]
         return self._run(op)
 
     # ---- the dossier as a whole ------------------------------------------------------------

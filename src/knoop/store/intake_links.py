@@ -129,8 +129,12 @@ class IntakeLinksMixin(SessionsMixin):
                     f = min(unknown)
                     raise v.BadInput(f"{f}: not an intake field", field=f,
                                      allowed=INTAKE_FIELDS)
+                answers = dict(intake)
+                answers["intake"] = {"source": "intake_link",
+                                     **dict(answers.get("intake") or {}),
+                                     "submitted_at": now.isoformat(timespec="seconds")}
                 sid = self._new_session(s, actor, r.client_id, status="draft",
-                                        **intake).id
+                                        **answers).id
             else:
                 audit.append(s, at=now, actor=actor, action="intake_link_used",
                              client_id=r.client_id, obj=f"client:{r.client_id}")

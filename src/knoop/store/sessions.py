@@ -196,7 +196,9 @@ class SessionsMixin(ScopedBase):
     def update_session(self, actor: Actor, session_id: int, *,
                        expected_version: int | None = None, **fields: Any) -> Session:
         """Change session fields (as :meth:`create_session`); a closed session must be
-        reopened first (``status="open"``). A new pain map or findings re-rank. With
+        reopened first (``status="open"``). Taking over a client's intake (``draft`` →
+        ``open``) dates the session now and keeps the submission time as
+        ``intake["submitted_at"]``. A new pain map or findings re-rank. With
         ``expected_version`` the change is refused (:class:`StaleVersion`, HTTP 412) when the
         session changed since that version was read."""
         def op(s: OrmSession) -> Session:
@@ -205,9 +207,16 @@ class SessionsMixin(ScopedBase):
                 self._writable(r)
             self._check_version(r, expected_version, "session")
             vals = self._session_values(fields, r)
+            taken_over = r.status == "draft" and vals.get("status") == "open"
             for k, val in vals.items():
                 setattr(r, k, val)
             self._changed(r)
+            if taken_over:  # the session is dated now; the intake keeps when it was sent
+                intake = dict(r.intake or {})
+                intake.setdefault("submitted_at", r.started_at.isoformat(timespec="seconds"))
+                r.intake, r.started_at = intake, r.updated_at
+                if r.therapist_id is None:
+                    r.therapist_id = actor.user_id
             if {"painmap", "strokes", "symptoms", "screening"} & set(vals):
                 self._rerank(s, r)
             self._touch(s, r.client_id)

@@ -272,6 +272,8 @@ class WaitingIntake(_Dict):
     started_at: dt.datetime
     complaint: str
     nrs_before: int | None
+    #: Screening questions answered yes (IDs of the contract), in the client's order.
+    screening: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ from knoop.web.deps import (
     store_of,
     translator,
 )
-from knoop.web.pages import render
+from knoop.web.intake import screening_flags
+from knoop.web.invitation import invitation
+from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 ClientId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -69,6 +71,7 @@ def _form_str(form: FormData, name: str, max_len: int = 4000) -> str:
 def client_list(request: Request, q: str = "", user: User = LoggedIn) -> Response:
     store = store_of(request)
     _ = translator(request)
+    lang = lang_of(request)
     error = ""
     try:
         found = store.search_clients(user.actor, q.strip()[:100], limit=50)
@@ -78,7 +81,7 @@ def client_list(request: Request, q: str = "", user: User = LoggedIn) -> Respons
     rows = [{"id": c.id, "name": c.display_name, "born": fmt_date(c.date_of_birth),
              "changed": fmt_date(c.last_change)} for c in found]
     waiting = [{"session_id": d.session_id, "client_id": d.client_id, "name": d.client_name,
-                "when": fmt_datetime(d.started_at)}
+                "when": fmt_datetime(d.started_at), "flags": screening_flags(d.screening, lang)}
                for d in store.waiting_intakes(user.actor, limit=50)]
     return render(request, "clients/list.html", {
         "q": q, "rows": rows, "error": error, "title": _("Clients"), "waiting": waiting})
@@ -205,8 +208,13 @@ def intake_link(request: Request, client_id: ClientId, user: User = LoggedIn,
     ctx = _client_context(request, user, client_id)
     base = str(request.base_url).rstrip("/")
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
-    ctx.update({"intake_url": f"{base}/intake/{token}", "intake_expires": fmt_datetime(expires),
-                "intake_days": days})
+    url = f"{base}/intake/{token}"
+    c = ctx["c"]
+    ctx.update({"intake_url": url, "intake_expires": fmt_datetime(expires),
+                "intake_days": days, "invite": invitation(
+                    url, practice=store.practice(user.practice_id).name,
+                    expires=fmt_datetime(expires), first_name=c.first_name, email=c.email or "",
+                    phone=c.phone or "", therapist=user.name, lang=lang_of(request))})
     return render(request, "clients/page.html", ctx)
 
 

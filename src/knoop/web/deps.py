@@ -258,6 +258,8 @@ KIND_TEXT = {
     "email": _("not a valid e-mail address"),
     "range": _("enter a whole number in the allowed range"),
     "closed": _("the session is closed; reopen it first"),
+    "empty_intake": _("nothing has been filled in yet. Draw where it hurts or describe your "
+                      "complaint, then send again; your link still works"),
     "reason_required": _("write why you treat despite this emergency sign "
                          "(at least 10 characters)"),
     "password_common": _("this password is too common or too easy to guess; choose a sentence "

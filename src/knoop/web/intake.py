@@ -10,7 +10,6 @@ message with status 404.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -19,6 +18,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from knoop.errors import AuthError, BadInput, KnoopError
+from knoop.vocabulary import URGENCY_WORDS, word
 from knoop.web.deps import CsrfForm, input_error, store_of
 from knoop.web.pages import lang_of, render
 
@@ -88,9 +88,12 @@ def _answers(form: FormData) -> dict[str, Any]:
         if not isinstance(drawing, dict):
             raise BadInput("strokes: the drawing could not be read", field="strokes")
         drawing = {k: v for k, v in drawing.items() if k in ("strokes", "regions", "exclude")}
-    intake: dict[str, Any] = {"source": "intake_link",
-                              "submitted_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)
-                              .isoformat(timespec="seconds")}
+    drew = any(drawing.get(k) for k in ("strokes", "regions"))
+    if not (complaint or since or nrs is not None or symptoms or screening or drew):
+        # nothing to go on: refused before the link is used, so the client can try again
+        raise BadInput("complaint: the intake is empty", field="complaint",
+                       kind="empty_intake")
+    intake: dict[str, Any] = {"source": "intake_link"}  # the store adds submitted_at
     if since:
         intake["since"] = since
     out: dict[str, Any] = {"complaint": complaint, "symptoms": symptoms,
@@ -119,4 +122,31 @@ def submit_intake(request: Request, token: str, form: FormData = CsrfForm) -> Re
             raise
         return _page(request, token, grant, values=values, error=input_error(request, exc),
                      status_code=422)
-    return render(request, "intake/thanks.html", {})
+    return render(request, "intake/thanks.html", {"warning_signs": warning_signs(lang_of(request))})
+
+
+#: The warning signs repeated on the thank-you page, by screening ID: the page words them
+#: exactly as the intake's questions do (one source: the contract).
+WARNING_SIGNS = ("chest_pain_exertion", "saddle_numbness", "bladder_bowel_change",
+                 "progressive_weakness", "fever_or_unwell")
+
+
+def warning_signs(lang: str) -> list[str]:
+    """The screening questions of :data:`WARNING_SIGNS` in ``lang``, as the intake asks them."""
+    from knoop.kb import knowledge_base
+
+    items = knowledge_base().contract.screening
+    return [items[i].en if lang == "en" else items[i].nl for i in WARNING_SIGNS if i in items]
+
+
+def screening_flags(ids: list[str], lang: str) -> list[dict[str, str]]:
+    """The screening questions a client answered yes, most urgent first, with the urgency in a
+    word: what "Wachtende intakes" shows before anyone opens the intake."""
+    from knoop.kb import knowledge_base
+    from knoop.ranking.redflags import URGENCY_ORDER
+
+    items = knowledge_base().contract.screening
+    known = sorted((items[i] for i in dict.fromkeys(ids) if i in items),
+                   key=lambda s: (URGENCY_ORDER[s.urgency], s.id))
+    return [{"id": s.id, "urgency": s.urgency, "urgency_word": word(URGENCY_WORDS, s.urgency, lang),
+             "text": s.en if lang == "en" else s.nl} for s in known]

@@ -6,6 +6,7 @@ treatments, NRS after), 5 the SOAP note. The browser saves as it goes through th
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -40,6 +41,15 @@ def _flag_decisions(s: Session) -> list[dict[str, Any]]:
              "when": fmt_datetime(d.decided_at)} for d in s.flag_decisions]
 
 
+def _sent_at(intake: dict[str, Any] | None) -> str:
+    """When the client sent the intake (stored as naive UTC ISO text), in local time."""
+    raw = (intake or {}).get("submitted_at")
+    try:
+        return fmt_datetime(dt.datetime.fromisoformat(str(raw))) if raw else ""
+    except ValueError:
+        return ""
+
+
 @router.get("/sessies/{session_id}")
 def session_page(request: Request, session_id: SessionId, user: User = LoggedIn) -> Response:
     from knoop.kb.models import CAUSES
@@ -67,6 +77,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
         "treatments": treatments(s, lang, t), "findings": findings(s, lang, t),
         "next_appointment": local_input(s.next_appointment),
         "intake_answers": {k: v for k, v in (s.intake or {}).items() if k != "drawing"},
+        "intake_sent": _sent_at(s.intake),
         "decisions": decisions,
         "acked_when": decisions[-1]["when"] if decisions else "",
         "born": fmt_date(c.date_of_birth),

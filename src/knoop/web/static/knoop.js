@@ -6,4 +6,32 @@
     url.addEventListener("focus", function () { url.select(); });
     url.focus();
   }
+  function say(btn, text) {
+    var status = document.getElementById(btn.getAttribute("data-status") || "copy-status");
+    if (status) status.textContent = text;
+  }
+  /* A button with data-copy="<id>" copies that field's text; the clipboard API needs a secure
+     context, so on plain http the field is selected and copied the old way. */
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (btn) {
+    btn.addEventListener("click", function () {
+      var field = document.getElementById(btn.getAttribute("data-copy"));
+      if (!field) return;
+      var done = btn.getAttribute("data-done") || "✓";
+      function fallback() {
+        if (field.select) { field.focus(); field.select(); } else {
+          var range = document.createRange(); range.selectNodeContents(field);
+          var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        }
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        say(btn, ok ? done : (btn.getAttribute("data-manual") || ""));
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value || field.textContent || "").then(
+          function () { say(btn, done); }, fallback);
+      } else {
+        fallback();
+      }
+    });
+  });
 })();
