@@ -58,3 +58,13 @@ def test_the_audit_key_is_made_once_with_mode_0600(tmp_path) -> None:  # type: i
     assert len(key) >= 32 and s.audit_key() == key and key != s.secret_key()
     assert oct((tmp_path / "data" / "audit.key").stat().st_mode & 0o777) == "0o600"
     assert s.audit_anchor == tmp_path / "data" / "audit.anchor"
+
+
+def test_the_fhir_base_is_the_practices_own_https_url() -> None:
+    assert load({}).fhir_base == ""
+    assert load({"KNOOP_FHIR_BASE": " https://fhir.deknoop.nl/fhir/ "}).fhir_base == \
+        "https://fhir.deknoop.nl/fhir"
+    for bad in ("fhir.deknoop.nl", "https://knoop.example/fhir", "https://a b", "ftp://x"):
+        with pytest.raises(SettingsError) as info:
+            load({"KNOOP_FHIR_BASE": bad})
+        assert info.value.field == "KNOOP_FHIR_BASE" and "https://" in str(info.value)

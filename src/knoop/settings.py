@@ -31,6 +31,9 @@ class Settings:
     practice_phone: str = ""
     practice_email: str = ""
     practice_website: str = ""
+    #: ``KNOOP_FHIR_BASE``: the base URL of the practice's own FHIR code systems and naming
+    #: systems (``<base>/CodeSystem/muscle``, ...); empty: ``<website>/fhir``, else a URN.
+    fhir_base: str = ""
     #: Who the export/handout commands act as (``KNOOP_USER``, an e-mail); ``--user`` wins.
     user_email: str = ""
     #: ``KNOOP_SECRET_KEY``: signs CSRF tokens and encrypts the pending second login step.
@@ -111,6 +114,17 @@ def _database_url(raw: str) -> str:
             field="DATABASE_URL", allowed=[f"{s}://" for s in DATABASE_SCHEMES])
     if scheme == "postgresql":
         value = "postgresql+psycopg://" + rest
+    return value
+
+
+def _fhir_base(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    if (not sep or scheme not in ("https", "http") or not rest or any(c.isspace() for c in value)
+            or "knoop.example" in value):
+        raise SettingsError(
+            f"KNOOP_FHIR_BASE={raw!r} is not allowed; allowed: the practice's own https:// URL "
+            "without spaces, e.g. https://fhir.mijnpraktijk.nl/fhir", field="KNOOP_FHIR_BASE")
     return value
 
 
@@ -206,6 +220,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
                       ("KNOOP_USER", "user_email")):
         if env.get(name, "").strip():
             kwargs[key] = env[name].strip()
+    if env.get("KNOOP_FHIR_BASE", "").strip():
+        kwargs["fhir_base"] = _fhir_base(env["KNOOP_FHIR_BASE"])
     if env.get("DATABASE_URL", "").strip():
         kwargs["database_url_override"] = _database_url(env["DATABASE_URL"])
     return Settings(**kwargs)  # type: ignore[arg-type]

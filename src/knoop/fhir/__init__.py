@@ -8,6 +8,7 @@ May import store, ranking, bodymap, kb and handouts (for the drawing PNG); never
 Code systems: ``docs/fhir.md``.
 """
 
-from knoop.fhir.bundle import fhir_bundle, findings_from_bundle, validate_bundle
+from knoop.fhir.bundle import fhir_bundle
+from knoop.fhir.reading import findings_from_bundle, validate_bundle
 
 __all__ = ["fhir_bundle", "findings_from_bundle", "validate_bundle"]

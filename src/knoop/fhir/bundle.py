@@ -23,48 +23,53 @@ from typing import TYPE_CHECKING, Any
 from knoop.errors import BadInput
 from knoop.fhir.codes import (
     ACCESS_ACTION,
-    BASE,
     CONSENT_SCOPE,
     CRITERIA,
-    CS_ACCESS,
-    CS_CONSENT_KIND,
-    CS_CRITERION,
-    CS_FINDING_RESULT,
-    CS_MUSCLE,
-    CS_OBSERVATION,
-    CS_QUALITY,
-    CS_TECHNIQUE,
-    CS_TRIGGER_POINT,
     ENCOUNTER_STATUS,
-    LATERALITY,
     LOINC,
     NICTIZ_PAIN_METHOD,
-    NS_CLIENT,
-    NS_SESSION,
     RESULT_TEXT,
     SNOMED,
+    Systems,
+    base_of,
     codeable,
     instant,
     muscle_site,
     region_site,
     stable_uuid,
 )
+from knoop.fhir.note import composition
+from knoop.fhir.parties import organization, practitioner
+from knoop.fhir.reading import findings_from_bundle, validate_bundle
 from knoop.kb import KB_VERSION, knowledge_base
 from knoop.store import Actor, Store
+from knoop.vocabulary import QUALITY_WORDS, TECHNIQUE_WORDS, TOLERANCE_WORDS, word
 
 if TYPE_CHECKING:
-    from fhir.resources.R4B.bundle import Bundle
-    from fhir.resources.R4B.codeableconcept import CodeableConcept
-    from fhir.resources.R4B.coding import Coding
+    from knoop.handouts.practice import PracticeDetails
+
+__all__ = ["fhir_bundle", "findings_from_bundle", "validate_bundle"]
+
+#: Dutch words of the finding criteria (the local code system's displays).
+CRITERION_WORDS = {"pain_recognised": "herkenbare pijn", "tender_spot": "drukpijnlijk punt",
+                   "taut_band": "strakke streng", "referral_elicited": "uitstraling opgewekt",
+                   "twitch": "twitch-respons"}
+CONSENT_WORDS = {"treatment": "behandeling", "gp_sharing": "delen met de huisarts",
+                 "photos": "foto's", "research": "onderzoek"}
+
 
 class _Builder:
-    def __init__(self, data: dict[str, Any], practice: dict[str, Any], images: bool) -> None:
+    def __init__(self, data: dict[str, Any], practice: dict[str, Any], images: bool,
+                 cs: Systems) -> None:
         self.entries: list[dict[str, Any]] = []
         self.data = data
         self.practice = practice
         self.images = images
+        self.cs = cs
         self.client_id = data["client"]["id"]
         self.patient_ref = stable_uuid("patient", practice["id"], self.client_id)
+        self.org_ref = ""
+        self.practitioners: dict[int, str] = {}  # user ID -> fullUrl
 
     def add(self, full_url: str, resource: dict[str, Any]) -> None:
         resource["id"] = full_url.rsplit(":", 1)[1]
@@ -75,7 +80,7 @@ class _Builder:
         family = " ".join(p for p in (c["infix"], c["last_name"]) if p)
         res: dict[str, Any] = {
             "resourceType": "Patient",
-            "identifier": [{"system": NS_CLIENT, "value": f"{self.practice['id']}-{c['id']}"}],
+            "identifier": [{"system": self.cs.ns("client"), "value": f"{self.practice['id']}-{c['id']}"}],
             "name": [{"use": "official", "family": family, "given": [c["first_name"]],
                       "text": " ".join(p for p in (c["first_name"], family) if p)}],
         }
@@ -103,7 +108,7 @@ class _Builder:
         start = instant(s["started_at"])
         resource: dict[str, Any] = {
             "resourceType": "Encounter",
-            "identifier": [{"system": NS_SESSION, "value": str(s["id"])}],
+            "identifier": [{"system": self.cs.ns("session"), "value": str(s["id"])}],
             "status": ENCOUNTER_STATUS.get(s["status"], "unknown"),
             "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
                       "code": "AMB", "display": "ambulatory"},
@@ -111,6 +116,11 @@ class _Builder:
         }
         if s["complaint"]:
             resource["reasonCode"] = [{"text": s["complaint"]}]
+        therapist = self.practitioners.get(s.get("therapist_id") or 0)
+        if therapist:
+            resource["participant"] = [{"individual": {"reference": therapist}}]
+        if self.org_ref:
+            resource["serviceProvider"] = {"reference": self.org_ref}
         self.add(enc, resource)
         subject, context = {"reference": self.patient_ref}, {"reference": enc}
         for when in ("before", "after"):
@@ -125,8 +135,9 @@ class _Builder:
                     {"system": SNOMED, "code": "225908003", "display": "Pain score"},
                     {"system": LOINC, "code": "72514-3", "display":
                      "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
-                    {"system": CS_OBSERVATION, "code": f"nrs-{when}",
-                     "display": f"NRS {when} treatment"}],
+                    {"system": self.cs.observation, "code": f"nrs-{when}",
+                     "display": "NRS " + ("voor" if when == "before" else "na")
+                                + " de behandeling"}],
                     "text": "Pijnscore (NRS) " + ("voor" if when == "before" else "na")
                             + " de behandeling"},
                 "method": codeable(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
@@ -137,7 +148,22 @@ class _Builder:
             self.finding(f, subject, context, start)
         for t in s["treatments"]:
             self.procedure(t, subject, context, start)
+        note = s.get("note") or {}
+        author = (self.practitioners.get(note.get("updated_by") or 0)
+                  or therapist or self.org_ref)
+        made = composition(self.cs, s, subject=subject, encounter=context,
+                           author={"reference": author}, custodian={"reference": self.org_ref})
+        if made:
+            self.add(*made)
 
+    def parties(self, details: PracticeDetails, therapists: dict[int, str]) -> None:
+        """The practice (Organization) and the therapists of the sessions (Practitioner)."""
+        self.org_ref, org = organization(self.cs, self.practice["id"], details)
+        self.add(self.org_ref, org)
+        for uid, name in sorted(therapists.items()):
+            ref, res = practitioner(self.cs, self.practice["id"], uid, name)
+            self.practitioners[uid] = ref
+            self.add(ref, res)
     def drawing(self, s: dict[str, Any], subject: dict, context: dict, start: str | None) -> None:
         regions = s.get("regions") or []
         if not regions and not s.get("strokes"):
@@ -148,23 +174,26 @@ class _Builder:
             members.append({"reference": ref})
             res: dict[str, Any] = {
                 "resourceType": "Observation", "status": "final",
-                "code": codeable(CS_OBSERVATION, "painted-region", "Painted region",
-                            "Pijn in dit gebied"),
+                "code": codeable(self.cs.observation, "painted-region", "Pijn in dit gebied",
+                                 "Pijn in dit gebied"),
                 "subject": subject, "encounter": context, "effectiveDateTime": start,
-                "bodySite": region_site(r["region"], r.get("side")),
+                "bodySite": region_site(self.cs, r["region"], r.get("side")),
             }
             if r.get("intensity") is not None:
                 res["valueInteger"] = int(r["intensity"])
             comps = []
             if r.get("fraction") is not None:
-                comps.append({"code": codeable(CS_OBSERVATION, "painted-fraction",
-                                          "Share of the region painted"),
+                comps.append({"code": codeable(self.cs.observation, "painted-fraction",
+                                               "Deel van het gebied getekend"),
                               "valueQuantity": {"value": round(float(r["fraction"]) * 100, 1),
                                                 "unit": "%", "system": "http://unitsofmeasure.org",
                                                 "code": "%"}})
             if r.get("quality"):
-                comps.append({"code": codeable(CS_OBSERVATION, "pain-quality", "Pain quality"),
-                              "valueCodeableConcept": codeable(CS_QUALITY, r["quality"], r["quality"])})
+                q = word(QUALITY_WORDS, r["quality"], "nl")
+                comps.append({"code": codeable(self.cs.observation, "pain-quality",
+                                               "Soort pijn"),
+                              "valueCodeableConcept": codeable(self.cs.cs("pain-quality"),
+                                                               r["quality"], q, q)})
             if comps:
                 res["component"] = comps
             self.add(ref, res)
@@ -194,7 +223,8 @@ class _Builder:
         derived.append({"reference": ref})
         self.add(ref, {
             "resourceType": "DocumentReference", "status": "current",
-            "type": codeable(CS_OBSERVATION, "pain-drawing-data", "Pain drawing data (strokes JSON)"),
+            "type": codeable(self.cs.observation, "pain-drawing-data",
+                             "Gegevens van de pijntekening (JSON)"),
             "subject": subject, "date": start,
             "context": {"encounter": [context]},
             "content": [{"attachment": {
@@ -204,7 +234,7 @@ class _Builder:
                 "title": "pain-drawing.json"}}]})
         self.add(stable_uuid("drawing", s["id"]), {
             "resourceType": "Observation", "status": "final",
-            "code": codeable(CS_OBSERVATION, "pain-drawing", "Pain drawing", "Pijntekening"),
+            "code": codeable(self.cs.observation, "pain-drawing", "Pijntekening", "Pijntekening"),
             "subject": subject, "encounter": context, "effectiveDateTime": start,
             "hasMember": members, "derivedFrom": derived})
 
@@ -212,22 +242,24 @@ class _Builder:
         comps: list[dict[str, Any]] = []  # Observation.component
         if f["trigger_point"]:
             tp = knowledge_base().muscle(f["muscle"]).trigger_point(f["trigger_point"])
-            comps.append({"code": codeable(CS_OBSERVATION, "trigger-point", "Trigger point"),
-                          "valueCodeableConcept": codeable(CS_TRIGGER_POINT, tp.id, tp.name.en,
-                                                      tp.name.nl)})
+            comps.append({"code": codeable(self.cs.observation, "trigger-point", "Triggerpunt"),
+                          "valueCodeableConcept": codeable(self.cs.trigger_point, tp.id,
+                                                           tp.name.nl, tp.name.nl)})
         for crit in CRITERIA:
             if f.get(crit) is not None:
-                comps.append({"code": codeable(CS_CRITERION, crit, crit.replace("_", " ")),
+                comps.append({"code": codeable(self.cs.cs("finding-criterion"), crit,
+                                               CRITERION_WORDS[crit]),
                               "valueBoolean": bool(f[crit])})
         res: dict[str, Any] = {
             "resourceType": "Observation", "status": "final",
-            "identifier": [{"system": f"{BASE}/NamingSystem/finding", "value": str(f["id"])}],
-            "code": codeable(CS_OBSERVATION, "trigger-point-finding", "Trigger point finding",
-                        "Triggerpuntonderzoek"),
+            "identifier": [{"system": self.cs.ns("finding"), "value": str(f["id"])}],
+            "code": codeable(self.cs.observation, "trigger-point-finding",
+                             "Triggerpuntonderzoek", "Triggerpuntonderzoek"),
             "subject": subject, "encounter": context, "effectiveDateTime": start,
-            "bodySite": muscle_site(f["muscle"], f["side"]),
-            "valueCodeableConcept": codeable(CS_FINDING_RESULT, f["result"],
-                                        f["result"].replace("_", " "), RESULT_TEXT[f["result"]]),
+            "bodySite": muscle_site(self.cs, f["muscle"], f["side"]),
+            "valueCodeableConcept": codeable(self.cs.cs("finding-result"), f["result"],
+                                             RESULT_TEXT["nl"][f["result"]],
+                                             RESULT_TEXT["nl"][f["result"]]),
         }
         if comps:
             res["component"] = comps
@@ -241,19 +273,20 @@ class _Builder:
         if t["duration_min"]:
             notes.append(f"duur {t['duration_min']} min")
         if t["pressure_tolerance"]:
-            notes.append(f"druktolerantie {t['pressure_tolerance']}")
+            notes.append("druktolerantie "
+                         + word(TOLERANCE_WORDS, t["pressure_tolerance"], "nl"))
         if t.get("note"):
             notes.append(t["note"])
         res: dict[str, Any] = {
             "resourceType": "Procedure", "status": "completed",
-            "identifier": [{"system": f"{BASE}/NamingSystem/treatment", "value": str(t["id"])}],
+            "identifier": [{"system": self.cs.ns("treatment"), "value": str(t["id"])}],
             "code": {"coding": [
                 {"system": SNOMED, "code": "91251008", "display": "Physical therapy procedure"},
-                {"system": CS_TECHNIQUE, "code": t["technique"],
-                 "display": t["technique"].replace("_", " ")}],
-                "text": t["technique"].replace("_", " ")},
+                {"system": self.cs.cs("technique"), "code": t["technique"],
+                 "display": word(TECHNIQUE_WORDS, t["technique"], "nl")}],
+                "text": word(TECHNIQUE_WORDS, t["technique"], "nl")},
             "subject": subject, "encounter": context, "performedDateTime": start,
-            "bodySite": [muscle_site(t["muscle"], t["side"])],
+            "bodySite": [muscle_site(self.cs, t["muscle"], t["side"])],
         }
         if notes:
             res["note"] = [{"text": "; ".join(notes)}]
@@ -264,15 +297,17 @@ class _Builder:
             "resourceType": "Consent", "status": "active",
             "scope": codeable("http://terminology.hl7.org/CodeSystem/consentscope",
                          CONSENT_SCOPE[c["kind"]], CONSENT_SCOPE[c["kind"]]),
-            "category": [codeable(CS_CONSENT_KIND, c["kind"], c["kind"].replace("_", " "))],
+            "category": [codeable(self.cs.cs("consent-kind"), c["kind"],
+                                  CONSENT_WORDS.get(c["kind"], c["kind"]))],
             "patient": {"reference": self.patient_ref}, "dateTime": c["date"] + "T00:00:00Z",
-            "policyRule": {"text": f"knoop consent text version {c['text_version']}"},
+            "policyRule": {"text": f"toestemmingstekst versie {c['text_version']}"},
             "provision": {"type": "permit" if c["given"] else "deny"}})
 
     def audit(self, e: dict[str, Any]) -> None:
         self.add(stable_uuid("audit", e["id"]), {
             "resourceType": "AuditEvent",
-            "type": {"system": CS_ACCESS, "code": e["action"], "display": e["action"]},
+            "type": {"system": self.cs.cs("access-action"), "code": e["action"],
+                     "display": e["action"]},
             "action": ACCESS_ACTION.get(e["action"], "E"),
             "recorded": instant(e["at"]),
             "agent": [{"who": {"display": e["user_email"] or "system"}, "requestor": True,
@@ -288,11 +323,17 @@ PNG_PX = 300  # width of the attached drawing images
 
 def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,
                 session_id: int | None = None, images: bool = True,
-                now: dt.datetime | None = None) -> dict[str, Any]:
+                now: dt.datetime | None = None,
+                details: PracticeDetails | None = None) -> dict[str, Any]:
     """A Bundle (``collection``) for a client, or for one session of a client. Read with
     ``store.client_dossier`` (access-logged as ``export``); the access log is added as
     AuditEvents when the actor is an admin (only admins may read it). The whole client's
-    Bundle follows the dossier's role rule (``store.check_full_export``: admins only)."""
+    Bundle follows the dossier's role rule (``store.check_full_export``: admins only).
+    ``details`` (default: ``practice_details``) give the Organization, the code-system base
+    and the therapists' names. Texts are Dutch (``language: nl``); SNOMED and LOINC keep
+    their own displays."""
+    from knoop.handouts.practice import practice_details
+
     if (client_id is None) == (session_id is None):
         raise BadInput("give a client or a session", field="client_id")
     if session_id is not None:
@@ -302,9 +343,15 @@ def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,
         store.check_full_export(actor, client_id)
     data = store.client_dossier(actor, client_id)
     p = store.practice(actor.practice_id)
-    b = _Builder(data, {"id": p.id, "name": p.name}, images)
+    details = details or practice_details(store, actor)
+    cs = Systems(base_of(details.fhir_base, details.website, p.id))
+    b = _Builder(data, {"id": p.id, "name": p.name}, images, cs)
     b.patient()
     sessions = [s for s in data["sessions"] if session_id is None or s["id"] == session_id]
+    ids = {x for s in sessions
+           for x in (s.get("therapist_id"), (s.get("note") or {}).get("updated_by")) if x}
+    b.parties(details, {uid: practice_details(store, actor, therapist_id=uid).therapist
+                        for uid in ids})
     for s in sessions:
         b.session(s)
     for c in data["consents"]:
@@ -315,59 +362,11 @@ def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)
-    return {"resourceType": "Bundle", "id": str(uuid.uuid4()),
-            "meta": {"tag": [{"system": f"{BASE}/CodeSystem/kb-version", "code": KB_VERSION}]},
-            "identifier": {"system": f"{BASE}/NamingSystem/export",
+    return {"resourceType": "Bundle", "id": str(uuid.uuid4()), "language": "nl",
+            "meta": {"tag": [{"system": cs.cs("kb-version"), "code": KB_VERSION}]},
+            "identifier": {"system": cs.ns("export"),
                            "value": f"{p.id}-{client_id}-{session_id or 'all'}-"
                                     f"{stamp:%Y%m%dT%H%M%S}"},
             "type": "collection", "timestamp": stamp.isoformat(), "entry": b.entries}
 
 
-def validate_bundle(bundle: dict[str, Any]) -> Bundle:
-    """Parse with ``fhir.resources.R4B`` (raises on anything invalid); returns the model."""
-    from fhir.resources.R4B.bundle import Bundle
-
-    return Bundle.model_validate(bundle)
-
-
-def _codings(cc: CodeableConcept | None) -> list[Coding]:
-    """The codings of a concept that an exported finding always has."""
-    assert cc is not None and cc.coding is not None
-    return cc.coding
-
-
-def findings_from_bundle(bundle: dict[str, Any] | str) -> list[dict[str, Any]]:
-    """The trigger-point findings read back from an exported bundle (JSON or dict), parsed
-    through the R4B models: muscle, side, result, trigger point and criteria."""
-    from fhir.resources.R4B.bundle import Bundle
-    from fhir.resources.R4B.observation import Observation
-
-    model = (Bundle.model_validate_json(bundle) if isinstance(bundle, str)
-             else Bundle.model_validate(bundle))
-    out = []
-    for e in model.entry or []:
-        r = e.resource
-        assert r is not None
-        if not isinstance(r, Observation):  # r.get_resource_type() != "Observation"
-            continue
-        if not any(c.system == CS_OBSERVATION and c.code == "trigger-point-finding"
-                   for c in r.code.coding or []):
-            continue
-        site = r.bodySite
-        muscle = next(c.code for c in _codings(site) if c.system == CS_MUSCLE)
-        assert site is not None and site.extension is not None
-        lat = _codings(site.extension[0].valueCodeableConcept)[0].code
-        side = next(k for k, (code, _d) in LATERALITY.items() if code == lat)
-        assert r.identifier is not None and r.identifier[0].value is not None
-        item: dict[str, Any] = {"id": int(r.identifier[0].value), "muscle": muscle, "side": side,
-                                "result": _codings(r.valueCodeableConcept)[0].code,
-                                "trigger_point": None, "note": r.note[0].text if r.note else ""}
-        for comp in r.component or []:
-            code = _codings(comp.code)[0]
-            if code.system == CS_OBSERVATION and code.code == "trigger-point":
-                item["trigger_point"] = _codings(comp.valueCodeableConcept)[0].code
-            elif code.system == CS_CRITERION:
-                assert code.code is not None
-                item[code.code] = comp.valueBoolean
-        out.append(item)
-    return out

@@ -1,5 +1,5 @@
-"""The FHIR code systems and codings knoop uses: our own code systems (regions, muscles,
-trigger points, findings, techniques, ...), the verified SNOMED CT and LOINC codes, the Nictiz
+"""The FHIR code systems and codings knoop uses: the practice's own code systems (regions,
+muscles, trigger points, findings, techniques, ...; under the practice's base URL), the verified SNOMED CT and LOINC codes, the Nictiz
 laterality extension, and the helpers that build a coding or a body site from them.
 
 Every code here is listed in ``docs/fhir.md``; no SNOMED code that ``shared/codes.md`` does not
@@ -10,24 +10,63 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from knoop.kb import knowledge_base
 from knoop.vocabulary import side_word
 
-BASE = "https://knoop.example/fhir"
-CS_REGION = f"{BASE}/CodeSystem/region"
-CS_MUSCLE = f"{BASE}/CodeSystem/muscle"
-CS_TRIGGER_POINT = f"{BASE}/CodeSystem/trigger-point"
-CS_OBSERVATION = f"{BASE}/CodeSystem/observation"
-CS_FINDING_RESULT = f"{BASE}/CodeSystem/finding-result"
-CS_CRITERION = f"{BASE}/CodeSystem/finding-criterion"
-CS_TECHNIQUE = f"{BASE}/CodeSystem/technique"
-CS_QUALITY = f"{BASE}/CodeSystem/pain-quality"
-CS_CONSENT_KIND = f"{BASE}/CodeSystem/consent-kind"
-CS_ACCESS = f"{BASE}/CodeSystem/access-action"
-NS_CLIENT = f"{BASE}/NamingSystem/client"
-NS_SESSION = f"{BASE}/NamingSystem/session"
+
+@dataclass(frozen=True)
+class Systems:
+    """The practice's own code systems and naming systems under one base URL (the practice's
+    setting ``KNOOP_FHIR_BASE``, else its website + ``/fhir``, else ``urn:knoop:practice:<id>``;
+    see :func:`base_of`)."""
+
+    base: str
+
+    def cs(self, name: str) -> str:
+        return f"{self.base}/CodeSystem/{name}"
+
+    def ns(self, name: str) -> str:
+        return f"{self.base}/NamingSystem/{name}"
+
+    @property
+    def region(self) -> str:
+        return self.cs("region")
+
+    @property
+    def muscle(self) -> str:
+        return self.cs("muscle")
+
+    @property
+    def trigger_point(self) -> str:
+        return self.cs("trigger-point")
+
+    @property
+    def observation(self) -> str:
+        return self.cs("observation")
+
+
+#: The last path parts of the local systems (readers match on these, whatever the base).
+CS_OBSERVATION_TAIL = "/CodeSystem/observation"
+CS_MUSCLE_TAIL = "/CodeSystem/muscle"
+CS_CRITERION_TAIL = "/CodeSystem/finding-criterion"
+
+
+def base_of(setting: str, website: str, practice_id: int) -> str:
+    """The base of the practice's own systems: the setting, else ``<website>/fhir`` when the
+    website is an http(s) URL, else a URN that names the practice in this installation."""
+    if setting.strip():
+        return setting.strip().rstrip("/")
+    w = website.strip().rstrip("/")
+    if w.startswith(("https://", "http://")) and " " not in w:
+        return f"{w}/fhir"
+    if w and "." in w and " " not in w and "/" not in w:  # "www.praktijk.nl"
+        return f"https://{w}/fhir"
+    return f"urn:knoop:practice:{practice_id}"
+
+
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 NICTIZ_PAIN_METHOD = "urn:oid:2.16.840.1.113883.2.4.3.11.60.40.4.9.1"
@@ -55,8 +94,11 @@ MUSCLE_SNOMED = {
     "vastus_lateralis": ("1403006", "Vastus lateralis muscle"),
 }
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
-RESULT_TEXT = {"active": "actief triggerpunt", "latent": "latent triggerpunt",
-               "none_found": "geen triggerpunt gevonden", "not_examined": "niet onderzocht"}
+RESULT_TEXT = {
+    "nl": {"active": "actief triggerpunt", "latent": "latent triggerpunt",
+           "none_found": "geen triggerpunt gevonden", "not_examined": "niet onderzocht"},
+    "en": {"active": "active trigger point", "latent": "latent trigger point",
+           "none_found": "no trigger point found", "not_examined": "not examined"}}
 CRITERIA = ("pain_recognised", "tender_spot", "taut_band", "referral_elicited", "twitch")
 ENCOUNTER_STATUS = {"draft": "planned", "open": "in-progress", "closed": "finished"}
 CONSENT_SCOPE = {"treatment": "treatment", "research": "research",
@@ -84,26 +126,27 @@ def codeable(system: str, code: str, display: str, text: str | None = None) -> d
     return out
 
 
-def muscle_site(muscle: str, side: str) -> dict[str, Any]:
+def muscle_site(cs: Systems, muscle: str, side: str, lang: str = "nl") -> dict[str, Any]:
     m = knowledge_base().muscle(muscle)
-    coding = [{"system": CS_MUSCLE, "code": muscle, "display": m.names.latin}]
+    coding = [{"system": cs.muscle, "code": muscle, "display": m.names.latin}]
     if muscle in MUSCLE_SNOMED:
         code, display = MUSCLE_SNOMED[muscle]
         coding.append({"system": SNOMED, "code": code, "display": display})
     lat_code, lat_display = LATERALITY[side]
+    name = m.names.en if lang == "en" else m.names.nl
     return {"extension": [{"url": EXT_LATERALITY, "valueCodeableConcept":
                            codeable(SNOMED, lat_code, lat_display)}],
-            "coding": coding, "text": f"{m.names.nl} ({side_word(side)})"}
+            "coding": coding, "text": f"{name} ({side_word(side, lang)})"}
 
 
-def region_site(region: str, side: str | None) -> dict[str, Any]:
+def region_site(cs: Systems, region: str, side: str | None, lang: str = "nl") -> dict[str, Any]:
     meta = knowledge_base().contract.regions.get(region)
-    nl = meta.nl if meta else region
-    site: dict[str, Any] = {"coding": [{"system": CS_REGION, "code": region,
-                                        "display": meta.en if meta else region}], "text": nl}
+    name = (meta.en if lang == "en" else meta.nl) if meta else region
+    site: dict[str, Any] = {"coding": [{"system": cs.region, "code": region,
+                                        "display": name}], "text": name}
     if side in LATERALITY:
         code, display = LATERALITY[side]
         site["extension"] = [{"url": EXT_LATERALITY,
                               "valueCodeableConcept": codeable(SNOMED, code, display)}]
-        site["text"] = f"{nl} ({side_word(side)})"
+        site["text"] = f"{name} ({side_word(side, lang)})"
     return site

@@ -22,6 +22,8 @@ class PracticeDetails:
     email: str = ""
     website: str = ""
     therapist: str = ""
+    #: The base of the practice's FHIR code systems (``KNOOP_FHIR_BASE``); "" when not set.
+    fhir_base: str = ""
 
     @property
     def contact_lines(self) -> list[str]:
@@ -41,4 +43,5 @@ def practice_details(store: Store, actor: Actor, *, therapist_id: int | None = N
                 therapist = u.name or ""
     return PracticeDetails(name=p.name, city=p.city, address=s.practice_address,
                            phone=s.practice_phone, email=s.practice_email,
-                           website=s.practice_website, therapist=therapist)
+                           website=s.practice_website, therapist=therapist,
+                           fhir_base=s.fhir_base)
