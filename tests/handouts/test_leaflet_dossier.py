@@ -68,3 +68,23 @@ def test_an_overridden_red_flag_and_its_reason_are_in_the_dossier(demo: Demo,
     text = " ".join(pdf_text(dossier_pdf(demo.store, demo.admin, 2), tmp_path).split())
     assert "Rode vlaggen" in text and "chest_pain_exertion" in text
     assert "overschreven, toch behandeld" in text and why in text
+
+
+def test_the_dossier_lists_each_handout_once_per_session_and_never_cuts_an_action(
+        demo: Demo, tmp_path: Path, artifacts: Path) -> None:
+    sid = demo.store.client_history(demo.therapist, 2)[0].id
+    before = sum(1 for h in demo.store.get_session(demo.therapist, sid).handouts
+                 if (h.kind, h.language) == ("aftercare", "nl"))
+    for _ in range(3):  # the aftercare PDF downloaded three more times
+        demo.store.issue_handout(demo.therapist, sid, kind="aftercare", language="nl")
+    demo.store.create_intake_token(demo.therapist, 2)
+    pdf = dossier_pdf(demo.store, demo.admin, 2)
+    text = pdf_text(pdf, tmp_path)
+    assert text.count("nazorgfolder (Nederlands)") == len(
+        {s.id for s in demo.store.client_history(demo.admin, 2)
+         if any(h.kind == "aftercare" and h.language == "nl"
+                for h in demo.store.get_session(demo.admin, s.id).handouts)})
+    assert f"nazorgfolder (Nederlands), {before + 3}× meegegeven, laatst" in text
+    assert "aftercare (nl)" not in text
+    assert " intake_link " in f" {text} " and "intake_lin " not in text
+    pdf_pages_to_png(pdf, artifacts, "dossier-handouts")

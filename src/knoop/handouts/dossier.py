@@ -103,6 +103,33 @@ def _parse_dt(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+HANDOUT_KINDS = {"nl": {"aftercare": "nazorgfolder", "leaflet": "uitlegfolder"},
+                 "en": {"aftercare": "aftercare handout", "leaflet": "education leaflet"}}
+LANGUAGE_WORDS = {"nl": {"nl": "Nederlands", "en": "Engels"},
+                  "en": {"nl": "Dutch", "en": "English"}}
+
+
+def handout_lines(handouts: list[dict[str, Any]], lang: str) -> list[str]:
+    """Each kind and language of handout given in a session once: "nazorgfolder (Nederlands),
+    3× meegegeven, laatst 03-12-2026" (downloading it again records it again)."""
+    groups: dict[tuple[str, str], list[dt.datetime]] = {}
+    for h in handouts:
+        when = _parse_dt(h.get("issued_at"))
+        groups.setdefault((h["kind"], h["language"]), []).extend([when] if when else [])
+    times = "×" + (" meegegeven" if lang == "nl" else " given")
+    last = "laatst" if lang == "nl" else "last"
+    out = []
+    for (kind, language), issued in groups.items():
+        line = (f"{HANDOUT_KINDS[lang].get(kind, kind)} "
+                f"({LANGUAGE_WORDS[lang].get(language, language)})")
+        if len(issued) > 1:
+            line += f", {len(issued)}{times}, {last} {max(issued):%d-%m-%Y}"
+        elif issued:
+            line += f", {issued[0]:%d-%m-%Y}"
+        out.append(line)
+    return out
+
+
 def _session_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
     kb = knowledge_base()
 
@@ -148,8 +175,7 @@ def _session_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
             "charts": charts, "regions": region_list, "findings": findings,
             "treatments": treatments, "soap": (s.get("note") or {}).get("soap_text") or "",
             "symptoms": symptoms, "causes": [cause_name(c, lang) for c in s.get("causes") or []],
-            "handouts": [f"{h['kind']} ({h['language']}), "
-                         f"{_parse_dt(h['issued_at']):%d-%m-%Y}" for h in s.get("handouts", [])],
+            "handouts": handout_lines(s.get("handouts") or [], lang),
             "kb_version": s.get("kb_version") or "",
             "flags": [{"flag": d["flag"], "urgency": d["urgency"],
                        "decision": FLAG_DECISION[lang].get(d["decision"], d["decision"]),
@@ -171,13 +197,18 @@ def dossier_context(data: dict[str, Any], practice: PracticeDetails,
                  "date": dt.date.fromisoformat(x["date"]), "version": x["text_version"]}
                 for x in data["consents"]]
     t = LABELS[lang]
-    log_header = (f"{'#':>6}  {t['at']:<16}  {t['who']:<28} {t['action']:<10} {t['object']}")
+    # columns as wide as their longest value: never "intake_lin" for "intake_link"
+    log = data["access_log"]
+    who_w = max([len(t["who"])] + [len(e["user_email"] or "-") for e in log])
+    act_w = max([len(t["action"])] + [len(e["action"]) for e in log])
+    log_header = (f"{'#':>6}  {t['at']:<16}  {t['who']:<{who_w}} {t['action']:<{act_w}} "
+                  f"{t['object']}")
     log_lines = []
-    for e in data["access_log"]:
+    for e in log:
         at = _parse_dt(e["at"])
         who = e["user_email"] or "-"
-        log_lines.append(f"{e['id']:>6}  {short_date(at, time=True):<16}  {who[:28]:<28} "
-                         f"{e['action'][:10]:<10} {e['object']}"
+        log_lines.append(f"{e['id']:>6}  {short_date(at, time=True):<16}  {who:<{who_w}} "
+                         f"{e['action']:<{act_w}} {e['object']}"
                          + (f" ({e['detail']})" if e["detail"] else ""))
     return {"lang": lang, "ui": LABELS[lang], "t": LABELS[lang], "practice": practice,
             "client": client, "consents": consents,
