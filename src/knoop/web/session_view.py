@@ -92,7 +92,8 @@ def drawing_init(s: Session) -> dict[str, Any]:
 def treatments(s: Session, lang: str, t: Any) -> list[dict[str, Any]]:
     return [{"id": x.id, "muscle": x.muscle, "name": kb_name(x.muscle, lang),
              "side": x.side, "side_name": t(SIDE_LABELS.get(x.side, x.side)),
-             "technique": technique_name(x.technique, lang),
+             "technique": technique_name(x.technique, lang), "technique_id": x.technique,
+             "pressure_tolerance": x.pressure_tolerance,
              "duration_min": x.duration_min,
              "pressure": t(TOLERANCE_LABELS[x.pressure_tolerance]) if x.pressure_tolerance
              else "",

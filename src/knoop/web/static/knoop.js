@@ -34,4 +34,27 @@
       }
     });
   });
+  /* A skip link with data-open="<details id>" opens that section and puts the focus in it
+     (data-focus: the field to start in), so the region list is two Tab presses away. */
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-open]"), function (a) {
+    a.addEventListener("click", function (e) {
+      var box = document.getElementById(a.getAttribute("data-open"));
+      if (!box) return;
+      e.preventDefault();
+      box.open = true;
+      box.scrollIntoView({ block: "start" });
+      var target = document.getElementById(a.getAttribute("data-focus") || "") ||
+        box.querySelector("summary");
+      if (target) target.focus();
+    });
+  });
+  /* Print one part of a page: body gets data-printing="<part>" while the dialog is open; the
+     print style shows only that part (the SOAP note of a session). */
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (btn) {
+    btn.addEventListener("click", function () {
+      document.body.setAttribute("data-printing", btn.getAttribute("data-print"));
+      window.print();
+    });
+  });
+  window.addEventListener("afterprint", function () { document.body.removeAttribute("data-printing"); });
 })();

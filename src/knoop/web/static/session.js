@@ -253,15 +253,39 @@
     var b = e.target.closest && e.target.closest("[data-remove-treatment]");
     if (!b || READONLY) return;
     b.disabled = true;
+    var gone = treatmentsById[b.dataset.removeTreatment], row = b.closest("li");
+    if (!gone && row && row.dataset.item) { try { gone = JSON.parse(row.dataset.item); } catch (err) { gone = null; } }
     flushNow().then(function () { return post("/treatments/" + b.dataset.removeTreatment + "/remove", {}); }).then(function (j) {
       update(j);
-      msg.textContent = I18N.removed || ""; msg.className = "form-msg small ok";
-      document.getElementById("add-treatment").focus();
+      msg.textContent = (I18N.removed || "") + " "; msg.className = "form-msg small ok";
+      if (gone) msg.appendChild(undoButton(gone));
+      (msg.querySelector("button") || document.getElementById("add-treatment")).focus();
     }).catch(function (err) {
       b.disabled = false;
       msg.textContent = err.message; msg.className = "form-msg small error";
     });
   });
+
+  // a removed treatment can be put back: the same fields recorded again
+  var treatmentsById = {};
+  function undoButton(x) {
+    var u = document.createElement("button");
+    u.type = "button"; u.className = "link small"; u.id = "undo-remove";
+    u.textContent = I18N.undo || "Undo";
+    u.addEventListener("click", function () {
+      u.disabled = true;
+      post("/treatments", { muscle: x.muscle, side: x.side, technique: x.technique_id,
+                            duration_min: x.duration_min, pressure_tolerance: x.pressure_tolerance || null,
+                            note: x.note || null }).then(function (j) {
+        update(j);
+        msg.textContent = I18N.restored || ""; msg.className = "form-msg small ok";
+        document.getElementById("add-treatment").focus();
+      }).catch(function (err) {
+        u.disabled = false; msg.textContent = err.message; msg.className = "form-msg small error";
+      });
+    });
+    return u;
+  }
 
   // ------------------------------------------------------------------ the note
   var noteTimer = null;
@@ -298,7 +322,9 @@
     if (!j.findings.length) fl.appendChild(li("–", "muted empty"));
     var tl = document.getElementById("treatments-list");
     tl.textContent = "";
+    treatmentsById = {};
     j.treatments.forEach(function (x) {
+      treatmentsById[x.id] = x;
       var e = li(x.name + " (" + x.side_name + "): " + x.technique + (x.duration_min ? ", " + x.duration_min + " " + (I18N.minutes || "min") : "") + (x.pressure ? ", " + x.pressure : ""));
       e.dataset.treatment = x.id;
       if (!READONLY) {
