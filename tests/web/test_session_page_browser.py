@@ -162,3 +162,30 @@ def test_the_soap_note_is_complete_and_can_be_copied_and_printed_alone(
     page.screenshot(path=str(artifacts / "session-soap-print.png"))
     page.emulate_media(media="screen")
     page.screenshot(path=str(artifacts / "session-soap.png"))
+
+
+def test_a_finding_taken_back_can_be_put_back(laptop: BrowserContext, base_url: str,
+                                              world: World, artifacts: Path) -> None:
+    page = laptop.new_page()
+    sid = charted_session(world)
+    open_session(page, base_url, sid)
+    page.locator(".cand[data-muscle=trapezius][data-side=left] .pick").click()
+    page.wait_for_selector("#selected[data-muscle=trapezius]")
+    page.locator("#selected button[data-result=active]").click()  # pressed again: taken back
+    page.click(".steps a[data-step='4']")
+    expect(page.locator("#finding-msg")).to_contain_text("Bevinding teruggenomen.")
+    assert not world.store.get_session(world.owner.actor, sid).findings or all(
+        f.muscle != "trapezius" for f in
+        world.store.get_session(world.owner.actor, sid).findings if f.result != "not_examined")
+    page.screenshot(path=str(artifacts / "session-finding-taken-back.png"))
+    with page.expect_navigation():
+        page.locator("#undo-finding").click()
+    wait_for_update(page, -1)
+    page.click(".steps a[data-step='4']")
+    expect(page.locator("#findings-list")).to_contain_text("actief triggerpunt")
+    from knoop.web.session_view import latestfindings
+
+    s = world.store.get_session(world.owner.actor, sid)
+    (f,) = [f for f in latestfindings(s).values() if f.muscle == "trapezius"]
+    assert (f.result, f.trigger_point, f.pain_recognised, f.taut_band) == \
+        ("active", "trapezius_upper_front", True, False)

@@ -91,6 +91,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
             "remove": _("remove"), "removeTreatment": _("Remove treatment"),
             "removed": _("Treatment removed."), "undo": _("Undo"),
             "restored": _("Treatment recorded again."),
+            "findingRemoved": _("Finding taken back."),
             "stale": _("This session was changed in another window or on another device."),
             "yourText": _("Your unsaved changes (copy them if you need them):"),
             "keepMine": _("Save my changes over it"),

@@ -193,14 +193,45 @@
     });
   });
   var findingChain = Promise.resolve();
+  // the findings in force, so a finding taken back can be put back ("Ongedaan maken")
+  var knownFindings = {};
+  var FINDING_KEYS = ["muscle", "side", "result", "trigger_point", "pain_recognised", "tender_spot",
+                      "taut_band", "referral_elicited", "twitch", "note"];
+  try {
+    (JSON.parse(document.getElementById("draw-init").textContent).findings || []).forEach(function (f) {
+      knownFindings[f.muscle + "|" + f.side] = f;
+    });
+  } catch (err) { knownFindings = {}; }
+  function findingBody(f) {
+    var b = {};
+    FINDING_KEYS.forEach(function (k) { if (f[k] !== undefined && f[k] !== "") b[k] = f[k]; });
+    return b;
+  }
+  function offerFindingUndo(prev) {
+    var fm = document.getElementById("finding-msg");
+    if (!fm) return;
+    fm.textContent = (I18N.findingRemoved || "") + " "; fm.className = "form-msg small ok";
+    var u = document.createElement("button");
+    u.type = "button"; u.className = "link small"; u.id = "undo-finding";
+    u.textContent = I18N.undo || "Undo";
+    u.addEventListener("click", function () {
+      u.disabled = true;
+      // the chart keeps its own state of the findings: reload it from the server afterwards
+      post("/findings", findingBody(prev)).then(function () { window.location.reload(); }).catch(function (err) {
+        u.disabled = false; fm.textContent = err.message; fm.className = "form-msg small error";
+      });
+    });
+    fm.appendChild(u);
+  }
   root.addEventListener("knoop:finding", function (e) {
-    var d = e.detail;
+    var d = e.detail, fkey = d.muscle + "|" + d.side, prev = knownFindings[fkey];
     say(I18N.saving || "…");
     // findings go one after another, so the last tap wins on the server as on screen
     findingChain = findingChain.then(function () {
       function send() {
         return post("/findings", d).then(function (j) {
           update(j); say(I18N.findingSaved || "Saved", "ok");
+          if (d.result) { knownFindings[fkey] = d; } else if (prev) { delete knownFindings[fkey]; offerFindingUndo(prev); }
           var sel = document.getElementById("t-muscle");
           if ((d.result === "active" || d.result === "latent") && sel && !sel.value) { sel.value = d.muscle; document.getElementById("t-side").value = d.side; }
         });
