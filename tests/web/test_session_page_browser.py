@@ -52,13 +52,13 @@ def charted_session(w: World) -> int:
     return s.id
 
 
-def open_session(page: Page, base_url: str, session_id: int) -> None:
+def open_session(page: Page, base_url: str, session_id: int, query: str = "") -> None:
     page.goto(f"{base_url}/inloggen")
     page.fill("#email", "owner@knoop.test")
     page.fill("#password", PASSWORD)
     page.click("form.stack button[type=submit]")
     page.wait_for_url(f"{base_url}/clienten")
-    page.goto(f"{base_url}/sessies/{session_id}")
+    page.goto(f"{base_url}/sessies/{session_id}{query}")
     wait_for_update(page, -1)
 
 
@@ -68,10 +68,11 @@ def box(page: Page, selector: str) -> dict:
     return b
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_at_1366_px_the_header_is_one_row_and_nothing_overflows(
-        laptop: BrowserContext, base_url: str, world: World, artifacts: Path) -> None:
+        laptop: BrowserContext, base_url: str, world: World, artifacts: Path, lang: str) -> None:
     page = laptop.new_page()
-    open_session(page, base_url, charted_session(world))
+    open_session(page, base_url, charted_session(world), "?lang=en" if lang == "en" else "")
     page.locator(".cand .pick").first.click()  # a muscle selected, as after charting
     page.wait_for_selector("#selected:not([hidden])")
     steps = [box(page, f".steps a[data-step='{n}']") for n in range(1, 6)]
@@ -92,7 +93,7 @@ def test_at_1366_px_the_header_is_one_row_and_nothing_overflows(
         assert b and b["x"] + b["width"] <= column["x"] + column["width"] + 1
     assert page.evaluate("document.documentElement.scrollWidth <= "
                          "document.documentElement.clientWidth")
-    page.screenshot(path=str(artifacts / "session-1366-header.png"))
+    page.screenshot(path=str(artifacts / f"session-1366-header-{lang}.png"))
 
 
 def test_the_region_list_is_two_tab_presses_away(laptop: BrowserContext, base_url: str,
