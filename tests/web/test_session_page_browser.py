@@ -134,6 +134,7 @@ def test_a_removed_treatment_can_be_put_back(laptop: BrowserContext, base_url: s
     page.locator("#undo-remove").click()
     expect(rows).to_have_count(2)
     expect(msg).to_contain_text("Behandeling weer vastgelegd.")
+    expect(rows.filter(has_text="Rekken")).to_contain_text("5 min, druktolerantie matig")
     back = [t for t in world.store.get_session(world.owner.actor, sid).treatments
             if t.technique == "stretching"]
     assert [(t.muscle, t.side, t.duration_min, t.pressure_tolerance) for t in back] == \

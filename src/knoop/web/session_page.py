@@ -87,7 +87,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
             "offline": _("No connection: not saved yet. It will be tried again."),
             "treated": _("Treatment recorded"), "pickMuscle": _("Choose a muscle first"),
             "ackFirst": _("Acknowledge the red flags first."),
-            "findingSaved": _("Finding saved"), "minutes": _("min"),
+            "findingSaved": _("Finding saved"), "minutes": _("min"), "pressure": _("pressure tolerance"),
             "remove": _("remove"), "removeTreatment": _("Remove treatment"),
             "removed": _("Treatment removed."), "undo": _("Undo"),
             "restored": _("Treatment recorded again."),

@@ -356,7 +356,7 @@
     treatmentsById = {};
     j.treatments.forEach(function (x) {
       treatmentsById[x.id] = x;
-      var e = li(x.name + " (" + x.side_name + "): " + x.technique + (x.duration_min ? ", " + x.duration_min + " " + (I18N.minutes || "min") : "") + (x.pressure ? ", " + x.pressure : ""));
+      var e = li(x.name + " (" + x.side_name + "): " + x.technique + (x.duration_min ? ", " + x.duration_min + " " + (I18N.minutes || "min") : "") + (x.pressure ? ", " + (I18N.pressure ? I18N.pressure + " " : "") + x.pressure : ""));
       e.dataset.treatment = x.id;
       if (!READONLY) {
         var b = document.createElement("button");
