@@ -233,9 +233,10 @@ def test_the_page_is_dutch_with_the_chart_tools_and_questions(client: TestClient
                   "tintelend", "doof", "stekend", "Kortademig in rust", "Duizeligheid",
                   "Zoek gebied", "Slaap (links)"):
         assert words in t, words
-    assert 'data-region="temple" data-side="left"' in t and 'class="knoop-chart"' in t
+    # the chart is not inline: every view is a cacheable file the page asks for
+    assert 'class="knoop-chart"' not in t and 'data-chart-files="' in t
     assert '<script src="/static/chart.js" defer></script>' in t
-    assert "<script>" not in t and " style=" not in t.split("<svg")[0]  # CSP: no inline code
+    assert "<script>" not in t and " style=" not in t  # CSP: no inline code
     assert 'tabindex="0" role="button"' not in t  # regions are not hundreds of tab stops
     en = client.get("/tekenen", params={"lang": "en"}).text
     assert "Pain drawing" in en and "Brush" in en and "Temple (left)" in en
@@ -246,6 +247,28 @@ def test_detail_views_load_as_svg_and_unknown_views_are_404(client: TestClient) 
         r = client.get(f"/tekenen/kaart/{v}")
         assert r.status_code == 200 and r.text.startswith("<svg") and f'data-view="{v}"' in r.text
     assert client.get("/tekenen/kaart/top").status_code == 404
+    front = client.get("/tekenen/kaart/front")
+    assert 'data-region="temple" data-side="left"' in front.text
+    assert 'tabindex="0" role="button"' not in front.text  # not hundreds of tab stops
+
+
+def test_chart_files_are_immutable_for_the_current_version_and_revalidated_otherwise(
+        client: TestClient) -> None:
+    from knoop.web.drawing_page import chart_files_version
+
+    v = chart_files_version()
+    assert f'data-chart-files="{v}"' in client.get("/tekenen").text
+    r = client.get("/tekenen/kaart/back", params={"lang": "nl", "v": v},
+                   headers={"Accept-Encoding": "gzip"})
+    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert r.headers["content-encoding"] == "gzip" and r.headers["vary"] == "Accept-Encoding"
+    old = client.get("/tekenen/kaart/back", params={"lang": "nl", "v": "old"})
+    assert old.headers["cache-control"] == "no-cache" and old.text == r.text
+    same = client.get("/tekenen/kaart/back", params={"lang": "nl"},
+                      headers={"If-None-Match": r.headers["etag"]})
+    assert same.status_code == 304 and not same.content
+    en = client.get("/tekenen/kaart/back", params={"lang": "en", "v": v})
+    assert en.headers["etag"] != r.headers["etag"] and "Back of the head" in en.text
 
 
 def test_the_static_files_are_served(client: TestClient) -> None:

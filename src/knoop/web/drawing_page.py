@@ -5,6 +5,11 @@ every page with the drawing widget needs (:func:`widget_context`)."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,20 +18,47 @@ from markupsafe import Markup
 
 from knoop.bodymap.render import NRS_COLOURS
 from knoop.errors import NotFound
-from knoop.vocabulary import MAIN_VIEWS, QUALITIES, QUALITY_WORDS, VIEW_WORDS, VIEWS, side_word
-from knoop.web.pages import lang_of, render
+from knoop.vocabulary import QUALITIES, QUALITY_WORDS, VIEW_WORDS, VIEWS, side_word
+from knoop.web.i18n import LOCALE_DIR
+from knoop.web.pages import json_script, lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _chart_svg(view: str, lang: str) -> Markup:
+@cache
+def _chart_file(view: str, lang: str) -> ChartFile:
+    """One view of the interactive chart, rendered once per process, with its ETag and its
+    gzip form (the SVG is ~225 kB, ~25 kB compressed)."""
     from knoop.bodymap import render_svg
 
     svg = render_svg(view, lang=lang, interactive=True)
     # Regions stay clickable buttons with labels for screen readers, but out of the tab order:
     # keyboard users have the region list (hundreds of tab stops would bury the results).
     svg = svg.replace(' tabindex="0" role="button"', ' tabindex="-1" role="button"')
-    return Markup(svg)
+    body = svg.encode("utf-8")
+    return ChartFile(body, gzip.compress(body, compresslevel=9, mtime=0),
+                     hashlib.sha256(body).hexdigest()[:16])
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+@cache
+def chart_files_version() -> str:
+    """A short hash of every chart file: pages ask for ``?v=<this>``, so the files can be cached
+    for a year (``immutable``) and a new template or wording gets new URLs."""
+    from knoop.bodymap import chart
+    from knoop.bodymap.closeups import closeups
+
+    h = hashlib.sha256(f"{chart().version}|{closeups()!r}".encode())
+    h.update(Path(__file__).with_name("i18n.py").read_bytes())
+    for name in ("nl", "en"):
+        h.update((LOCALE_DIR / name / "LC_MESSAGES" / "messages.po").read_bytes())
+    return h.hexdigest()[:12]
 
 
 def _region_rows(lang: str) -> list[dict[str, Any]]:
@@ -56,7 +88,9 @@ def widget_context(lang: str) -> dict[str, Any]:
     rows = _region_rows(lang)
     return {
         "views": [(v, VIEW_WORDS[v][i]) for v in VIEWS],
-        "svgs": {v: _chart_svg(v, lang) for v in MAIN_VIEWS},
+        # the SVGs are cacheable files (GET /tekenen/kaart/{view}), not inline in the page
+        "chart_files": chart_files_version(),
+        "closeups_json": _closeups_json(lang),
         "qualities": [(q, QUALITY_WORDS[q][i]) for q in QUALITIES],
         "nrs": list(enumerate(NRS_COLOURS, start=1)),  # the chart's one NRS scale
         "rows": rows, "deep_rows": [r for r in rows if r["deep"]],
@@ -74,10 +108,29 @@ def drawing_page(request: Request) -> Response:
     return render(request, "draw/page.html", ctx)
 
 
+@cache
+def _closeups_json(lang: str) -> Markup:
+    from knoop.bodymap.closeups import as_json
+
+    return json_script(as_json(lang))
+
+
 @router.get("/tekenen/kaart/{view}")
 def chart_view(request: Request, view: str) -> Response:
-    """One view of the interactive chart as an SVG fragment (loaded when its tab opens)."""
+    """One view of the interactive chart as an SVG file. With ``?v=`` (the pages' current
+    :func:`chart_files_version`) it may be cached for a year; without, it is revalidated by its
+    ETag. Sent gzip-compressed when the browser accepts it."""
     if view not in VIEWS:
         raise NotFound(f"unknown view '{view}'", field="view", allowed=list(VIEWS))
-    return Response(str(_chart_svg(view, lang_of(request))), media_type="image/svg+xml",
-                    headers={"Cache-Control": "no-cache"})
+    f = _chart_file(view, lang_of(request))
+    etag = f'"{f.etag}"'
+    immutable = request.query_params.get("v") == chart_files_version()
+    headers = {"ETag": etag, "Vary": "Accept-Encoding",
+               "Cache-Control": ("public, max-age=31536000, immutable" if immutable
+                                 else "no-cache")}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(f.gzipped, media_type="image/svg+xml", headers=headers)
+    return Response(f.body, media_type="image/svg+xml", headers=headers)

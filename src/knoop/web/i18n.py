@@ -113,6 +113,8 @@ CHART_MESSAGES: dict[str, Any] = {
     "pickerNone": N_("No trigger point lies over this region."),
     "notRanked": N_("not in the list"),
     "pickerError": N_("Could not load the trigger points: "),
+    "whole": N_("Whole figure"),
+    "zoomKeys": N_("Plus and minus zoom in and out, the arrow keys move, 0 shows the whole figure."),
 }
 
 

@@ -116,6 +116,13 @@
     svg.appendChild(live);
     svg.__ink = ink; svg.__live = live; svg.__ov = ov; svg.__ex = exMask; svg.__w = vb.width; svg.__h = vb.height;
     svg.querySelectorAll("path.region").forEach(function (p) { p.dataset.skin = p.getAttribute("fill"); });
+    // zoom and pan (chart-zoom.js): only the viewBox changes, strokes stay in template units
+    if (window.KnoopZoom) {
+      window.KnoopZoom.attach(svg, { onChange: onZoom });
+      svg.setAttribute("tabindex", "0");
+      if (T.zoomKeys) svg.setAttribute("aria-description", T.zoomKeys);
+    }
+    addLenses(svg, v);
     if (!READONLY) {
       svg.addEventListener("pointerdown", onDown);
       svg.addEventListener("pointermove", onMove);
@@ -145,6 +152,13 @@
   function onDown(e) {
     if (e.button !== undefined && e.button > 0) return;
     var svg = e.currentTarget;
+    if (e.target.closest && e.target.closest(".lens")) return;   // a lens opens a close-up on click
+    if (tool === "pan" && svg.__zoom) {
+      e.preventDefault();
+      try { svg.setPointerCapture(e.pointerId); } catch (err) { /* synthetic events */ }
+      drag = { pan: window.KnoopZoom.dragPan(svg.__zoom, e), id: e.pointerId };
+      return;
+    }
     if (tool === "fill" || tool === "chart") {
       var p = e.target.closest && e.target.closest("path.region");
       drag = { fill: p, id: e.pointerId, chart: tool === "chart", svg: svg, pt: toTemplate(svg, e) };
@@ -155,13 +169,14 @@
     if (!pt) return;
     e.preventDefault();
     try { svg.setPointerCapture(e.pointerId); } catch (err) { /* synthetic events */ }
-    var s = { view: svg.dataset.view, points: [pt], width: brushSize(), intensity: intensity(),
+    var s = { view: svg.dataset.view, points: [pt], width: strokeWidth(svg), intensity: intensity(),
               quality: quality(), erase: tool === "erase" };
     var path = strokePath(s, true);
     svg.__live.appendChild(path);
     drag = { svg: svg, stroke: s, path: path, id: e.pointerId };
   }
   function onMove(e) {
+    if (drag && drag.pan && e.pointerId === drag.id) { e.preventDefault(); drag.pan.move(e); return; }
     if (!drag || !drag.stroke || e.pointerId !== drag.id) return;
     e.preventDefault();
     var evs = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
@@ -178,6 +193,7 @@
   function onUp(e) {
     if (!drag || e.pointerId !== drag.id) return;
     var d = drag; drag = null;
+    if (d.pan) return;
     if (d.fill !== undefined) {
       var p = e.target.closest && e.target.closest("path.region");
       if (d.chart) {   // charting: an ✕ of the selected muscle picks its trigger point, a region opens the picker
@@ -387,6 +403,99 @@
     changed(true);
   }
 
+  // ------------------------------------------------------------------ zoom, close-ups, lenses
+  // The brush keeps its size on screen: zoomed in 3x, a stroke is a third as wide in template
+  // units, so a short stroke on the temple stays on the temple.
+  function strokeWidth(svg) {
+    var f = svg.__zoom ? svg.__zoom.scale() : 1;
+    return Math.max(1, Math.round(brushSize() / f * 10) / 10);
+  }
+  var CU = { closeups: [], lenses: [] };
+  try { CU = JSON.parse(document.getElementById("chart-closeups").textContent); } catch (e) { /* no close-ups */ }
+  var closeupById = {};
+  CU.closeups.forEach(function (g) { g.items.forEach(function (c) { c.view = g.view; closeupById[c.id] = c; }); });
+  var closeupOf = {};   // view -> the close-up shown (id), "" = the whole view
+  var zoomBar = document.getElementById("closeups");
+  function renderCloseups() {
+    if (!zoomBar) return;
+    zoomBar.textContent = "";
+    var items = [];
+    CU.closeups.forEach(function (g) { if (g.view === view) items = g.items; });
+    zoomBar.hidden = !items.length || !svgs[view] || !svgs[view].__zoom;
+    var cur = closeupOf[view] || "";
+    items.forEach(function (c) {
+      var b = text("button", "chip small", c.name);
+      b.type = "button"; b.dataset.closeup = c.id;
+      b.setAttribute("aria-pressed", cur === c.id ? "true" : "false");
+      b.addEventListener("click", function () { openCloseup(view, c.id); });
+      zoomBar.appendChild(b);
+    });
+  }
+  function openCloseup(v, id) {
+    return ensureView(v).then(function (svg) {
+      if (v !== view) showView(v);
+      var z = svg && svg.__zoom;
+      if (!z) return;
+      var c = id && closeupById[id];
+      closeupOf[v] = c ? id : "";
+      if (c) z.set(c.box, "closeup"); else z.reset();
+      closeupOf[v] = c ? id : "";
+      renderCloseups();
+    });
+  }
+  function onZoom(z, why) {
+    var v = z.svg.dataset.view;
+    if (why === "zoom" || why === "pan" || why === "reset") {
+      if (closeupOf[v]) { closeupOf[v] = ""; if (v === view) renderCloseups(); }
+      if (why === "reset" && v === view) renderCloseups();
+    }
+    z.svg.classList.toggle("zoomed", z.scale() > 1.01);
+  }
+  function addLenses(svg, v) {
+    CU.lenses.forEach(function (ln) {
+      if (ln.view !== v) return;
+      var g = el("g", { "class": "lens", role: "button", tabindex: "0", "aria-label": ln.name,
+                        "data-target": ln.target, "data-closeup": ln.closeup || "" }, true);
+      var r = ln.r, x = ln.x, y = ln.y;
+      g.appendChild(el("circle", { cx: x, cy: y, r: r, fill: "#fff", stroke: "#1a5fb4", "stroke-width": 2.2 }, true));
+      g.appendChild(el("circle", { cx: x - r * 0.12, cy: y - r * 0.12, r: r * 0.42, fill: "none", stroke: "#1a5fb4", "stroke-width": 3 }, true));
+      g.appendChild(el("path", { d: "M" + (x + r * 0.18) + " " + (y + r * 0.18) + "L" + (x + r * 0.55) + " " + (y + r * 0.55),
+                                 stroke: "#1a5fb4", "stroke-width": 4, "stroke-linecap": "round" }, true));
+      g.appendChild(text("title", null, ln.name));
+      function go(e) { e.preventDefault(); e.stopPropagation(); openCloseup(ln.target, ln.closeup || ""); }
+      g.addEventListener("click", go);
+      g.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") go(e); });
+      svg.appendChild(g);
+    });
+  }
+  function currentZoom() { var s = svgs[view]; return s && s.__zoom; }
+  [["zoom-in", function (z) { z.by(1.5); }], ["zoom-out", function (z) { z.by(1 / 1.5); }],
+   ["zoom-reset", function (z) { z.reset(); }]].forEach(function (p) {
+    var b = document.getElementById(p[0]);
+    if (b) b.addEventListener("click", function () { var z = currentZoom(); if (z) p[1](z); });
+  });
+
+  // every view's SVG is a cacheable file (GET /tekenen/kaart/{view}), fetched once per view
+  var loading = {};
+  function ensureView(v) {
+    if (svgs[v]) return Promise.resolve(svgs[v]);
+    var panel = document.getElementById("panel-" + v);
+    if (!panel) return Promise.resolve(null);
+    if (panel.querySelector("svg")) return Promise.resolve(initSvg(panel));
+    if (!loading[v]) {
+      var ver = root.dataset.chartFiles ? "&v=" + root.dataset.chartFiles : "";
+      loading[v] = fetch(root.dataset.views + v + "?lang=" + LANG + ver).then(function (r) { return r.text(); }).then(function (t) {
+        panel.innerHTML = t;   // server-rendered SVG from our own endpoint, no scripts
+        var svg = initSvg(panel);
+        if (v === view) renderCloseups();
+        root.dataset.loaded = Object.keys(svgs).join(" ");
+        emit("knoop:view-loaded", { view: v });
+        return svg;
+      });
+    }
+    return loading[v];
+  }
+
   // ------------------------------------------------------------------ tabs and tools
   var tabs = Array.prototype.slice.call(root.querySelectorAll("[role=tab]"));
   function showView(v, focus) {
@@ -398,14 +507,9 @@
       if (on && focus) t.focus();
     });
     root.querySelectorAll(".chart-panel").forEach(function (p) { p.hidden = p.dataset.view !== v; });
-    var panel = document.getElementById("panel-" + v);
-    if (!panel.querySelector("svg")) {
-      fetch(root.dataset.views + v + "?lang=" + LANG).then(function (r) { return r.text(); }).then(function (text) {
-        panel.innerHTML = text;   // server-rendered SVG from our own endpoint, no scripts
-        initSvg(panel);
-        if (selected) showOverlay();
-      });
-    } else if (selected) showOverlay();
+    renderCloseups();
+    if (!svgs[v]) ensureView(v).then(function () { if (selected) showOverlay(); });
+    else if (selected) showOverlay();
   }
   tabs.forEach(function (t, i) {
     t.addEventListener("click", function () { showView(t.dataset.view); });
@@ -874,10 +978,15 @@
     body: function () { return JSON.parse(body()); },
     selected: function () { return selected; },
     select: function (m, side) { select(m, side); },
-    choose: function (m, side, tp) { choose(m, side, tp); }
+    choose: function (m, side, tp) { choose(m, side, tp); },
+    // zoom: a close-up by id ("front.head"), or "" for the whole view
+    closeup: function (v, id) { return openCloseup(v, id || ""); },
+    ready: function (v) { return ensureView(v || "front"); }
   };
 
   // ------------------------------------------------------------------ start
-  root.querySelectorAll(".chart-panel").forEach(initSvg);
+  root.querySelectorAll(".chart-panel").forEach(function (p) { if (p.querySelector("svg")) initSvg(p); });
+  ensureView("front").then(function () { ensureView("back"); });
+  renderCloseups();
   changed(true);
 })();

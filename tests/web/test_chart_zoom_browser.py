@@ -1,0 +1,174 @@
+"""Zoom, close-ups and target size of the body chart in real Chromium (issue 15).
+
+Every region must be at least 24 x 24 CSS px (WCAG 2.2 target size) in some view or close-up at
+its default zoom, on a laptop and on a phone; strokes stay in chart space at every zoom level.
+Screenshots go to artifacts/chart-*.png to be looked at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from tests.browser import live_server, updated_at, wait_for_update
+
+from knoop.bodymap import chart
+from knoop.kb.contract import contract
+from knoop.web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+#: per region key the largest min(width, height) of its on-screen box, clipped to the chart
+MEASURE = """() => {
+  const out = {};
+  document.querySelectorAll('.chart-panel:not([hidden]) svg').forEach(svg => {
+    const s = svg.getBoundingClientRect();
+    svg.querySelectorAll('path.region:not(.deep)').forEach(p => {
+      const r = p.getBoundingClientRect();
+      const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+      const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      const k = p.dataset.region + '|' + p.dataset.side, m = Math.min(w, h);
+      if (!(k in out) || m > out[k]) out[k] = m;
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with live_server(create_app()) as url:
+        yield url
+
+
+def open_chart(browser: Browser, base_url: str, viewport: dict) -> Page:
+    page = browser.new_page(viewport=viewport)
+    page.goto(f"{base_url}/tekenen")
+    wait_for_update(page, -1)
+    page.wait_for_selector("#panel-front svg path.region")
+    return page
+
+
+def show(page: Page, view: str, closeup: str = "") -> None:
+    page.click(f"#tab-{view}")
+    page.wait_for_selector(f"#panel-{view} svg path.region")
+    if closeup:
+        page.click(f"#closeups button[data-closeup='{closeup}']")
+        expect(page.locator(f"#closeups button[data-closeup='{closeup}']")).to_have_attribute(
+            "aria-pressed", "true")
+    else:
+        page.click("#zoom-reset")
+        expect(page.locator(f"#panel-{view} svg")).to_have_attribute("data-zoom", "1.00")
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_every_region_is_at_least_24_px_in_some_view_at_its_default_zoom(
+        browser: Browser, base_url: str, artifacts: Path, viewport: dict) -> None:
+    page = open_chart(browser, base_url, viewport)
+    best: dict[str, float] = {}
+    for view in chart().views:
+        show(page, view)
+        closeups = [b.get_attribute("data-closeup") or ""
+                    for b in page.locator("#closeups button").all()]
+        for c in ["", *closeups]:
+            if c:
+                show(page, view, c)
+            for k, m in page.evaluate(MEASURE).items():
+                best[k] = max(best.get(k, 0.0), m)
+    # deep regions are not painted: they are chosen from the list of buttons under the chart
+    page.locator("details.deep summary").click()
+    for b in page.locator(".deep-list .chip").all():
+        box = b.bounding_box()
+        assert box
+        k = f"{b.get_attribute('data-region')}|{b.get_attribute('data-side')}"
+        best[k] = max(best.get(k, 0.0), min(box["width"], box["height"]))
+    keys = {f"{r.id}|{side}" for r in contract().regions.values()
+            for side in (("left", "right") if r.paired else ("midline",))}
+    small = sorted((round(best.get(k, 0.0), 1), k) for k in keys if best.get(k, 0.0) < 24)
+    assert not small, f"regions under 24 x 24 CSS px in every view: {small}"
+    name = "laptop" if viewport is LAPTOP else "phone"
+    show(page, "front", "front.head")
+    page.locator("#panel-front").screenshot(path=str(artifacts / f"chart-head-{name}.png"))
+
+
+def test_a_temple_stroke_in_the_head_close_up_paints_only_the_temple(
+        browser: Browser, base_url: str, artifacts: Path) -> None:
+    page = open_chart(browser, base_url, LAPTOP)
+    show(page, "front", "front.head")
+    svg = page.locator("#panel-front svg")
+    assert float(svg.get_attribute("data-zoom") or 0) > 2
+    # a short stroke across the client's left temple (viewer's right), in screen pixels
+    box = page.locator("#panel-front path[data-region=temple][data-side=left]").bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24
+    t = updated_at(page)
+    x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.35
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 2, y + box["height"] * 0.3, steps=8)
+    page.mouse.up()
+    wait_for_update(page, t)
+    stroke = page.evaluate("() => document.getElementById('draw').knoop.body().strokes[0]")
+    # stored in template units of the front view, the brush as thin as it looks on screen
+    assert stroke["view"] == "front" and stroke["width"] < 10
+    assert all(250 < px < 400 and 40 < py < 130 for px, py in stroke["points"])
+    ticked = [li.get_attribute("data-region") + "|" + (li.get_attribute("data-side") or "")
+              for li in page.locator("#region-list li:has(input[type=checkbox]:checked)").all()]
+    assert ticked == ["temple|left"], ticked
+    page.screenshot(path=str(artifacts / "chart-temple-laptop.png"))
+
+
+def test_zoom_buttons_wheel_and_keys_change_only_the_view_box(
+        browser: Browser, base_url: str) -> None:
+    page = open_chart(browser, base_url, LAPTOP)
+    svg = page.locator("#panel-front svg")
+    size = svg.bounding_box()
+    page.click("#zoom-in")
+    expect(svg).to_have_attribute("data-zoom", "1.50")
+    assert svg.bounding_box() == size, "the chart keeps its size on the page"
+    page.click("#zoom-out")
+    expect(svg).to_have_attribute("data-zoom", "1.00")
+    assert size
+    page.mouse.move(size["x"] + size["width"] / 2, size["y"] + size["height"] / 3)
+    page.mouse.wheel(0, -240)
+    page.wait_for_function("() => +document.querySelector('#panel-front svg').dataset.zoom > 1.5")
+    svg.focus()
+    page.keyboard.press("0")
+    expect(svg).to_have_attribute("data-zoom", "1.00")
+    page.keyboard.press("+")
+    expect(svg).to_have_attribute("data-zoom", "1.25")
+    before = svg.get_attribute("viewBox")
+    page.keyboard.press("ArrowDown")
+    assert svg.get_attribute("viewBox") != before
+    # one finger draws, two fingers still pinch-zoom: no touch-action: none
+    assert svg.evaluate("s => getComputedStyle(s).touchAction") == "pinch-zoom"
+
+
+def test_a_lens_beside_the_hand_opens_that_hand_on_the_palm_view(
+        browser: Browser, base_url: str) -> None:
+    page = open_chart(browser, base_url, PHONE)
+    page.click("#panel-front .lens[data-closeup='palm.right']")
+    expect(page.locator("#tab-palm")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#closeups button[data-closeup='palm.right']")).to_have_attribute(
+        "aria-pressed", "true")
+    box = page.locator("#panel-palm path[data-region=thenar][data-side=right]").bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24
+
+
+def test_chart_files_are_cacheable_and_compressed(base_url: str) -> None:
+    import httpx
+
+    page = httpx.get(f"{base_url}/tekenen")
+    assert '<path class="region"' not in page.text, "no chart inline in the page"
+    version = page.text.split('data-chart-files="')[1].split('"')[0]
+    r = httpx.get(f"{base_url}/tekenen/kaart/front?lang=nl&v={version}",
+                  headers={"Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+    assert "immutable" in r.headers["cache-control"]
+    assert int(r.headers["content-length"]) < 60_000 < len(r.content)
+    again = httpx.get(f"{base_url}/tekenen/kaart/front?lang=nl&v={version}",
+                      headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304
