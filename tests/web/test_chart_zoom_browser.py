@@ -172,3 +172,34 @@ def test_chart_files_are_cacheable_and_compressed(base_url: str) -> None:
     again = httpx.get(f"{base_url}/tekenen/kaart/front?lang=nl&v={version}",
                       headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_a_finger_draws_a_temple_headache_in_the_head_close_up_on_a_phone(
+        browser: Browser, base_url: str, artifacts: Path) -> None:
+    phone = browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True,
+                                is_mobile=True)
+    page = phone.new_page()
+    page.goto(f"{base_url}/tekenen")
+    wait_for_update(page, -1)
+    page.wait_for_selector("#panel-front svg path.region")
+    page.screenshot(path=str(artifacts / "chart-phone-front.png"))
+    show(page, "front", "front.head")
+    loc = page.locator("#panel-front path[data-region=temple][data-side=right]")
+    loc.scroll_into_view_if_needed()
+    box = loc.bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24
+    cdp = phone.new_cdp_session(page)
+    x, y0, y1 = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.25, box["y"] + box["height"] * 0.75
+    t = updated_at(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
+    for i in range(1, 9):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+            {"x": x, "y": y0 + (y1 - y0) * i / 8}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    wait_for_update(page, t)
+    ticked = [li.get_attribute("data-region") + "|" + (li.get_attribute("data-side") or "")
+              for li in page.locator("#region-list li:has(input[type=checkbox]:checked)").all()]
+    assert ticked == ["temple|right"], ticked
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts / "chart-temple-phone.png"))
+    phone.close()
