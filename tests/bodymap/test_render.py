@@ -69,11 +69,64 @@ def test_every_muscle_file_present_renders_a_diagram():
 def test_trapezius_diagram_paints_the_right_temple_on_the_front_and_marks_trigger_points():
     svg = muscle_diagram_svg("trapezius", side="right", view="front")
     root = ET.fromstring(svg)
-    temple = [p for p in root.iter(f"{NS}path") if p.get("data-region") == "temple"]
-    fills = {p.get("data-side"): p.get("fill") for p in temple}
-    assert fills["right"] == "#b3261e" and fills["left"] != "#b3261e"
+    zone = next(p for p in root.iter(f"{NS}path")
+                if p.get("class") == "zone" and p.get("fill") == "#b3261e")
+    shape = _polygons(zone.get("d") or "")
+    temple = {s.side: s.polygon.representative_point() for s in chart().shapes("front")
+              if s.region == "temple"}
+    assert shape.contains(temple["right"]) and not shape.contains(temple["left"])
     back = muscle_diagram_svg("trapezius", side="left", view="back")
     assert back.count('class="mark"') >= 3
+
+
+def _polygons(d: str):
+    """Shapely geometry of our zone path data ("M x y L x y ... Z", one ring per M)."""
+    import re
+
+    from shapely.geometry import Polygon
+    from shapely.ops import unary_union
+
+    rings = [[tuple(map(float, xy.split())) for xy in re.split(r"\s*L", r.strip())]
+             for r in d.replace("Z", "").split("M") if r.strip()]
+    return unary_union([Polygon(r) for r in rings])
+
+
+def test_a_zone_is_one_smooth_shape_clipped_to_the_body():
+    from knoop.bodymap.zoneshape import zone_path
+
+    keys = {("temple", "right"), ("forehead", "right"), ("eyebrow", "right")}
+    shape = _polygons(zone_path("front", keys))
+    parts = [s.polygon for s in chart().shapes("front") if s.key in keys]
+    from shapely.ops import unary_union
+
+    union = unary_union(parts)
+    assert shape.geom_type == "Polygon"  # one piece, no mosaic
+    assert abs(shape.area - union.area) / union.area < 0.08  # softened, not moved
+    # rounded: no corner turns sharper than 75 degrees, where the region mosaic has several
+    assert _sharp_corners(shape.exterior.coords, 75) == 0 < _sharp_corners(union.exterior.coords, 75)
+
+
+def _sharp_corners(coords, degrees: float) -> int:
+    import math
+
+    pts = list(coords)[:-1]
+    n = 0
+    for i, (x, y) in enumerate(pts):
+        (ax, ay), (bx, by) = pts[i - 1], pts[(i + 1) % len(pts)]
+        a1, a2 = math.atan2(y - ay, x - ax), math.atan2(by - y, bx - x)
+        turn = abs((math.degrees(a2 - a1) + 180) % 360 - 180)
+        n += turn > degrees
+    return n
+
+
+def test_one_trigger_point_is_pictured_alone_cropped_to_its_zone():
+    svg = muscle_diagram_svg("trapezius", side="right", trigger_point="trapezius_upper_front",
+                             cropped=True)
+    root = ET.fromstring(svg)
+    x, y, w, h = map(float, (root.get("viewBox") or "").split())
+    assert w == h and 220 <= w < 600 and 0 <= x and 0 <= y
+    assert "Monnikskapspier" not in svg  # no title or legend: the card has the name
+    assert svg.count('class="mark"') == 1
 
 
 def test_unknown_muscle_raises_unknown_muscle():

@@ -130,3 +130,24 @@ def test_an_urgent_flag_is_labelled_urgent_not_today_next_to_its_today_or_tomorr
     from knoop.web.i18n import CHART_MESSAGES, gettext
 
     assert gettext("nl", CHART_MESSAGES["urg"]["urgent"]) == "dringend"
+def test_every_trigger_point_has_its_own_picture_cropped_to_its_zone(client: TestClient) -> None:
+    r = client.get("/kb/spieren/trapezius")
+    from knoop.kb import knowledge_base
+
+    tps = knowledge_base().muscles["trapezius"].trigger_points
+    assert r.text.count('class="tp-picture"') == len(tps)
+    pic = client.get(f"/kb/spieren/trapezius/triggerpunten/{tps[0].id}.svg")
+    assert pic.status_code == 200 and pic.headers["content-type"].startswith("image/svg+xml")
+    assert 'class="zone"' in pic.text and pic.text.count('class="mark"') == 1
+    assert client.get(f"/kb/spieren/trapezius/triggerpunten/{tps[0].id}.svg",
+                      headers={"If-None-Match": pic.headers["etag"]}).status_code == 304
+    assert client.get("/kb/spieren/trapezius/triggerpunten/nope.svg").status_code == 404
+    assert client.get("/kb/spieren/nope/triggerpunten/x.svg").status_code == 404
+
+
+def test_a_foot_muscle_s_trigger_point_is_pictured_on_a_foot_view(client: TestClient) -> None:
+    from knoop.kb import knowledge_base
+
+    tp = knowledge_base().muscles["extensor_digitorum_brevis"].trigger_points[0]
+    pic = client.get(f"/kb/spieren/extensor_digitorum_brevis/triggerpunten/{tp.id}.svg")
+    assert 'data-view="dorsum_foot"' in pic.text or 'data-view="sole"' in pic.text

@@ -203,3 +203,20 @@ def test_a_finger_draws_a_temple_headache_in_the_head_close_up_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(artifacts / "chart-temple-phone.png"))
     phone.close()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_muscle_page_shows_one_picture_per_trigger_point(
+        browser: Browser, base_url: str, artifacts: Path, viewport: dict) -> None:
+    page = browser.new_page(viewport=viewport)
+    page.goto(f"{base_url}/kb/spieren/trapezius")
+    pics = page.locator("img.tp-picture")
+    assert pics.count() >= 3
+    for i in range(pics.count()):
+        pics.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=pics.nth(i).element_handle())
+    page.locator(".card.tp").first.scroll_into_view_if_needed()
+    name = "laptop" if viewport is LAPTOP else "phone"
+    page.screenshot(path=str(artifacts / f"chart-muscle-page-{name}.png"))
+    page.close()

@@ -123,28 +123,71 @@ def _nudge(points: list[tuple[float, float, str]], min_dist: float = 13.0):
     return out
 
 
+def trigger_point_zones(muscle_id: str, trigger_point: str, side: str = "right"):
+    """(essential keys, spillover keys, [(trigger point, location keys)]) of one trigger point."""
+    essential, spill, points = muscle_zones(muscle_id, side)
+    for tp, locs in points:
+        if tp.id == trigger_point:
+            sides = _sides(tp.referral.side, side)
+            ess = _keys(tp.referral.essential, sides)
+            return ess, _keys(tp.referral.spillover, sides) - ess, [(tp, locs)]
+    raise ChartError(f"unknown trigger point '{trigger_point}'", field="trigger_point",
+                     allowed=[tp.id for tp, _ in points])
+
+
 def muscle_diagram_svg(muscle_id: str, *, side: str = "right", view: str | None = None,
-                       lang: str = "nl", width: float | None = None) -> str:
-    """The referral pattern of a muscle on one side: essential zone dark red, spillover light
-    red stippled, trigger points as X marks over their location regions."""
+                       lang: str = "nl", width: float | None = None,
+                       trigger_point: str | None = None, cropped: bool = False) -> str:
+    """The referral pattern of a muscle (or of one of its trigger points) on one side: the
+    essential zone dark red, the spillover light red stippled, both as smooth shapes
+    (:mod:`knoop.bodymap.zoneshape`); trigger points as X marks over their location regions.
+    ``cropped``: only the square around the zone and the marks, without title and legend (the
+    picture of one trigger point on its muscle page)."""
+    from knoop.bodymap.zoneshape import zone_path
     from knoop.kb import knowledge_base
 
     m = knowledge_base().muscle(muscle_id)
-    essential, spill, points = muscle_zones(muscle_id, side)
+    if trigger_point is None:
+        essential, spill, points = muscle_zones(muscle_id, side)
+    else:
+        essential, spill, points = trigger_point_zones(muscle_id, trigger_point, side)
     c = chart()
     if view is None:
         view = best_view(essential, spill)
     c.view(view)
-    fills = dict.fromkeys(spill, SPILLOVER)
-    fills.update(dict.fromkeys(essential, ESSENTIAL))
-    present = {s.key for s in c.shapes(view)}
-    fills = {k: f for k, f in fills.items() if k in present}
+    shapes = [(zone_path(view, spill | essential), SPILLOVER),
+              (zone_path(view, essential), ESSENTIAL)]
+    shapes = [(d, f) for d, f in shapes if d]
     marks = [Mark(x, y, tp.name.get(lang)) for tp, x, y in trigger_point_marks(points, view)]
     name = m.names.nl if lang == "nl" else m.names.en
+    if trigger_point is not None:
+        name = f"{name}: {points[0][0].name.get(lang)}"
     side_word = {"nl": {"left": "links", "right": "rechts"},
                  "en": {"left": "left", "right": "right"}}[lang][side]
     legend = [(ESSENTIAL, "hoofdgebied" if lang == "nl" else "main zone"),
               (SPILLOVER, "uitloop" if lang == "nl" else "spillover"),
               (None, "triggerpunt" if lang == "nl" else "trigger point")]
-    return render_svg(view, fills, marks, lang=lang, width=width, title=f"{name} ({side_word})",
-                      legend=legend)
+    if cropped:
+        return render_svg(view, None, marks, lang=lang, width=width, shapes=shapes,
+                          crop=_crop(view, essential | spill, marks))
+    return render_svg(view, None, marks, lang=lang, width=width, title=f"{name} ({side_word})",
+                      legend=legend, shapes=shapes)
+
+
+def _crop(view: str, keys: set[RegionKey], marks: list[Mark]) -> tuple[float, float, float, float]:
+    """The part of ``view`` around a zone and its marks: padded, at least 220 units, square."""
+    from knoop.bodymap.zoneshape import zone_bounds
+
+    v = chart().view(view)
+    b = zone_bounds(view, keys)
+    xs = [m.x for m in marks] + ([b[0], b[2]] if b else [])
+    ys = [m.y for m in marks] + ([b[1], b[3]] if b else [])
+    if not xs:
+        return (0.0, 0.0, v.width, v.height)
+    pad = 30.0
+    side = max(220.0, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
+    side = min(side, v.width, v.height)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    x = min(max(0.0, cx - side / 2), v.width - side)
+    y = min(max(0.0, cy - side / 2), v.height - side)
+    return (round(x, 1), round(y, 1), round(side, 1), round(side, 1))

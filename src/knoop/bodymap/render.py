@@ -88,9 +88,14 @@ def _check_colour(colour: str) -> str:
 def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
                marks: Sequence[Mark] = (), *, lang: str = "nl", interactive: bool = False,
                width: float | None = None, title: str | None = None,
-               legend: Sequence[tuple[Fill | None, str]] = ()) -> str:
-    """Render one view as an SVG string. ``fills`` paints regions by (region, side); ``marks``
-    draws X marks; ``legend`` adds a line of (swatch, text) below the figure."""
+               legend: Sequence[tuple[Fill | None, str]] = (),
+               shapes: Sequence[tuple[str, Fill]] = (),
+               crop: tuple[float, float, float, float] | None = None) -> str:
+    """Render one view as an SVG string. ``fills`` paints regions by (region, side); ``shapes``
+    paints free shapes (SVG path data, e.g. smooth referral zones) over the regions; ``marks``
+    draws X marks; ``legend`` adds a line of (swatch, text) below the figure; ``crop``
+    (x, y, width, height in template units) shows only that part of the view (no title or legend
+    then)."""
     if lang not in ("nl", "en"):
         raise ChartError(f"unknown language '{lang}'", field="lang", allowed=["nl", "en"])
     c = chart()
@@ -103,6 +108,12 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
     legend_h = 34.0 if legend else 0.0
     title_h = 30.0 if title else 0.0
     vw, vh = v.width, v.height + legend_h + title_h
+    box = (0.0, 0.0, vw, vh)
+    if crop is not None:
+        if title or legend:
+            raise ChartError("a cropped chart has no title or legend", field="crop")
+        box = tuple(float(n) for n in crop)  # type: ignore[assignment]
+        vw, vh = box[2], box[3]
     px_w = float(width) if width else vw
     px_h = px_w * vh / vw
     seed = hashlib.sha1(repr((view, sorted(fills.items(), key=repr), list(marks), title))
@@ -161,6 +172,12 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
             f'stroke-width="0.7" stroke-linejoin="round" data-region="{s.region}" '
             f'data-side="{s.side or "midline"}" data-view="{view}"{extra}{aria}>'
             f"<title>{escape(t)}</title></path>")
+    for d, f in shapes:  # smooth zones: solid with a darker rim, or stippled with a dashed one
+        colour, op = paint(f)
+        rim = (f'stroke="{_check_colour(f.colour)}" stroke-width="1.2" stroke-dasharray="3 2"'
+               if f.pattern == "stipple" else 'stroke="#6e1410" stroke-width="1"')
+        body.append(f'<path class="zone" d="{d}" fill="{colour}" fill-opacity="{op}" {rim} '
+                    f'stroke-linejoin="round" pointer-events="none"/>')
     if v.lines:
         body.append(f'<path d="{v.lines}" fill="none" stroke="{OUTLINE}" stroke-width="1.1" '
                     f'stroke-linecap="round" pointer-events="none"/>')
@@ -230,7 +247,8 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
                         f"{escape(text)}</text>")
             x += 34 + 7.0 * len(text)
     label = title or VIEW_TITLE[lang].get(view, view)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {vw:g} {vh:g}" '
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="{box[0]:g} {box[1]:g} {vw:g} {vh:g}" '
             f'width="{px_w:g}" height="{px_h:.1f}" class="knoop-chart" role="img" '
             f'aria-label={quoteattr(label)} data-chart-version="{c.version}" '
             f'data-view="{view}">')

@@ -83,6 +83,7 @@ def muscle_overlay(
     view) and its trigger points: names, how to find them, and X marks on ``view``."""
     from knoop.bodymap import chart, muscle_zones
     from knoop.bodymap.diagram import best_view
+    from knoop.bodymap.zoneshape import zone_path
     from knoop.kb import knowledge_base
 
     if lang not in ("nl", "en"):
@@ -125,6 +126,9 @@ def muscle_overlay(
                      else None),
         } for tp, locs in points],
         "kb_page": f"/kb/spieren/{m.id}",
+        # the zones on ``view`` as smooth shapes (SVG path data; "" when not on the view)
+        "shapes": {"essential": zone_path(view, essential),
+                   "spillover": zone_path(view, essential | spill)},
     }
 
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from knoop.bodymap import muscle_zones
-from knoop.errors import UnknownMuscle, UnknownRegion
+from knoop.errors import NotFound, UnknownMuscle, UnknownRegion
 from knoop.kb import knowledge_base
 from knoop.kb.models import CAUSES, TOOLS, Muscle
 from knoop.kb.search import (
@@ -114,6 +114,28 @@ def muscle_page(request: Request, muscle_id: str) -> Response:
         "tools": [TOOLS[t][lang] for t in m.self_massage.tools],
         "group": GROUP_NAMES[m.group][lang], "kb_version": kb.version,
     })
+
+
+@router.get("/kb/spieren/{muscle_id}/triggerpunten/{tp_id}.svg")
+def trigger_point_picture(request: Request, muscle_id: str, tp_id: str) -> Response:
+    """One trigger point's referral pattern (client's right side) on the view that shows it
+    best, cropped to the zone: an image file, cached by the browser and revalidated by ETag."""
+    import hashlib
+
+    from knoop.bodymap import muscle_diagram_svg
+
+    kb = knowledge_base()
+    if muscle_id not in kb.muscles:
+        raise UnknownMuscle(f"unknown muscle '{muscle_id}'")
+    if tp_id not in {tp.id for tp in kb.muscles[muscle_id].trigger_points}:
+        raise NotFound(f"unknown trigger point '{tp_id}'", field="trigger_point")
+    svg = muscle_diagram_svg(muscle_id, side="right", lang=lang_of(request),
+                             trigger_point=tp_id, cropped=True).encode("utf-8")
+    etag = '"' + hashlib.sha256(svg).hexdigest()[:16] + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/kb/gebieden")

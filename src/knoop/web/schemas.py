@@ -380,6 +380,9 @@ class OverlayOut(BaseModel):
     spillover: list[RegionKeyOut]
     trigger_points: list[OverlayTriggerPointOut]
     kb_page: str
+    shapes: dict[str, str] = Field(
+        default_factory=dict, description="essential and spillover (which includes the "
+        "essential zone) on the view as smooth shapes: SVG path data in template units")
 
 
 class RegionMuscleOut(BaseModel):

@@ -863,8 +863,17 @@
         });
       });
     }
-    zone(o.spillover, "ov-spill");
-    zone(o.essential, "ov-ess");
+    // smooth shapes from the server (softened unions of the regions); region by region otherwise
+    var sh = o.shapes || {};
+    if (sh.spillover || sh.essential) {
+      if (sh.spillover) g.appendChild(el("path", { d: sh.spillover, "class": "ov-spill", fill: "url(#ov-st-" + o.view + ")",
+        stroke: "#c4453a", "stroke-width": "1", "stroke-dasharray": "3 2" }, true));
+      if (sh.essential) g.appendChild(el("path", { d: sh.essential, "class": "ov-ess", fill: "#b3261e", "fill-opacity": "0.55",
+        stroke: "#7d1610", "stroke-width": "1.6" }, true));
+    } else {
+      zone(o.spillover, "ov-spill");
+      zone(o.essential, "ov-ess");
+    }
     o.trigger_points.forEach(function (tp) {
       if (!tp.mark) return;
       var x = tp.mark.x, y = tp.mark.y, r = 7;
