@@ -151,3 +151,12 @@ def test_a_foot_muscle_s_trigger_point_is_pictured_on_a_foot_view(client: TestCl
     tp = knowledge_base().muscles["extensor_digitorum_brevis"].trigger_points[0]
     pic = client.get(f"/kb/spieren/extensor_digitorum_brevis/triggerpunten/{tp.id}.svg")
     assert 'data-view="dorsum_foot"' in pic.text or 'data-view="sole"' in pic.text
+
+
+@pytest.mark.parametrize("query,first", [("hoofdpijn", "sternocleidomastoid"), ("hiel", "soleus"),
+                                         ("duizelig", "sternocleidomastoid")])
+def test_the_search_ranks_muscles_by_complaint(client: TestClient, query: str, first: str) -> None:
+    r = client.get("/kb", params={"q": query})
+    assert "Beste treffers eerst" in r.text
+    hits = r.text.split('id="hits"')[1]
+    assert f'data-muscle="{first}"' in hits.split("</ol>")[0][:3000]

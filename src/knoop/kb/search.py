@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from knoop.kb.models import Muscle
@@ -41,6 +43,62 @@ def search_muscles(kb: KnowledgeBase, query: str) -> list[Muscle]:
         if all(w in hay for w in words):
             out.append(m)
     return sorted(out, key=lambda m: (_fold(m.names.nl), m.id))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A muscle found by a search, with its score and why (``name``, ``essential``,
+    ``spillover``, ``location``, ``symptom``: the strongest link of the words)."""
+
+    muscle: Muscle
+    score: float
+    why: str
+
+
+#: Points per link between a search word and a muscle.
+NERVE_SYMPTOMS = frozenset({"hand_numbness_tingling", "leg_numbness_tingling"})
+NAME, NAME_PART, ESSENTIAL, SPILLOVER, LOCATION, SYMPTOM = 100.0, 5.0, 3.0, 1.0, 1.0, 4.0
+
+
+def find_muscles(kb: KnowledgeBase, query: str) -> list[Found]:
+    """Muscles for a search by name, body part or complaint, best first. Every word must match
+    the muscle's names or stand for a region or symptom of it (:mod:`knoop.kb.lexicon`);
+    a name match counts most, then an essential zone over the named regions, a symptom, the
+    spillover zone and a trigger point lying there. Ties: by Dutch name."""
+    from knoop.kb.lexicon import STOP, words_to_targets
+
+    words = [w for w in _fold(query).split() if w not in STOP] or _fold(query).split()
+    if not words:
+        return [Found(m, 0.0, "") for m in search_muscles(kb, "")]
+    targets = [words_to_targets(w) for w in words]
+    out: list[Found] = []
+    for m in kb.muscles.values():
+        cm = kb.contract.muscles[m.id]
+        hay = _fold(" ".join([m.id.replace("_", " "), m.names.nl, m.names.en, m.names.latin,
+                              cm.nl, *cm.aliases]))
+        ess, spill = set(m.zone("essential")), set(m.zone("spillover"))
+        locs = {r for tp in m.trigger_points for r in tp.location}
+        total, why = 0.0, ""
+        for w, t in zip(words, targets):
+            links = {"name": (NAME if re.search(rf"\b{re.escape(w)}\b", hay)
+                              else NAME_PART if w in hay else 0.0),
+                     "essential": ESSENTIAL * len(ess & t.regions),
+                     "symptom": SYMPTOM * len(set(m.symptoms) & t.symptoms)
+                     # tingling or numbness: a muscle known to trap a nerve comes first
+                     + (SYMPTOM / 2 if m.entrapment and t.symptoms & NERVE_SYMPTOMS
+                        and set(m.symptoms) & t.symptoms else 0.0),
+                     "spillover": SPILLOVER * len(spill & t.regions),
+                     "location": LOCATION * len(locs & t.regions)}
+            score = sum(links.values())
+            if score <= 0:
+                break
+            total += score
+            best = max(links, key=lambda k: links[k])
+            if not why or links[best] > 0 and best == "name":
+                why = best
+        else:
+            out.append(Found(m, total, why))
+    return sorted(out, key=lambda f: (-f.score, _fold(f.muscle.names.nl), f.muscle.id))
 
 
 def muscles_for_region(kb: KnowledgeBase, region_id: str

@@ -14,6 +14,8 @@ from knoop.kb.models import CAUSES, TOOLS, Muscle
 from knoop.kb.search import (
     GROUP_NAMES,
     REGION_GROUP_NAMES,
+    Found,
+    find_muscles,
     muscles_for_region,
     search_muscles,
 )
@@ -32,7 +34,10 @@ def muscle_list(request: Request, q: str = "", regio: str = "", klacht: str = ""
     lang = lang_of(request)
     kb = knowledge_base()
     c = kb.contract
-    found = search_muscles(kb, q[:200])
+    found = search_muscles(kb, "")
+    ranked: list[Found] = find_muscles(kb, q[:200]) if q.strip() else []
+    if q.strip():
+        found = [f.muscle for f in ranked]
     notes: list[str] = []
     why: dict[str, str] = {}
     regio, klacht = regio.strip()[:60], klacht.strip()[:60]
@@ -66,7 +71,13 @@ def muscle_list(request: Request, q: str = "", regio: str = "", klacht: str = ""
                        sorted(items, key=lambda x: x[1])) for g, items in region_groups.items()]
     symptom_options = sorted(((s.id, s.nl if lang == "nl" else s.en)
                               for s in c.symptoms.values()), key=lambda x: x[1])
+    keep = {m.id for m in found}
+    why_words = {"name": _("name"), "essential": _("main zone"), "spillover": _("spillover zone"),
+                 "location": _("trigger point here"), "symptom": _("complaint")}
+    hits = [(f.muscle, why.get(f.muscle.id) or why_words.get(f.why, ""))
+            for f in ranked if f.muscle.id in keep]
     return render(request, "kb/list.html", {"q": q, "groups": ordered, "count": len(found),
+                                            "hits": hits,
                                             "total": len(kb.muscles), "regio": regio,
                                             "klacht": klacht, "why": why, "notes": notes,
                                             "region_options": region_options,
