@@ -8,6 +8,7 @@ are always the client's own anatomical side.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -79,3 +80,15 @@ def word(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
 def side_word(side: str | None, lang: str = "nl") -> str:
     """``links``/``rechts`` (or left/right); "" for a midline region (no side)."""
     return SIDE_WORDS["en" if lang == "en" else "nl"].get(side or "", "")
+
+
+_SIDED_NOTE = re.compile(r"\s*\([^()]*\b(links|rechts|left|right)\b[^()]*\)")
+
+
+def region_label(name: str, side: str | None, lang: str = "nl") -> str:
+    """A region's name with the client's side: "Slaap (links)". A note in the name that names a
+    side itself ("... (hartstreek links)") is left out, so no label reads "(links) (rechts)"."""
+    word = side_word(side, lang)
+    if not word:
+        return name
+    return f"{_SIDED_NOTE.sub('', name)} ({word})"

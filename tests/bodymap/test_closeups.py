@@ -15,7 +15,7 @@ def test_every_close_up_lies_on_its_view_and_shows_part_of_the_body() -> None:
     for cu in closeups():
         v = c.view(cu.view)
         x, y, w, h = cu.box
-        assert 0 <= x and 0 <= y and x + w <= v.width and y + h <= v.height, cu.id
+        assert x >= 0 and y >= 0 and x + w <= v.width and y + h <= v.height, cu.id
         window = box(x, y, x + w, y + h)
         assert any(s.polygon.intersects(window) for s in c.shapes(cu.view)), cu.id
     assert len({cu.id for cu in closeups()}) == len(closeups())

@@ -160,3 +160,24 @@ def test_the_search_ranks_muscles_by_complaint(client: TestClient, query: str, f
     assert "Beste treffers eerst" in r.text
     hits = r.text.split('id="hits"')[1]
     assert f'data-muscle="{first}"' in hits.split("</ol>")[0][:3000]
+
+
+def test_a_dutch_region_page_describes_it_in_dutch_with_a_picture(client: TestClient) -> None:
+    from knoop.kb.contract import contract
+
+    temple = contract().regions["temple"]
+    nl = client.get("/kb/gebieden/temple").text
+    assert temple.note not in nl and "Aan beide kanten, links en rechts." in nl
+    assert "Lichaamsdeel: Hoofd" in nl and "/kb/gebieden/temple/figuur.svg" in nl
+    assert temple.note in client.get("/kb/gebieden/temple", params={"lang": "en"}).text
+    pic = client.get("/kb/gebieden/heel/figuur.svg")
+    assert pic.status_code == 200 and 'fill="#b3261e"' in pic.text
+    assert client.get("/kb/gebieden/nope/figuur.svg").status_code == 404
+
+
+def test_no_region_label_names_two_sides() -> None:
+    from knoop.bodymap import render_svg
+
+    svg = render_svg("front", lang="nl")
+    assert "(hartstreek links) (rechts)" not in svg
+    assert "Onderste voorkant van de borstkas (rechts)" in svg

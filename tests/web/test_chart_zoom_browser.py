@@ -220,3 +220,18 @@ def test_a_muscle_page_shows_one_picture_per_trigger_point(
     name = "laptop" if viewport is LAPTOP else "phone"
     page.screenshot(path=str(artifacts / f"chart-muscle-page-{name}.png"))
     page.close()
+
+
+def test_the_body_map_of_the_knowledge_base_opens_the_tapped_region(
+        browser: Browser, base_url: str, artifacts: Path) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base_url}/kb/gebieden")
+    page.wait_for_selector("#kbmap svg path.region")
+    page.click("#kbmap [data-view-button=back]")
+    expect(page.locator("#kbmap")).to_have_attribute("data-loaded", "back")
+    page.locator("#kbmap").screenshot(path=str(artifacts / "chart-kb-map-phone.png"))
+    page.locator("#kbmap path[data-region=calf_upper][data-side=left]").click()
+    page.wait_for_url("**/kb/gebieden/calf_upper")
+    assert "Kuit" in page.locator("h1").inner_text()
+    assert "/kb/spieren/gastrocnemius" in page.content()
+    page.close()

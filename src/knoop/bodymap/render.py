@@ -70,9 +70,9 @@ def _region_name(region: str, lang: str) -> str:
 
 
 def _title(region: str, side: str | None, lang: str) -> str:
-    name = _region_name(region, lang)
-    word = SIDE_WORD[lang][side]
-    return f"{name} ({word})" if word else name
+    from knoop.vocabulary import region_label
+
+    return region_label(_region_name(region, lang), side, lang)
 
 
 def _check_colour(colour: str) -> str:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from knoop.errors import ChartError, NotFound
-from knoop.vocabulary import VIEWS, side_word
+from knoop.vocabulary import VIEWS, region_label
 from knoop.web.app_json import json_response
 from knoop.web.schemas import (
     COMMON_ERRORS,
@@ -109,8 +109,7 @@ def muscle_overlay(
     def rname(k: tuple[str, str | None]) -> str:
         r = regions[k[0]]
         name = r.nl if lang == "nl" else r.en
-        word = (side_word(k[1], "nl"), side_word(k[1], "en")) if k[1] else None
-        return f"{name} ({word[0] if lang == 'nl' else word[1]})" if word else name
+        return region_label(name, k[1], lang)
 
     return {
         "muscle": m.id, "side": side, "view": view, "best_view": best, "views": views,

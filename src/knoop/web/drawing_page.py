@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from knoop.bodymap.render import NRS_COLOURS
 from knoop.errors import NotFound
-from knoop.vocabulary import QUALITIES, QUALITY_WORDS, VIEW_WORDS, VIEWS, side_word
+from knoop.vocabulary import QUALITIES, QUALITY_WORDS, VIEW_WORDS, VIEWS, region_label
 from knoop.web.i18n import LOCALE_DIR
 from knoop.web.pages import json_script, lang_of, render
 
@@ -71,7 +71,7 @@ def _region_rows(lang: str) -> list[dict[str, Any]]:
         group = REGION_GROUP_NAMES.get(r.group, (r.group, r.group))[0 if lang == "nl" else 1]
         sides = ("right", "left") if r.paired else (None,)
         for s in sides:
-            label = f"{name} ({side_word(s, lang)})" if s else name
+            label = region_label(name, s, lang)
             rows.append({"region": r.id, "side": s or "midline", "label": label,
                          "group": group, "deep": r.depth == "deep",
                          "search": f"{label} {r.nl} {r.en} {r.id} {group}".lower()})

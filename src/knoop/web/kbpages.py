@@ -155,8 +155,43 @@ def region_list(request: Request) -> Response:
     by_group: dict[str, list] = {}
     for r in kb.contract.regions.values():
         by_group.setdefault(r.group, []).append(r)
+    from knoop.vocabulary import VIEW_WORDS, VIEWS
+    from knoop.web.drawing_page import chart_files_version
+
+    i = 0 if lang_of(request) == "nl" else 1
     return render(request, "kb/regions.html",
-                  {"groups": by_group, "group_names": REGION_GROUP_NAMES})
+                  {"groups": by_group, "group_names": REGION_GROUP_NAMES,
+                   "views": [(v, VIEW_WORDS[v][i]) for v in VIEWS],
+                   "chart_files": chart_files_version()})
+
+
+@router.get("/kb/gebieden/{region_id}/figuur.svg")
+def region_picture(request: Request, region_id: str) -> Response:
+    """Where a region lies: highlighted on the view that shows most of it, cropped around it
+    (the client's right side for a paired region)."""
+    import hashlib
+
+    from knoop.bodymap import Fill, chart, render_svg
+
+    kb = knowledge_base()
+    if region_id not in kb.contract.regions:
+        raise UnknownRegion(f"unknown region '{region_id}'")
+    side = "right" if kb.contract.regions[region_id].paired else None
+    c = chart()
+    shapes = [(s.polygon.area, s) for v in c.views for s in c.shapes(v) if s.key == (region_id, side)]
+    _area, shape = max(shapes, key=lambda t: t[0])
+    x0, y0, x1, y1 = shape.polygon.bounds
+    view = c.view(shape.view)
+    size = min(max(160.0, x1 - x0 + 80, y1 - y0 + 80), view.width, view.height)
+    x = min(max(0.0, (x0 + x1 - size) / 2), view.width - size)
+    y = min(max(0.0, (y0 + y1 - size) / 2), view.height - size)
+    svg = render_svg(shape.view, {(region_id, side): Fill("#b3261e", 0.85)}, lang=lang_of(request),
+                     crop=(x, y, size, size)).encode("utf-8")
+    etag = '"' + hashlib.sha256(svg).hexdigest()[:16] + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/kb/gebieden/{region_id}")
@@ -165,6 +200,12 @@ def region_page(request: Request, region_id: str) -> Response:
     if region_id not in kb.contract.regions:
         raise UnknownRegion(f"unknown region '{region_id}'")
     essential, spillover, local = muscles_for_region(kb, region_id)
+    r = kb.contract.regions[region_id]
+    lang = lang_of(request)
+    i = 0 if lang == "nl" else 1
+    from knoop.vocabulary import VIEW_WORDS
+
     return render(request, "kb/region.html", {
-        "r": kb.contract.regions[region_id], "essential": essential, "spillover": spillover,
-        "local": local})
+        "r": r, "essential": essential, "spillover": spillover, "local": local,
+        "group_name": REGION_GROUP_NAMES.get(r.group, (r.group, r.group))[i],
+        "view_names": [VIEW_WORDS[v][i] for v in r.views if v in VIEW_WORDS]})
