@@ -333,7 +333,22 @@ def test_the_demo_practice_history_and_a_closed_session(browser: Browser, artifa
         expect(page.locator("svg.nrs-chart circle")).to_have_count(8)
         overlap = page.locator(".multiple").nth(1).inner_text()
         assert "Overlap" in overlap and "%" in overlap
+        # Dutch numbers with units; drawings cropped to the paint (square) with a key
+        assert re.search(r"\d+,\d\s%", overlap) and "procentpunt" in overlap, overlap
+        page.wait_for_function("() => [...document.querySelectorAll('.multiple img')]"
+                               ".every(i => i.complete && i.naturalWidth > 0)")
+        assert page.evaluate("[...document.querySelectorAll('.multiple img')].every("
+                             "i => i.naturalWidth === i.naturalHeight)")
         page.screenshot(path=str(artifacts / "app-20-demo-history.png"), full_page=True)
+        phone = browser.new_context(viewport={"width": 390, "height": 844})
+        ph = phone.new_page()
+        ph.context.add_cookies(ctx.cookies())
+        ph.goto(page.url)
+        ph.wait_for_function("() => [...document.querySelectorAll('.multiple img')]"
+                             ".every(i => i.complete && i.naturalWidth > 0)")
+        assert ph.evaluate("document.documentElement.scrollWidth") <= 390
+        ph.screenshot(path=str(artifacts / "app-20b-demo-history-phone.png"), full_page=True)
+        phone.close()
         page.locator(".multiple h3 a").first.click()
         wait_for_update(page, -1)
         assert page.locator("#reopen-session").is_visible()

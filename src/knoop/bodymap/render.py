@@ -175,7 +175,8 @@ def render_svg(view: str, fills: Mapping[RegionKey, Fill] | None = None,
     for d, f in shapes:  # smooth zones: solid with a darker rim, or stippled with a dashed one
         colour, op = paint(f)
         rim = (f'stroke="{_check_colour(f.colour)}" stroke-width="1.2" stroke-dasharray="3 2"'
-               if f.pattern == "stipple" else 'stroke="#6e1410" stroke-width="1"')
+               if f.pattern == "stipple"
+               else 'stroke="#6e1410" stroke-width="1"' if f.colour == "#b3261e" else 'stroke="none"')
         body.append(f'<path class="zone" d="{d}" fill="{colour}" fill-opacity="{op}" {rim} '
                     f'stroke-linejoin="round" pointer-events="none"/>')
     if v.lines:

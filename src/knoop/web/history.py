@@ -176,10 +176,10 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
 @router.get("/clienten/{client_id}/verloop/{session_id}/{view}.svg")
 def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
                     user: User = LoggedIn) -> Response:
-    """One session's drawing on one view: painted regions by intensity, treated muscles'
-    trigger points as X marks."""
-    from knoop.bodymap import Mark, intensity_fill, muscle_zones, render_svg
-    from knoop.bodymap.diagram import trigger_point_marks
+    """One session's drawing on one view: the strokes in their intensity colours (regions
+    chosen without strokes filled whole), cropped to the paint with a small full-body key
+    (:func:`knoop.bodymap.sketch.drawing_svg`)."""
+    from knoop.bodymap.sketch import drawing_svg
 
     if view not in HISTORY_VIEWS:
         raise NotFound(f"unknown view '{view}'", field="view")
@@ -187,21 +187,9 @@ def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
     s = store_of(request).get_session(user.actor, session_id)
     if s.client_id != client_id:
         raise NotFound(f"session {session_id} not found", field="session_id")
-    fills = {}
-    for k, (_area, intensity) in painted(s).items():
-        fills[k] = intensity_fill(intensity, 0.9)
-    marks = []
-    seen = set()
-    for x in s.treatments:
-        if (x.muscle, x.side) in seen:
-            continue
-        seen.add((x.muscle, x.side))
-        try:
-            _e, _s, points = muscle_zones(x.muscle, x.side)
-        except Exception:  # noqa: BLE001, S112 - a muscle no longer in the KB: no mark
-            continue
-        for tp, x_, y_ in trigger_point_marks(points, view):
-            marks.append(Mark(x_, y_, tp.name.get(lang) or tp.id))
-    svg = render_svg(view, fills, marks, lang=lang)
+    rows = s.regions or ((s.painmap or {}).get("regions") or [])
+    chosen = {_key(r.get("region", ""), r.get("side")): int(r.get("intensity") or 5)
+              for r in rows if r.get("fraction") is None}
+    svg = drawing_svg(view, s.strokes or [], chosen, lang=lang)
     return Response(svg, media_type="image/svg+xml",
                     headers={"Cache-Control": "private, no-store"})

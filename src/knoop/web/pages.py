@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+
+from knoop.web import numbers
 from markupsafe import Markup
 from starlette.responses import Response
 
@@ -16,6 +18,8 @@ from knoop import __version__
 from knoop.web.i18n import LANGS, chart_messages, lang_of, translations
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters.update(pct=numbers.pct, share=numbers.share,
+                             pct_points=numbers.pct_points)
 
 
 def json_script(data: Any) -> Markup:

@@ -1,0 +1,17 @@
+"""Numbers in Dutch and English format, with units."""
+
+from __future__ import annotations
+
+from knoop.web.numbers import pct, pct_points, share
+
+
+def test_dutch_numbers_have_a_decimal_comma_and_a_space_before_the_percent_sign() -> None:
+    assert pct(0.7) == "0,7\u00a0%" and pct(1234.5) == "1.234,5\u00a0%"
+    assert share(0.456) == "46\u00a0%"
+    assert pct_points(-0.1) == "\u22120,1\u00a0procentpunt"
+    assert pct_points(0.3) == "+0,3\u00a0procentpunt"
+
+
+def test_english_numbers_have_a_decimal_point() -> None:
+    assert pct(0.7, "en") == "0.7%" and share(0.456, "en") == "46%"
+    assert pct_points(-0.1, "en") == "\u22120.1\u00a0percentage points"
