@@ -135,7 +135,10 @@ def _bounds(view: str, groups: set[str], side: str) -> tuple[float, float, float
         r = regions.get(s.region)
         if r is not None and r.group in groups and s.side == side and not s.deep:
             x0, y0, x1, y1 = s.polygon.bounds
-            xs0.append(x0), ys0.append(y0), xs1.append(x1), ys1.append(y1)
+            xs0.append(x0)
+            ys0.append(y0)
+            xs1.append(x1)
+            ys1.append(y1)
     return (min(xs0), min(ys0), max(xs1), max(ys1))
 
 
@@ -176,7 +179,7 @@ def as_json(lang: str) -> dict[str, list[dict[str, object]]]:
     for c in closeups():
         views.setdefault(c.view, []).append({"id": c.id, "box": list(c.box),
                                              "name": c.name(lang)})
-    lens_list = [{"view": ln.view, "x": ln.x, "y": ln.y, "r": LENS_RADIUS,
+    lens_list: list[dict[str, object]] = [{"view": ln.view, "x": ln.x, "y": ln.y, "r": LENS_RADIUS,
                   "target": ln.target_view, "closeup": ln.closeup, "name": ln.name(lang)}
                  for ln in lenses()]
     return {"closeups": [{"view": v, "items": items} for v, items in views.items()],

@@ -28,7 +28,7 @@ def _layers(view: str, strokes: Iterable[Mapping[str, Any]]) -> list[tuple[BaseG
     for raw in strokes:
         if raw.get("view") != view or not raw.get("points"):
             continue
-        s = Stroke(view=view, points=[tuple(p) for p in raw["points"]],  # type: ignore[misc]
+        s = Stroke(view=view, points=[(float(p[0]), float(p[1])) for p in raw["points"]],
                    width=float(raw.get("width") or 20), intensity=int(raw.get("intensity") or 5),
                    erase=bool(raw.get("erase")))
         g = _brush(s)

@@ -9,12 +9,11 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-
-from knoop.web import numbers
 from markupsafe import Markup
 from starlette.responses import Response
 
 from knoop import __version__
+from knoop.web import numbers
 from knoop.web.i18n import LANGS, chart_messages, lang_of, translations
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
