@@ -123,6 +123,15 @@
       if (T.zoomKeys) svg.setAttribute("aria-description", T.zoomKeys);
     }
     addLenses(svg, v);
+    // zoomed in, the template's R and L may be out of sight: keep them in the panel's corners
+    // (the client's right is on the viewer's left, except on the back view)
+    // (not on lateral: there each figure is one side, and its close-ups say which)
+    var rl = v === "back" ? ["L", "R"] : ["R", "L"];
+    if (v !== "lateral") ["left", "right"].forEach(function (corner, i) {
+      var b = text("span", "corner-side " + corner, rl[i]);
+      b.setAttribute("aria-hidden", "true");
+      panel.appendChild(b);
+    });
     if (!READONLY) {
       svg.addEventListener("pointerdown", onDown);
       svg.addEventListener("pointermove", onMove);
@@ -450,6 +459,8 @@
       if (why === "reset" && v === view) renderCloseups();
     }
     z.svg.classList.toggle("zoomed", z.scale() > 1.01);
+    var panel = z.svg.closest(".chart-panel");
+    if (panel) panel.classList.toggle("zoomed", z.scale() > 1.01);
   }
   function addLenses(svg, v) {
     CU.lenses.forEach(function (ln) {
