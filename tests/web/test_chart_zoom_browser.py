@@ -101,6 +101,9 @@ def test_a_temple_stroke_in_the_head_close_up_paints_only_the_temple(
     show(page, "front", "front.head")
     svg = page.locator("#panel-front svg")
     assert float(svg.get_attribute("data-zoom") or 0) > 2
+    # zoomed in, the client's sides stay marked in the corners
+    expect(page.locator("#panel-front .corner-side.left")).to_have_text("R")
+    expect(page.locator("#panel-front .corner-side.right")).to_be_visible()
     # a short stroke across the client's left temple (viewer's right), in screen pixels
     box = page.locator("#panel-front path[data-region=temple][data-side=left]").bounding_box()
     assert box and box["width"] >= 24 and box["height"] >= 24
