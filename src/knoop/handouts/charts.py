@@ -173,7 +173,28 @@ def crop(svg: str, view: str, keys: Iterable[tuple[str, str | None]], *,
                        f'height="{h:.1f}"', svg, count=1)
     # drop the full-view R/L labels (they may sit outside the crop) and add the corner ones
     out = re.sub(r'<g class="side-label".*?</g>\n?', "", out, flags=re.DOTALL)
+    if w < v.width * 0.9 or h < v.height * 0.9:  # a real crop: a small full-body key shows where
+        letters.append(_key(view, (x0, y0, w, h), (x0, y0 - oy, w, h)))
     return out.replace("</svg>", "".join(letters) + "</svg>")
+
+
+def _key(view: str, at: tuple[float, float, float, float],
+         crop: tuple[float, float, float, float]) -> str:
+    """The whole view, small, in the bottom-right corner of ``at`` (viewBox units), with the
+    cropped part ``crop`` (template units) outlined: the cached background image, no paths."""
+    v = chart().view(view)
+    x, y, w, h = at
+    kw = min(w, h) * 0.28
+    kh = kw * v.height / v.width
+    kx, ky = x + w - kw - 6, y + h - kh - 6
+    cx, cy, cw, ch = crop
+    return (f'<svg class="key" x="{kx:.1f}" y="{ky:.1f}" width="{kw:.1f}" height="{kh:.1f}" '
+            f'viewBox="0 0 {v.width:g} {v.height:g}">'
+            f'<rect width="{v.width:g}" height="{v.height:g}" fill="#ffffff" stroke="#a39489" '
+            f'stroke-width="8"/><image x="0" y="0" width="{v.width:g}" height="{v.height:g}" '
+            f'href="{background_uri(view)}"/>'
+            f'<rect x="{cx:.1f}" y="{cy:.1f}" width="{cw:.1f}" height="{ch:.1f}" fill="none" '
+            f'stroke="#1a5fb4" stroke-width="14"/></svg>')
 
 
 @lru_cache(maxsize=512)
