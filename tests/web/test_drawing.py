@@ -196,6 +196,10 @@ def test_the_overlay_gives_zones_marks_and_how_to_find(client: TestClient) -> No
     assert marks and all(0 <= m["x"] <= w and 0 <= m["y"] <= h for m in marks)
     assert all(len(tp["how_to_find"]) > 20 for tp in o["trigger_points"])
     assert o["name"] == "Monnikskapspier" and "back" in o["views"]
+    # the zones on the view as smooth shapes: path data in template units, on the left half
+    assert o["shapes"]["essential"].startswith("M") and o["shapes"]["spillover"].startswith("M")
+    xs = [float(t.split()[0]) for t in o["shapes"]["essential"].replace("M", "L").split("L")[1:]]
+    assert xs and min(xs) >= 0 and max(xs) <= w
     en = client.get("/api/v1/muscles/trapezius/overlay", params={"side": "left",
                                                                  "lang": "en"}).json()
     assert en["name"] == "Trapezius" and en["view"] == en["best_view"]
