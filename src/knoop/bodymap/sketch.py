@@ -39,6 +39,13 @@ def _layers(view: str, strokes: Iterable[Mapping[str, Any]]) -> list[tuple[BaseG
     return [(g, n) for g, n in layers if not g.is_empty]
 
 
+def stroke_shapes(view: str, strokes: Iterable[Mapping[str, Any]]) -> list[tuple[str, Fill]]:
+    """The strokes on ``view`` as (SVG path data, fill in their NRS colour), erasers applied."""
+    out = [(_path(g), Fill(NRS_COLOURS[min(10, max(1, n)) - 1], 0.8))
+           for g, n in _layers(view, strokes)]
+    return [(d, f) for d, f in out if d]
+
+
 def _crop(view: str, geoms: list[BaseGeometry]) -> tuple[float, float, float, float] | None:
     v = chart().view(view)
     if not geoms:

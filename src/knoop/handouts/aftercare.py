@@ -82,8 +82,12 @@ def build_context(session: Session, client: Client, practice: PracticeDetails,
                  if f.muscle == muscle and f.side == side and f.trigger_point
                  and f.result in ("active", "latent")]
         points.extend(trigger_points(muscle, side, named, lang=lang))
-    regions = painted(session.regions or (session.painmap or {}).get("regions", []))
-    charts = session_charts(regions, points, lang=lang) if (regions or points) else []
+    rows = session.regions or (session.painmap or {}).get("regions", [])
+    regions = painted(rows)
+    chosen = [(r["region"], r.get("side") if r.get("side") in ("left", "right") else None)
+              for r in rows if r.get("fraction") is None]  # chosen without strokes
+    charts = (session_charts(regions, points, lang=lang, strokes=session.strokes or [],
+                             chosen=chosen) if (regions or points) else [])
 
     done = []
     for t in session.treatments:

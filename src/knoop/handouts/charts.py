@@ -109,12 +109,13 @@ def as_image(svg: str, css_class: str = "") -> str:
 def chart_svg(view: str, fills: Mapping[tuple[str, str | None], Fill] | None = None,
               marks: Sequence[Mark] = (), *, lang: str = "nl", width: float | None = None,
               title: str | None = None,
-              legend: Sequence[tuple[Fill | None, str]] = ()) -> str:
+              legend: Sequence[tuple[Fill | None, str]] = (),
+              shapes: Sequence[tuple[str, Fill]] = ()) -> str:
     """``render_svg`` for print (see :func:`for_print`)."""
     present = _present(view)
     fills = {k: f for k, f in (fills or {}).items() if k in present}
     return for_print(render_svg(view, fills, marks, lang=lang, width=width, title=title,
-                                legend=legend), view)
+                                legend=legend, shapes=shapes), view)
 
 
 @lru_cache(maxsize=512)

@@ -3,9 +3,10 @@ of the treated muscles (X marks), on the one or two views that show them best.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from knoop.bodymap import (
     NRS_COLOURS,
@@ -101,17 +102,24 @@ def _marks(view: str, points: Sequence[MarkedPoint]) -> list[Mark]:
 
 def session_charts(regions: dict[RegionKey, int], points: Sequence[MarkedPoint], *,
                    lang: str = "nl", max_views: int = 2, zoom: bool = True,
-                   min_height: float = 560.0) -> list[tuple[str, str]]:
+                   min_height: float = 560.0, strokes: Sequence[Mapping[str, Any]] = (),
+                   chosen: Iterable[RegionKey] = ()) -> list[tuple[str, str]]:
     """(caption, SVG for print) of the views that show today's pain and the marked trigger
     points; with ``zoom`` each view is cropped to what it shows (at least ``min_height``
-    template units tall, so the body part stays recognisable)."""
+    template units tall, so the body part stays recognisable). With ``strokes`` the strokes
+    themselves are drawn (a short stroke stays short) and only the ``chosen`` regions (chosen
+    without strokes) are filled whole."""
+    from knoop.bodymap.sketch import stroke_shapes
+
     keys = set(regions)
     for p in points:
         keys |= p.keys
-    fills = {k: intensity_fill(n) for k, n in regions.items()}
+    chosen = set(chosen)
+    fills = {k: intensity_fill(n) for k, n in regions.items() if not strokes or k in chosen}
     out = []
     for v in choose_views(keys, max_views):
-        svg = chart_svg(v, fills, _marks(v, points), lang=lang)
+        svg = chart_svg(v, fills, _marks(v, points), lang=lang,
+                        shapes=stroke_shapes(v, strokes) if strokes else ())
         if zoom:
             svg = crop(svg, v, keys, aspect=0.6, min_height=min_height, lang=lang)
         out.append((VIEW_TITLE[lang][v], svg))
