@@ -83,6 +83,8 @@
     return e;
   }
   function sideWord(side) { return T[side] || ""; }
+  // a share as people read it: "45 %" in Dutch (a no-break space), "45%" in English
+  function pct(f) { return Math.round(f * 100) + (LANG === "nl" ? "\u00a0%" : "%"); }
 
   // ------------------------------------------------------------------ the chart views
   var svgs = {};
@@ -292,7 +294,7 @@
         if (c) head.appendChild(text("span", "rk", c.rank + ". "));
         head.appendChild(text("strong", null, m.name + " (" + sideWord(m.side) + ")"));
         if (c && c.finding) head.appendChild(text("span", "badge " + c.finding, T[c.finding]));
-        head.appendChild(text("span", "muted small", " " + (c ? Math.round(c.score * 100) + "%" : T.notRanked)));
+        head.appendChild(text("span", "muted small", " " + (c ? pct(c.score) : T.notRanked)));
         li.appendChild(head);
         var bl = el("ul", { "class": "tp-points", "aria-labelledby": hid });
         m.trigger_points.forEach(function (tp) {
@@ -621,7 +623,7 @@
     pm.regions.forEach(function (r) { inMap.set(key(r.region, r.side), r); });
     rows.forEach(function (row, k) {
       var r = inMap.get(k), cov = coverage.get(k);
-      var st = r ? (state.regions.has(k) ? T.chosen : T.drawn + (cov ? " " + Math.round(cov.fraction * 100) + "%" : ""))
+      var st = r ? (state.regions.has(k) ? T.chosen : T.drawn + (cov ? " " + pct(cov.fraction) : ""))
                  : (state.exclude.has(k) && cov ? T.off : "");
       var sig = (r ? "1" : "0") + (r ? r.intensity : "") + st;
       if (sig === row.sig) return;
@@ -786,7 +788,7 @@
     r.together.forEach(function (p) {
       var li = el("li", { "data-muscle": p.muscle, "data-side": p.side });
       li.appendChild(text("span", null, (names[p.muscle + "|" + p.side] || p.muscle) + " (" + sideWord(p.side) + ")"));
-      li.appendChild(text("span", "muted", T.explains + " " + Math.round(p.explains * 100) + "%"));
+      li.appendChild(text("span", "muted", T.explains + " " + pct(p.explains)));
       var bar = el("div", { "class": "bar", "aria-hidden": "true" }), i = el("i");
       i.style.width = Math.round(p.explains * 100) + "%";
       bar.appendChild(i); li.appendChild(bar); tl.appendChild(li);
@@ -802,7 +804,7 @@
     if (c.finding) nm.appendChild(text("span", "badge " + c.finding, T[c.finding]));
     b.appendChild(nm);
     b.appendChild(text("span", "sd", sideWord(c.side)));
-    b.appendChild(text("span", "sc", Math.round(c.score * 100) + "%"));
+    b.appendChild(text("span", "sc", pct(c.score)));
     // the accessible name is the visible text (WCAG 2.5.3), with "score" for screen readers
     b.insertBefore(text("span", "sr-only", T.score + " "), b.lastChild);
     b.addEventListener("click", function () { select(c.muscle, c.side); });
