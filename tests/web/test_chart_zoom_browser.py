@@ -238,3 +238,22 @@ def test_the_body_map_of_the_knowledge_base_opens_the_tapped_region(
     assert "Kuit" in page.locator("h1").inner_text()
     assert "/kb/spieren/gastrocnemius" in page.content()
     page.close()
+
+
+def test_the_body_map_search_results_and_zoomed_chart_are_accessible(
+        browser: Browser, base_url: str) -> None:
+    from a11y import assert_accessible
+
+    page = browser.new_page(viewport=LAPTOP)
+    page.goto(f"{base_url}/kb/gebieden")
+    page.wait_for_selector("#kbmap svg path.region")
+    assert_accessible(page, "regions with the body map")
+    page.goto(f"{base_url}/kb?q=hoofdpijn")
+    assert_accessible(page, "search by complaint")
+    page.goto(f"{base_url}/kb/gebieden/temple")
+    assert_accessible(page, "region page")
+    page.close()
+    page = open_chart(browser, base_url, LAPTOP)
+    show(page, "front", "front.head")
+    assert_accessible(page, "drawing, head close-up")
+    page.close()

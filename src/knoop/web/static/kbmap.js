@@ -21,6 +21,7 @@
       box.innerHTML = text;   // server-rendered SVG from our own endpoint, no scripts
       var svg = box.querySelector("svg");
       if (window.KnoopZoom) window.KnoopZoom.attach(svg);
+      svg.setAttribute("role", "group");   // it holds region buttons: not a plain image
       svg.setAttribute("tabindex", "0");
       root.dataset.loaded = view;
     });
