@@ -257,3 +257,40 @@ def test_the_body_map_search_results_and_zoomed_chart_are_accessible(
     show(page, "front", "front.head")
     assert_accessible(page, "drawing, head close-up")
     page.close()
+
+
+def test_a_second_finger_is_a_pinch_and_draws_nothing_on_a_phone(
+        browser: Browser, base_url: str) -> None:
+    phone = browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True,
+                                is_mobile=True)
+    page = phone.new_page()
+    page.goto(f"{base_url}/tekenen")
+    wait_for_update(page, -1)
+    loc = page.locator("#panel-front svg")
+    loc.scroll_into_view_if_needed()
+    box = loc.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 3
+    cdp = phone.new_cdp_session(page)
+
+    def touch(kind: str, points: list[tuple[float, float]]) -> None:
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
+            {"x": px, "y": py, "id": i} for i, (px, py) in enumerate(points)]})
+
+    touch("touchStart", [(x, y)])
+    touch("touchMove", [(x + 4, y + 6)])
+    touch("touchStart", [(x + 4, y + 6), (x + 60, y + 60)])
+    for i in range(1, 6):
+        touch("touchMove", [(x + 4 - 6 * i, y + 6 - 6 * i), (x + 60 + 6 * i, y + 60 + 6 * i)])
+    touch("touchEnd", [])
+    page.wait_for_function("() => !document.querySelector('#panel-front .live path')")
+    assert page.evaluate("document.getElementById('draw').knoop.body().strokes") == [], \
+        "a pinch draws nothing"
+    # one finger after the pinch draws again
+    t = updated_at(page)
+    touch("touchStart", [(x, y)])
+    touch("touchMove", [(x + 10, y + 10)])
+    touch("touchEnd", [])
+    wait_for_update(page, t)
+    assert len(page.evaluate("document.getElementById('draw').knoop.body().strokes")) == 1
+    phone.close()

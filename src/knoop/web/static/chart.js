@@ -159,8 +159,21 @@
     return [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10];
   }
 
-  var drag = null;
+  var drag = null, fingers = 0, pinching = false;
+  // a second finger means a pinch (the browser zooms): the stroke the first finger began is
+  // dropped, and nothing is drawn until every finger is lifted
+  function liftFinger(e) { if (e.pointerType === "touch") { fingers = Math.max(0, fingers - 1); if (!fingers) pinching = false; } }
   function onDown(e) {
+    if (e.pointerType === "touch") {
+      fingers++;
+      if (fingers > 1) {
+        pinching = true;
+        if (drag && drag.path) drag.path.remove();
+        drag = null;
+        return;
+      }
+    }
+    if (pinching) return;
     if (e.button !== undefined && e.button > 0) return;
     var svg = e.currentTarget;
     if (e.target.closest && e.target.closest(".lens")) return;   // a lens opens a close-up on click
@@ -202,6 +215,7 @@
     drag.path.setAttribute("d", pathD(pts));
   }
   function onUp(e) {
+    liftFinger(e);
     if (!drag || e.pointerId !== drag.id) return;
     var d = drag; drag = null;
     if (d.pan) return;
@@ -223,6 +237,7 @@
     changed(true);
   }
   function onCancel(e) {
+    liftFinger(e);
     if (drag && drag.path) drag.path.remove();
     drag = null;
   }
