@@ -167,9 +167,12 @@ def muscle_diagram_svg(muscle_id: str, *, side: str = "right", view: str | None 
     legend = [(ESSENTIAL, "hoofdgebied" if lang == "nl" else "main zone"),
               (SPILLOVER, "uitloop" if lang == "nl" else "spillover"),
               (None, "triggerpunt" if lang == "nl" else "trigger point")]
-    if cropped:
-        return render_svg(view, None, marks, lang=lang, width=width, shapes=shapes,
-                          crop=_crop(view, essential | spill, marks))
+    if cropped:  # the page says which side is shown; cut R/L circles would only confuse
+        import re
+
+        svg = render_svg(view, None, marks, lang=lang, width=width, shapes=shapes,
+                         crop=_crop(view, essential | spill, marks))
+        return re.sub(r'<g class="side-label".*?</g>\n?', "", svg, flags=re.DOTALL)
     return render_svg(view, None, marks, lang=lang, width=width, title=f"{name} ({side_word})",
                       legend=legend, shapes=shapes)
 
