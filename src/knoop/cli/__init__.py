@@ -37,27 +37,27 @@ class KnoopGroup(click.Group):
 #: ``tests/cli/test_cli.py`` checks that these summaries are the commands' own.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit": ("audit", "audit", "Access log: verify the hash chain, list who accessed a client."),
-    "backup": ("backup", "backup", "Write an encrypted backup of the records database to FILE "
-                                   "(safe while running)."),
+    "backup": ("backup", "backup", ("Write an encrypted backup of the records database to FILE "
+                                   "(safe while running).")),
     "chart": ("chart", "chart", "Lichaamskaart (body chart)."),
     "db": ("db", "db", "Records database: schema migrations."),
     "demo": ("demo", "demo", "Demo data (fictitious)."),
-    "eval": ("rank", "eval_cmd", "Score the ranking on a VIGNETTES.json file: hit@k and recall@k "
+    "eval": ("rank", "eval_cmd", ("Score the ranking on a VIGNETTES.json file: hit@k and recall@k "
                                  "for k = 1, 3, 5; and/or the red-flag screening on a --redflags "
-                                 "FILE."),
+                                 "FILE.")),
     "export": ("export", "export", "Exports: the client's dossier (PDF/JSON), FHIR R4, CSV."),
     "handout": ("handouts", "handout",
                 "Aftercare handout of a session (PDF) or the education leaflet."),
     "import": ("export", "import_", "Import clients from other practice software (CSV)."),
-    "kb": ("kb", "kb", "Kennisbank: spieren, triggerpunten en uitstralingsgebieden (knowledge "
-                       "base)."),
+    "kb": ("kb", "kb", ("Kennisbank: spieren, triggerpunten en uitstralingsgebieden (knowledge "
+                       "base).")),
     "practice": ("users", "practice", "Practices (tenants)."),
-    "rank": ("rank", "rank", "Rank the muscles to examine for the pain map in SOURCE (a file, or "
-                             "- for stdin)."),
+    "rank": ("rank", "rank", ("Rank the muscles to examine for the pain map in SOURCE (a file, or "
+                             "- for stdin).")),
     "restore": ("backup", "restore",
                 "Replace the records database with the encrypted backup in FILE."),
-    "retention": ("retention", "retention", "Retention (20 years after the last change) and "
-                                            "erasure on request. / Bewaartermijn."),
+    "retention": ("retention", "retention", ("Retention (20 years after the last change) and "
+                                            "erasure on request. / Bewaartermijn.")),
     "serve": ("serve", "serve", "Start the web app on http://HOST:PORT."),
     "user": ("users", "user", "User accounts (therapist, admin)."),
 }
