@@ -51,7 +51,7 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
         if source is not None:
             raise click.UsageError("give either SOURCE or --batch, not both")
         bad = 0
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer
         lines: list[bytes] = []  # written in blocks: one write per map costs more than a rank
         for n, line in enumerate(batch, start=1):
             if not line.strip():
