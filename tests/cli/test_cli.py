@@ -61,7 +61,8 @@ def test_the_command_list_shows_each_commands_own_summary() -> None:
     for name, (_module, _attr, summary) in COMMANDS.items():
         cmd = main.get_command(ctx, name)
         assert cmd is not None and cmd.name == name, name
-        assert click.utils.make_default_short_help(summary, 500) == cmd.get_short_help_str(500)
+        assert click.Command(name, help=summary).get_short_help_str(500) == \
+            cmd.get_short_help_str(500)
 
 
 @pytest.mark.parametrize("args", [["--help"], ["rank", "-"]])

@@ -6,7 +6,6 @@ import os
 import sys
 
 import click
-from click.utils import make_default_short_help
 
 from knoop import __version__
 from knoop.errors import BadInput, KnoopError
@@ -82,7 +81,7 @@ class LazyGroup(KnoopGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         width = formatter.width - 6 - max(len(name) for name in COMMANDS)
         with formatter.section("Commands"):
-            formatter.write_dl([(name, make_default_short_help(text, width))
+            formatter.write_dl([(name, click.Command(name, help=text).get_short_help_str(width))
                                 for name, (_m, _a, text) in sorted(COMMANDS.items())])
 
 
