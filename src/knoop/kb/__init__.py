@@ -49,8 +49,11 @@ def knowledge_base() -> KnowledgeBase:
     """The shipped knowledge base, loaded and validated once (and kept compiled, see
     :mod:`knoop.kb.compiled`)."""
     from knoop.kb.compiled import compiled
+    from knoop.kb.contract import adopt
 
-    return compiled(KB_VERSION, load_knowledge_base)
+    kb = compiled(KB_VERSION, load_knowledge_base)
+    adopt(kb.contract)
+    return kb
 
 
 def load_knowledge_base() -> KnowledgeBase:

@@ -45,6 +45,13 @@ class TriggerPointZone:
     id: str
     essential: frozenset[Key]  # its essential zone plus its own area (location)
     location: frozenset[Key]
+    #: ``essential`` in reading order (region ID, then side), for the reasons
+    ordered: tuple[Key, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.ordered:
+            object.__setattr__(self, "ordered", tuple(sorted(
+                self.essential, key=lambda k: (k[0], k[1] or ""))))
 
 
 @dataclass(frozen=True)
