@@ -100,6 +100,10 @@ def main() -> None:
               "  (random 1-8-region maps)")
         print(f"ratio rank/healthz: {r_rps / h_rps:.2f} req/s, {h_cpu / r_cpu:.2f} by server CPU "
               "(goal >= 0.5)")
+        t_rps, _t_p99, t_cpu = wrk(f"{base}/api/v1/rank?top=20", Path(f.name), server.pid)
+        print(f"POST /api/v1/rank?top=20 (reasons for 20, as the session page lists): "
+              f"{t_rps:.0f} req/s, server CPU {t_cpu:.2f} ms/req; ratio {t_rps / h_rps:.2f} "
+              f"req/s, {h_cpu / t_cpu:.2f} by server CPU")
     finally:
         server.terminate()
         server.wait(10)
