@@ -28,7 +28,9 @@ def all_commands() -> list[list[str]]:
     out: list[list[str]] = [[]]
 
     def walk(group: click.Group, prefix: list[str]) -> None:
-        for name, cmd in sorted(group.commands.items()):
+        ctx = click.Context(group)
+        for name in sorted(group.list_commands(ctx)):
+            cmd = group.get_command(ctx, name)
             out.append([*prefix, name])
             if isinstance(cmd, click.Group):
                 walk(cmd, [*prefix, name])
@@ -48,6 +50,31 @@ def test_every_command_has_help() -> None:
         result = CliRunner().invoke(main, [*command, "--help"])
         assert result.exit_code == 0, (command, result.output)
         assert "Usage:" in result.output, command
+
+
+def test_the_command_list_shows_each_commands_own_summary() -> None:
+    import click
+
+    from knoop.cli import COMMANDS, main
+
+    ctx = click.Context(main)
+    for name, (_module, _attr, summary) in COMMANDS.items():
+        cmd = main.get_command(ctx, name)
+        assert cmd is not None and cmd.name == name, name
+        assert click.Command(name, help=summary).get_short_help_str(500) == \
+            cmd.get_short_help_str(500)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["rank", "-"]])
+def test_help_and_rank_load_no_database_web_or_pdf_library(args: list[str]) -> None:
+    code = ("import sys\nfrom knoop.cli import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'weasyprint', 'shapely',"
+            " 'numpy', 'argon2', 'uvicorn', 'jinja2'}\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], input=json.dumps(PAINMAP),
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
 
 
 @pytest.mark.parametrize("command", [["kb", "show"], ["chart", "render"], ["rank"], ["serve"]])

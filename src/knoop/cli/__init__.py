@@ -31,36 +31,64 @@ class KnoopGroup(click.Group):
             os.umask(old_umask)
 
 
-@click.group(cls=KnoopGroup, context_settings={"help_option_names": ["-h", "--help"]})
+#: Every command: its module, its attribute there, and the first paragraph of its help (what
+#: ``knoop --help`` lists). A command's module is imported only when that command runs, so
+#: ``knoop --help`` and ``knoop rank`` load no database, web or PDF library.
+#: ``tests/cli/test_cli.py`` checks that these summaries are the commands' own.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "audit": ("audit", "audit", "Access log: verify the hash chain, list who accessed a client."),
+    "backup": ("backup", "backup", ("Write an encrypted backup of the records database to FILE "
+                                   "(safe while running).")),
+    "chart": ("chart", "chart", "Lichaamskaart (body chart)."),
+    "db": ("db", "db", "Records database: schema migrations."),
+    "demo": ("demo", "demo", "Demo data (fictitious)."),
+    "eval": ("rank", "eval_cmd", ("Score the ranking on a VIGNETTES.json file: hit@k and recall@k "
+                                 "for k = 1, 3, 5; and/or the red-flag screening on a --redflags "
+                                 "FILE.")),
+    "export": ("export", "export", "Exports: the client's dossier (PDF/JSON), FHIR R4, CSV."),
+    "handout": ("handouts", "handout",
+                "Aftercare handout of a session (PDF) or the education leaflet."),
+    "import": ("export", "import_", "Import clients from other practice software (CSV)."),
+    "kb": ("kb", "kb", ("Kennisbank: spieren, triggerpunten en uitstralingsgebieden (knowledge "
+                       "base).")),
+    "practice": ("users", "practice", "Practices (tenants)."),
+    "rank": ("rank", "rank", ("Rank the muscles to examine for the pain map in SOURCE (a file, or "
+                             "- for stdin).")),
+    "restore": ("backup", "restore",
+                "Replace the records database with the encrypted backup in FILE."),
+    "retention": ("retention", "retention", ("Retention (20 years after the last change) and "
+                                            "erasure on request. / Bewaartermijn.")),
+    "serve": ("serve", "serve", "Start the web app on http://HOST:PORT."),
+    "user": ("users", "user", "User accounts (therapist, admin)."),
+}
+
+
+class LazyGroup(KnoopGroup):
+    """The top-level group: lists :data:`COMMANDS` without importing them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        import importlib
+
+        module, attr, _summary = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(f"knoop.cli.{module}"), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, click.Command(name, help=text).get_short_help_str(width))
+                                for name, (_m, _a, text) in sorted(COMMANDS.items())])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="knoop")
 def main() -> None:
     """knoop: triggerpunten, lichaamskaart en te onderzoeken spieren.
 
     knoop: trigger points, body chart and muscles to examine.
     """
-
-
-def _register() -> None:
-    from knoop.cli import audit, backup, chart, db, demo, kb, rank, retention, serve, users
-
-    main.add_command(kb.kb)
-    main.add_command(chart.chart)
-    main.add_command(serve.serve)
-    main.add_command(rank.rank)
-    main.add_command(rank.eval_cmd)
-    main.add_command(db.db)
-    main.add_command(users.practice)
-    main.add_command(users.user)
-    main.add_command(audit.audit)
-    main.add_command(retention.retention)
-    main.add_command(backup.backup)
-    main.add_command(backup.restore)
-    main.add_command(demo.demo)
-    from knoop.cli import export, handouts
-
-    main.add_command(handouts.handout)
-    main.add_command(export.export)
-    main.add_command(export.import_)
-
-
-_register()

@@ -10,9 +10,11 @@ X marks, the title and the legend. The result looks the same and costs a few mil
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knoop.bodymap import (
@@ -47,21 +49,45 @@ _SILHOUETTE = re.compile(rf'<path d="[^"]*" fill="{SKIN}" stroke="none"/>')
 SCHEME = "knoop-chart"
 
 
-@lru_cache(maxsize=32)
-def background_image(view: str) -> bytes:
-    """The bare view (skin, region lines, outline; no R/L, the vector layer draws those) as a
-    JPEG, made once per process. JPEG because WeasyPrint embeds it as is, where it would
-    re-encode a PNG for every document (~40 ms per image)."""
+#: The backgrounds pre-rendered at build time (``tools/render_backgrounds.py``), one per view,
+#: named after a hash of the bare SVG they show: a chart that changed finds no file and is
+#: rendered at run time (slow: ~0.3 s per view with cairosvg) until they are made again.
+BACKGROUNDS = Path(__file__).parent / "backgrounds"
+
+
+def bare_svg(view: str) -> str:
+    """The bare view: skin, region lines, outline; no R/L (the vector layer draws those)."""
+    chart().view(view)  # unknown views raise ChartError
+    return re.sub(r'<g class="side-label".*?</g>\n?', "", render_svg(view), flags=re.DOTALL)
+
+
+def background_file(view: str) -> Path:
+    """Where the pre-rendered background of ``view``'s current chart is (or would be)."""
+    digest = hashlib.sha256(bare_svg(view).encode("utf-8")).hexdigest()[:16]
+    return BACKGROUNDS / f"{view}-{digest}.jpg"
+
+
+def render_background(view: str) -> bytes:
+    """Rasterise the bare view to the JPEG :func:`background_image` serves."""
     import io
 
     from PIL import Image
 
-    chart().view(view)  # unknown views raise ChartError
-    bare = re.sub(r'<g class="side-label".*?</g>\n?', "", render_svg(view), flags=re.DOTALL)
-    img = Image.open(io.BytesIO(png_from_svg(bare, BACKGROUND_PX))).convert("RGB")
+    img = Image.open(io.BytesIO(png_from_svg(bare_svg(view), BACKGROUND_PX))).convert("RGB")
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=92, subsampling=0)
     return out.getvalue()
+
+
+@lru_cache(maxsize=32)
+def background_image(view: str) -> bytes:
+    """The bare view as a JPEG: the pre-rendered file, else rendered once per process. JPEG
+    because WeasyPrint embeds it as is, where it would re-encode a PNG for every document
+    (~40 ms per image)."""
+    packaged = background_file(view)
+    if packaged.is_file():
+        return packaged.read_bytes()
+    return render_background(view)
 
 
 def background_uri(view: str) -> str:

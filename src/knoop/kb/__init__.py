@@ -10,7 +10,6 @@ from functools import cache
 
 from knoop.errors import UnknownMuscle
 from knoop.kb.contract import Contract, contract
-from knoop.kb.loader import load_files, packaged_files
 from knoop.kb.models import Muscle
 from knoop.kb.nerves import Nerve, nerves
 
@@ -47,9 +46,22 @@ class KnowledgeBase:
 
 @cache
 def knowledge_base() -> KnowledgeBase:
-    """Load, validate and cache the shipped knowledge base."""
+    """The shipped knowledge base, loaded and validated once (and kept compiled, see
+    :mod:`knoop.kb.compiled`)."""
+    from knoop.kb.compiled import compiled
+    from knoop.kb.contract import adopt
+
+    kb = compiled(KB_VERSION, load_knowledge_base)
+    adopt(kb.contract)
+    return kb
+
+
+def load_knowledge_base() -> KnowledgeBase:
+    """Load and validate the shipped knowledge base from its YAML files."""
+    from knoop.kb.loader import load_files, packaged_files
+
     return KnowledgeBase(version=KB_VERSION, contract=contract(),
                          muscles=load_files(packaged_files()), nerves=nerves())
 
 
-__all__ = ["KB_VERSION", "KnowledgeBase", "Muscle", "Nerve", "knowledge_base"]
+__all__ = ["KB_VERSION", "KnowledgeBase", "Muscle", "Nerve", "knowledge_base", "load_knowledge_base"]

@@ -7,7 +7,6 @@ without the shared folder; a test checks that the copy matches the shared origin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 
 import yaml
@@ -76,9 +75,26 @@ def _read(name: str) -> dict:
     return yaml.load(text, Loader=FAST_LOADER)
 
 
-@cache
+#: The contract of this process, once loaded (or adopted from the compiled knowledge base).
+_LOADED: list[Contract] = []
+
+
 def contract() -> Contract:
-    """Load the packaged contract once per process."""
+    """The packaged contract, loaded once per process."""
+    if not _LOADED:
+        _LOADED.append(parse_contract())
+    return _LOADED[0]
+
+
+def adopt(c: Contract) -> None:
+    """Use ``c`` (read from the compiled knowledge base, made from the same files) as this
+    process's contract, unless one is loaded already: saves parsing the YAML again."""
+    if not _LOADED:
+        _LOADED.append(c)
+
+
+def parse_contract() -> Contract:
+    """Read and check the packaged contract files."""
     r = _read("regions.yaml")
     m = _read("muscles.yaml")
     s = _read("symptoms.yaml")

@@ -37,7 +37,9 @@ SideRule = Literal["ipsilateral", "contralateral", "bilateral"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a knowledge base read from its compiled cache (kb/compiled.py) validates
+    # nothing, so the validators are built only when a YAML file is parsed
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(_Strict):

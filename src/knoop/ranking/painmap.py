@@ -7,7 +7,6 @@ Every problem is a :class:`knoop.errors.PainMapError` whose ``field`` is a JSON 
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -99,6 +98,8 @@ def _fail(path: str, message: str, allowed: list[str] | tuple[str, ...] | None =
 
 
 def _hint(value: str, allowed: Any) -> str:
+    import difflib  # only for a mistyped ID: not loaded to rank
+
     close = difflib.get_close_matches(value, list(allowed), n=3, cutoff=0.6)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 

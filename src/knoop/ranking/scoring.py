@@ -132,20 +132,26 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
     nerve = nerve or {}
     if total > 0:
         num = 0.0
+        kinds, weights = z.kind, z.weights
+        by_kind = ev.by_kind
         for key, intensity in painted.items():
-            kind = z.kind.get(key)
-            e = z.weight(key)
+            kind = kinds.get(key)
             if key in nerve:
-                e *= NUMB_IN_ZONE
+                e = weights.get(key, 0.0) * NUMB_IN_ZONE
                 if serves(z, key) and KIND_WEIGHT["nerve"] > e:
                     kind, e = "nerve", KIND_WEIGHT["nerve"]
                 elif e <= 0:
                     kind = None  # tingling in a referral zone: not explained by that zone
+            elif kind is not None:
+                e = weights[key]
             if kind is None:
                 ev.unexplained.append(key)
                 continue
             num += intensity * e
-            ev.by_kind.setdefault(kind, []).append(key)
+            if kind in by_kind:
+                by_kind[kind].append(key)
+            else:
+                by_kind[kind] = [key]
             if kind == "neighbour":
                 ev.unexplained.append(key)
         ev.explained = num / total
@@ -162,14 +168,16 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
         if best_tp is not None:
             ev.best_tp = best_tp.id
             ev.covered = len(best_tp.essential & keys)
-            ev.unpainted_essential = sorted(best_tp.essential - painted.keys(), key=_key_order)
-    if symptoms:
+            ev.unpainted_essential = [k for k in best_tp.ordered if k not in painted]
+    if symptoms and nerve:
         # A reported "tingling in arm/leg" fits the muscle only if, where tingling is drawn in
         # that limb, one of its nerves serves it.
         drawn = {LIMB_SYMPTOM[limb]: [k for k, lb in nerve.items() if lb == limb]
                  for limb in LIMB_SYMPTOM}
         ev.symptom_matches = [s for s in symptoms if s in z.symptoms and
                               (not drawn.get(s) or any(serves(z, k) for k in drawn[s]))]
+    elif symptoms:
+        ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
     y = (sum(symptoms[s] for s in ev.symptom_matches) / sum(symptoms.values())
          if symptoms else 0.0)
     raw = W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage + W_SYMPTOMS * y
@@ -191,7 +199,3 @@ def apply_findings(ev: Evidence, pm: PainMap) -> None:
             ev.score = 1.0 - (1.0 - ev.score) * 0.1
         elif f.result == "latent":
             ev.score += (1.0 - ev.score) * LATENT_LIFT
-
-
-def _key_order(key: Key) -> tuple[str, str]:
-    return (key[0], key[1] or "")

@@ -36,7 +36,10 @@ def together(candidates: Sequence[tuple[str, str]], zones: Mapping[tuple[str, st
     keys = list(painted)
     intensity = [painted[k] for k in keys]
     current = [0.0] * len(keys)
-    pool = {ms: [zones[ms].weight(k) for k in keys] for ms in candidates[:POOL]}
+    pool = {}
+    for ms in candidates[:POOL]:
+        get = zones[ms].weights.get
+        pool[ms] = [get(k, 0.0) for k in keys]
     picks: list[Pick] = []
     while pool and len(picks) < MAX_MUSCLES:
         best, best_gain = None, 0.0

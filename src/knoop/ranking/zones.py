@@ -8,7 +8,7 @@ to left regions; midline regions (vertex, sternum, sacrum...) have side ``None``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knoop.kb import KnowledgeBase
 from knoop.vocabulary import SIDES
@@ -45,6 +45,13 @@ class TriggerPointZone:
     id: str
     essential: frozenset[Key]  # its essential zone plus its own area (location)
     location: frozenset[Key]
+    #: ``essential`` in reading order (region ID, then side), for the reasons
+    ordered: tuple[Key, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.ordered:
+            object.__setattr__(self, "ordered", tuple(sorted(
+                self.essential, key=lambda k: (k[0], k[1] or ""))))
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,18 @@ class MuscleZone:
     territory: frozenset[str] = frozenset()
     nerves: tuple[str, ...] = ()
     neighbour_weight: float = NEIGHBOUR
+    #: the weight ``e`` of every key in ``kind`` (see :meth:`weight`), worked out once
+    weights: Mapping[Key, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.weights:
+            object.__setattr__(self, "weights", {
+                key: self.neighbour_weight if kind == "neighbour" else KIND_WEIGHT[kind]
+                for key, kind in self.kind.items()})
 
     def weight(self, key: Key) -> float:
-        kind = self.kind.get(key)
-        if kind == "neighbour":
-            return self.neighbour_weight
-        return KIND_WEIGHT[kind] if kind else 0.0
+        """How much of a painted ``key`` this zone explains (0 outside it)."""
+        return self.weights.get(key, 0.0)
 
 
 def _expand(regions: list[str], rule: str, side: str, paired: Mapping[str, bool]) -> set[Key]:

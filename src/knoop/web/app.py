@@ -131,14 +131,17 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
         cookie_secure = load().cookie_secure
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        """Load the knowledge base and the ranker before the first request, then move
-        everything loaded so far out of the garbage collector's way (``gc.freeze``): no
-        full collection of those objects ever pauses a request."""
+        """Load the knowledge base, the ranker and the PDF machinery (WeasyPrint, fonts, the
+        chart backgrounds) before the first request, then move everything loaded so far out
+        of the garbage collector's way (``gc.freeze``): no full collection of those objects
+        ever pauses a request, and the first handout is as fast as the next."""
         from starlette.concurrency import run_in_threadpool
 
+        from knoop.handouts.pdf import warm_up
         from knoop.ranking import default_ranker
 
         await run_in_threadpool(default_ranker)
+        await run_in_threadpool(warm_up)
         gc.collect()
         gc.freeze()
         yield

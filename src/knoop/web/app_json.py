@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from fastapi.responses import Response
 
 
 def json_bytes(data: Any) -> bytes:
     """JSON as UTF-8 that never fails: a lone surrogate that slipped into a message is sent as
-    its ``\\uXXXX`` escape (still valid JSON) instead of breaking the response."""
-    return json.dumps(data, ensure_ascii=False).encode("utf-8", "backslashreplace")
+    its ``\\uXXXX`` escape (still valid JSON) instead of breaking the response.
+
+    orjson encodes a ranking about ten times faster than ``json``; what it refuses (a lone
+    surrogate, a number too big for it) takes the slow path."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:
