@@ -21,6 +21,7 @@ from knoop.store.consents import ConsentsMixin
 from knoop.store.engine import make_engine
 from knoop.store.intake_links import IntakeLinksMixin
 from knoop.store.migrate import current_revision, head_revision, upgrade
+from knoop.store.overviews import OverviewsMixin
 from knoop.store.retention import RetentionMixin
 from knoop.store.sessions import SessionsMixin
 from knoop.store.types import (
@@ -28,6 +29,7 @@ from knoop.store.types import (
     Actor,
     ChainReport,
     Client,
+    ClientOverview,
     ClientSummary,
     Consent,
     Finding,
@@ -38,6 +40,7 @@ from knoop.store.types import (
     Practice,
     RetentionRow,
     Session,
+    SessionHistory,
     SessionSummary,
     Treatment,
     User,
@@ -45,7 +48,7 @@ from knoop.store.types import (
 )
 
 
-class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin,
+class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin, OverviewsMixin,
             ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin):
     """The records API, one facade over a module per concept: users and authentication, intake
     links, clients, consents, sessions (with their rules), charting, retention and erasure,
@@ -61,8 +64,8 @@ def open_store(url: str, *, migrate: bool = False) -> Store:
 
 
 __all__ = [
-    "AccessEntry", "Actor", "ChainReport", "Client", "ClientSummary", "Consent", "Finding",
-    "Handout", "IntakeGrant", "IntakeLink", "Note", "Practice", "RetentionRow", "Session",
-    "SessionSummary", "Store", "Treatment", "User", "WaitingIntake", "current_revision",
-    "head_revision", "make_engine", "open_store", "upgrade",
+    "AccessEntry", "Actor", "ChainReport", "Client", "ClientOverview", "ClientSummary",
+    "Consent", "Finding", "Handout", "IntakeGrant", "IntakeLink", "Note", "Practice",
+    "RetentionRow", "Session", "SessionHistory", "SessionSummary", "Store", "Treatment", "User",
+    "WaitingIntake", "current_revision", "head_revision", "make_engine", "open_store", "upgrade",
 ]

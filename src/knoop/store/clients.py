@@ -20,11 +20,11 @@ from knoop.store.models import (
 )
 from knoop.store.rows import (
     CLIENT_FIELDS,
+    SUMMARY_COLUMNS,
     client_of,
     full_name,
     retention_date,
     search_keys,
-    summary_of,
 )
 from knoop.store.scoping import ScopedBase
 from knoop.store.types import (
@@ -210,16 +210,24 @@ class ClientsMixin(ScopedBase):
                                   r.date_of_birth, r.last_change) for r in rows]
         return self._run(op)
 
-    def client_history(self, actor: Actor, client_id: int) -> list[SessionSummary]:
-        """The client's sessions, newest first."""
+    def client_history(self, actor: Actor, client_id: int, *, limit: int | None = None,
+                       offset: int = 0) -> list[SessionSummary]:
+        """The client's sessions, newest first: the summary columns only (never the ranking
+        snapshot), ``limit`` of them from ``offset`` (all when None)."""
         def op(s: OrmSession) -> list[SessionSummary]:
             c = self._client_row(s, actor, client_id)
-            rows = s.scalars(select(SessionRow).where(SessionRow.client_id == c.id)
-                             .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()))
-            out = [summary_of(r) for r in rows]
+            out = self._summaries(s, c.id, limit, offset)
             self._log(s, actor, "read", c.id, f"client:{c.id}/sessions")
             return out
         return self._run(op)
+
+    def _summaries(self, s: OrmSession, client_id: int, limit: int | None,
+                   offset: int) -> list[SessionSummary]:
+        q = (select(*SUMMARY_COLUMNS).where(SessionRow.client_id == client_id)
+             .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()))
+        if limit is not None:
+            q = q.limit(limit).offset(offset)
+        return [SessionSummary(*r) for r in s.execute(q)]
 
     def waiting_intakes(self, actor: Actor, limit: int = 50) -> list[WaitingIntake]:
         """Draft sessions (clients' intakes via a link) of the actor's practice that nobody has
@@ -261,7 +269,7 @@ class ClientsMixin(ScopedBase):
                    "consents": [Consent(r.id, r.client_id, r.kind, r.given, r.date,
                                         r.text_version, r.taken_by, r.created_at).to_dict()
                                 for r in cons],
-                   "sessions": [self._full(s, r).to_dict() for r in sess]}
+                   "sessions": [x.to_dict() for x in self._full_many(s, sess)]}
             self._log(s, actor, "export", c.id, f"client:{c.id}/dossier")
             return out
         return self._run(op)

@@ -308,3 +308,27 @@ class RetentionRow(_Dict):
     last_change: dt.datetime
     retention_until: dt.date
     expired: bool
+
+
+@dataclass(frozen=True)
+class ClientOverview(_Dict):
+    """What the client page shows, read in one transaction with one access-log entry: the
+    client, one page of sessions (newest first, summary columns only), the consents (oldest
+    first) and the intake links (newest first)."""
+
+    client: Client
+    sessions: list[SessionSummary]
+    total: int
+    drafts: int
+    consents: list[Consent]
+    links: list[IntakeLink]
+
+
+@dataclass(frozen=True)
+class SessionHistory(_Dict):
+    """What the history page shows: the client and its last sessions, oldest first, without
+    their ranking snapshots, and how many sessions there are in all."""
+
+    client: Client
+    sessions: list[Session]
+    total: int
