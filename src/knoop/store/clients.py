@@ -4,6 +4,7 @@ waiting intake drafts, and the whole dossier."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from knoop.store.scoping import ScopedBase
 from knoop.store.types import (
     Actor,
     Client,
+    ClientMatch,
     ClientSummary,
     Consent,
     SessionSummary,
@@ -149,6 +151,74 @@ class ClientsMixin(ScopedBase):
             if dup is None:
                 raise
             return dup
+
+    def create_clients(self, actor: Actor, clients: Sequence[Mapping[str, Any]], *,
+                       request_ids: Sequence[str] | None = None) -> list[Client]:
+        """Several clients (an import batch: the fields of :meth:`create_client`, no consents)
+        in one short transaction: all of them or none. Each is checked first; a bad one raises
+        :class:`BadInput` whose ``field`` starts with its index (``3.last_name``). With
+        ``request_ids`` (one per client) a client whose ID is already stored in the practice is
+        returned as stored instead of made twice, so a batch can be retried."""
+        vals = []
+        for i, data in enumerate(clients):
+            try:
+                vals.append(self._client_values(dict(data), partial=False))
+            except BadInput as exc:
+                raise BadInput(f"{i}.{exc.message}", field=f"{i}.{exc.field or ''}",
+                               kind=exc.kind) from None
+        rids: list[str | None] = [None] * len(vals)
+        if request_ids is not None:
+            if len(request_ids) != len(vals):
+                raise BadInput("request_ids: one per client", field="request_ids")
+            rids = [v.text("request_id", r, max_len=64, required=True) for r in request_ids]
+        now = self.clock()
+
+        def op(s: OrmSession) -> list[Client]:
+            stored = {}
+            wanted = [r for r in rids if r is not None]
+            if wanted:
+                stored = {r.request_id: r for r in s.scalars(select(ClientRow).where(
+                    ClientRow.practice_id == actor.practice_id,
+                    ClientRow.request_id.in_(wanted)))}
+            out = []
+            for val, rid in zip(vals, rids, strict=True):
+                r = stored.get(rid)
+                if r is None:
+                    keys = search_keys(val["first_name"], val["infix"], val["last_name"])
+                    r = ClientRow(practice_id=actor.practice_id, request_id=rid, **val,
+                                  search_last=keys[0], search_first=keys[1],
+                                  search_full=keys[2], created_at=now, last_change=now,
+                                  retention_until=retention_date(now))
+                    s.add(r)
+                    s.flush()
+                    self._log(s, actor, "create", r.id, f"client:{r.id}")
+                out.append(client_of(r))
+            return out
+        return self._run(op)
+
+    def clients_named(self, actor: Actor, names: Sequence[str]) -> list[ClientMatch]:
+        """The practice's clients whose full name ("first infix last", the ``search_first``
+        key) is one of ``names`` (accents, case and hyphens ignored), with date of birth and
+        request ID: an import checks its rows against them. One index look-up per 500 names, whatever the size of
+        the practice; one ``search`` entry, and a ``list`` entry per client found."""
+        keys = sorted({v.normalise(n) for n in names})
+
+        def op(s: OrmSession) -> list[ClientMatch]:
+            out = []
+            for i in range(0, len(keys), 500):
+                q = (select(ClientRow.id, ClientRow.first_name, ClientRow.infix,
+                            ClientRow.last_name, ClientRow.date_of_birth, ClientRow.request_id)
+                     .where(ClientRow.practice_id == actor.practice_id,
+                            ClientRow.search_first.in_(keys[i:i + 500]))
+                     .order_by(ClientRow.id))
+                out += [ClientMatch(r.id, full_name(r.first_name, r.infix, r.last_name),
+                                    r.date_of_birth, r.request_id) for r in s.execute(q)]
+            self._log(s, actor, "search", None, "clients",
+                      f"by name; names={len(keys)}; results={len(out)}")
+            for m in out:
+                self._log(s, actor, "list", m.id, f"client:{m.id}", "matched by name")
+            return out
+        return self._run(op)
 
     def get_client(self, actor: Actor, client_id: int) -> Client:
         def op(s: OrmSession) -> Client:

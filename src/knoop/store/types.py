@@ -79,6 +79,16 @@ class ClientSummary(_Dict):
 
 
 @dataclass(frozen=True)
+class ClientMatch(_Dict):
+    """A stored client found by name (an import's duplicate check)."""
+
+    id: int
+    display_name: str
+    date_of_birth: dt.date | None
+    request_id: str | None
+
+
+@dataclass(frozen=True)
 class Client(_Dict):
     id: int
     practice_id: int
