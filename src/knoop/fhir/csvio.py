@@ -71,18 +71,6 @@ def neutral(text: str) -> str:
     return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
 
 
-def _cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, list):
-        return neutral("|".join(str(x) for x in v))
-    if isinstance(v, str):
-        return neutral(v)
-    return v
-
-
 def _private_text(path: Path) -> io.TextIOWrapper:
     """A new text file readable by its owner only (0600, also when it existed)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -90,9 +78,38 @@ def _private_text(path: Path) -> io.TextIOWrapper:
     return open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by caller
 
 
-def _regions(regions: list[dict[str, Any]]) -> list[str]:
-    return [f"{r['region']}:{r.get('side') or 'midline'}:{r.get('intensity') or ''}"
-            for r in regions]
+_FLAG = {None: "", True: "1", False: "0"}
+
+
+def _text(v: str | None) -> str:
+    return neutral(v) if v else ""
+
+
+def _session_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row of ``store.exports.SESSION_COLUMNS`` as the cells of :data:`SESSION_COLUMNS`:
+    the regions counted and written out. Fields with a fixed vocabulary (status, IDs, dates,
+    versions) cannot start a formula; free text and lists go through :func:`neutral`."""
+    (pid, cid, sid, started, status, complaint, symptoms, causes, before, after, regions,
+     findings, treatments, nxt, kb, chart) = r
+    painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
+                       for x in regions)
+    return (pid, cid, sid, started, status, _text(complaint), _text("|".join(symptoms)),
+            _text("|".join(causes)), "" if before is None else before,
+            "" if after is None else after, len(regions), _text(painted), findings, treatments,
+            nxt or "", kb or "", chart or "")
+
+
+def _finding_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    (cid, sid, started, fid, muscle, side, tp, result, recognised, tender, band, referral,
+     twitch, note) = r
+    return (cid, sid, started, fid, _text(muscle), side, _text(tp), result, _FLAG[recognised],
+            _FLAG[tender], _FLAG[band], _FLAG[referral], _FLAG[twitch], _text(note))
+
+
+def _treatment_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    cid, sid, started, tid, muscle, side, technique, minutes, tolerance, note = r
+    return (cid, sid, started, tid, _text(muscle), side, technique,
+            "" if minutes is None else minutes, tolerance or "", _text(note))
 
 
 def export_csv(store: Store, actor: Actor, out_dir: Path, *,
@@ -110,13 +127,12 @@ def export_csv(store: Store, actor: Actor, out_dir: Path, *,
         writers["treatments"].writerow(TREATMENT_COLUMNS)
         for page in store.practice_export(actor, scope=scope):
             counts["clients"] += page.clients
-            # (practice, client, session, started, status, complaint, symptoms, causes,
-            #  nrs_before, nrs_after, regions, findings, treatments, next, kb, chart)
-            writers["sessions"].writerows(
-                [_cell(x) for x in (*r[:10], len(r[10]), _regions(r[10]), *r[11:])]
-                for r in page.sessions)
-            writers["findings"].writerows([_cell(x) for x in r] for r in page.findings)
-            writers["treatments"].writerows([_cell(x) for x in r] for r in page.treatments)
+            for name, cells, rows in (("sessions", _session_cells, page.sessions),
+                                      ("findings", _finding_cells, page.findings),
+                                      ("treatments", _treatment_cells, page.treatments)):
+                buf = io.StringIO()  # one write (and one encode) per page and file
+                csv.writer(buf, delimiter=";").writerows(map(cells, rows))
+                files[name].write(buf.getvalue())
             counts["sessions"] += len(page.sessions)
             counts["findings"] += len(page.findings)
             counts["treatments"] += len(page.treatments)

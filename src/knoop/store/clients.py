@@ -162,7 +162,7 @@ class ClientsMixin(ScopedBase):
         vals = []
         for i, data in enumerate(clients):
             try:
-                vals.append(self._client_values(dict(data), partial=False))
+                vals.append(self._client_values({"infix": "", **data}, partial=False))
             except BadInput as exc:
                 raise BadInput(f"{i}.{exc.message}", field=f"{i}.{exc.field or ''}",
                                kind=exc.kind) from None

@@ -10,11 +10,13 @@ the page's position. Lists never read the ranking snapshot or the strokes.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store import validate as v
@@ -56,8 +58,36 @@ class ExportScope:
     last_client_id: int
 
 
-def _iso(t: dt.datetime | None) -> str | None:
-    return t.isoformat() if t is not None else None
+def _iso(t: dt.datetime | str | None) -> str | None:
+    """A moment as ``datetime.isoformat`` writes it, also from SQLite's stored text
+    (``2026-03-02 09:00:00.000000``), read raw: parsing a million of them costs seconds."""
+    if t is None or isinstance(t, dt.datetime):
+        return t.isoformat() if t is not None else None
+    frac = t[19:]
+    return f"{t[:10]}T{t[11:19]}{frac if frac.strip('.0') else ''}"
+
+
+_PLAIN = re.compile(r'\[(?:"[a-z0-9_]*"(?:, ?"[a-z0-9_]*")*)?\]')
+
+
+def _ids(raw: Any) -> list[str]:
+    """A JSON list of vocabulary IDs (symptoms, causes), read raw: split directly when it is
+    plainly ``["a", "b"]``, else parsed."""
+    if not isinstance(raw, str):
+        return list(raw or [])
+    if _PLAIN.fullmatch(raw):
+        return [x.strip(' "') for x in raw[1:-1].split(",")] if raw != "[]" else []
+    return list(json.loads(raw) or [])
+
+
+def _json(raw: Any) -> Any:
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _raw(col: Any) -> Any:
+    """The column as the driver returns it (SQLite: the stored text), without SQLAlchemy's
+    per-row conversion; :func:`_iso`, :func:`_ids` and :func:`_json` read both forms."""
+    return type_coerce(col, String).label(col.key)
 
 
 class ExportsMixin(ScopedBase):
@@ -95,7 +125,8 @@ class ExportsMixin(ScopedBase):
     def _export_page(self, s: OrmSession, actor: Actor, after: int, last: int,
                      page: int) -> tuple[int, ExportPage] | None:
         pid = actor.practice_id
-        ids = list(s.scalars(select(ClientRow.id).where(ClientRow.practice_id == pid,
+        conn = s.connection()  # Core rows: no ORM bookkeeping for a million of them
+        ids = list(conn.scalars(select(ClientRow.id).where(ClientRow.practice_id == pid,
                                                         ClientRow.id > after,
                                                         ClientRow.id <= last)
                              .order_by(ClientRow.id).limit(page)))
@@ -104,45 +135,37 @@ class ExportsMixin(ScopedBase):
         lo, hi = ids[0], ids[-1]
         in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
         out = ExportPage(len(ids))
-        started: dict[int, str | None] = {}
-        counts: dict[int, list[int]] = {}
-        sess = s.execute(
-            select(SessionRow.id, SessionRow.client_id, SessionRow.started_at,
-                   SessionRow.status, SessionRow.complaint, SessionRow.symptoms,
-                   SessionRow.causes, SessionRow.nrs_before, SessionRow.nrs_after,
-                   SessionRow.regions, SessionRow.next_appointment, SessionRow.kb_version,
-                   SessionRow.chart_version)
-            .where(*in_page)
-            .order_by(SessionRow.client_id, SessionRow.started_at, SessionRow.id)).all()
-        client_of: dict[int, int] = {}
-        for r in sess:
-            started[r.id] = _iso(r.started_at)
-            client_of[r.id] = r.client_id
-            counts[r.id] = [0, 0]
-        for f in s.execute(
+        in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
+        sess = conn.execute(
+            select(SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at),
+                   SessionRow.status, SessionRow.complaint, _raw(SessionRow.symptoms),
+                   _raw(SessionRow.causes), SessionRow.nrs_before, SessionRow.nrs_after,
+                   _raw(SessionRow.regions), _raw(SessionRow.next_appointment),
+                   SessionRow.kb_version, SessionRow.chart_version)
+            .where(*in_page).order_by(*in_order)).all()
+        head = {r[0]: (r[1], r[0], _iso(r[2])) for r in sess}  # client, session, start
+        findings: dict[int, int] = dict.fromkeys(head, 0)
+        treatments: dict[int, int] = dict.fromkeys(head, 0)
+        for f in conn.execute(
                 select(FindingRow.session_id, FindingRow.id, FindingRow.muscle, FindingRow.side,
                        FindingRow.trigger_point, FindingRow.result, FindingRow.pain_recognised,
                        FindingRow.tender_spot, FindingRow.taut_band,
                        FindingRow.referral_elicited, FindingRow.twitch, FindingRow.note)
                 .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
-                .order_by(FindingRow.id)):
-            counts[f[0]][0] += 1
-            out.findings.append((client_of[f[0]], f[0], started[f[0]], *f[1:]))
-        for t in s.execute(
+                .order_by(*in_order, FindingRow.id)).all():
+            sid = f[0]
+            findings[sid] += 1
+            out.findings.append((*head[sid], *f[1:]))
+        for t in conn.execute(
                 select(TreatmentRow.session_id, TreatmentRow.id, TreatmentRow.muscle,
                        TreatmentRow.side, TreatmentRow.technique, TreatmentRow.duration_min,
                        TreatmentRow.pressure_tolerance, TreatmentRow.note)
                 .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
-                .order_by(TreatmentRow.id)):
-            counts[t[0]][1] += 1
-            out.treatments.append((client_of[t[0]], t[0], started[t[0]], *t[1:]))
-        order = {sid: i for i, sid in enumerate(started)}
-        out.findings.sort(key=lambda x: order[x[1]])  # stable: charting order per session
-        out.treatments.sort(key=lambda x: order[x[1]])
-        for r in sess:
-            nf, nt = counts[r.id]
-            out.sessions.append((pid, r.client_id, r.id, started[r.id], r.status, r.complaint,
-                                 r.symptoms or [], r.causes or [], r.nrs_before, r.nrs_after,
-                                 r.regions or [], nf, nt, _iso(r.next_appointment),
-                                 r.kb_version, r.chart_version))
+                .order_by(*in_order, TreatmentRow.id)).all():
+            sid = t[0]
+            treatments[sid] += 1
+            out.treatments.append((*head[sid], *t[1:]))
+        out.sessions = [(pid, r[1], r[0], head[r[0]][2], r[3], r[4], _ids(r[5]), _ids(r[6]),
+                         r[7], r[8], _json(r[9]) or [], findings[r[0]], treatments[r[0]],
+                         _iso(r[10]), r[11], r[12]) for r in sess]
         return hi, out
