@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.errors import BadInput
+from knoop.store import audit
 from knoop.store import validate as v
 from knoop.store.models import (
     CONSENT_KINDS,
@@ -162,7 +163,8 @@ class ClientsMixin(ScopedBase):
         vals = []
         for i, data in enumerate(clients):
             try:
-                vals.append(self._client_values({"infix": "", **data}, partial=False))
+                vals.append(self._client_values({**dict.fromkeys(CLIENT_FIELDS, ""),
+                                                 "date_of_birth": None, **data}, partial=False))
             except BadInput as exc:
                 raise BadInput(f"{i}.{exc.message}", field=f"{i}.{exc.field or ''}",
                                kind=exc.kind) from None
@@ -174,26 +176,34 @@ class ClientsMixin(ScopedBase):
         now = self.clock()
 
         def op(s: OrmSession) -> list[Client]:
-            stored = {}
+            stored: dict[str | None, Client] = {}
             wanted = [r for r in rids if r is not None]
             if wanted:
-                stored = {r.request_id: r for r in s.scalars(select(ClientRow).where(
+                stored = {r.request_id: client_of(r) for r in s.scalars(select(ClientRow).where(
                     ClientRow.practice_id == actor.practice_id,
                     ClientRow.request_id.in_(wanted)))}
-            out = []
+            new = []
             for val, rid in zip(vals, rids, strict=True):
-                r = stored.get(rid)
-                if r is None:
+                if rid is None or rid not in stored:
                     keys = search_keys(val["first_name"], val["infix"], val["last_name"])
-                    r = ClientRow(practice_id=actor.practice_id, request_id=rid, **val,
-                                  search_last=keys[0], search_first=keys[1],
-                                  search_full=keys[2], created_at=now, last_change=now,
-                                  retention_until=retention_date(now))
-                    s.add(r)
-                    s.flush()
-                    self._log(s, actor, "create", r.id, f"client:{r.id}")
-                out.append(client_of(r))
-            return out
+                    new.append({**val, "practice_id": actor.practice_id, "request_id": rid,
+                                "search_last": keys[0], "search_first": keys[1],
+                                "search_full": keys[2], "created_at": now, "last_change": now,
+                                "retention_until": retention_date(now), "version": 1})
+            made = []
+            if new:  # one statement for the batch, and one for its access-log rows
+                ids = s.scalars(insert(ClientRow).returning(ClientRow.id,
+                                                            sort_by_parameter_order=True),
+                                new).all()
+                made = [Client(i, actor.practice_id,
+                               r["first_name"], r["infix"], r["last_name"],
+                               r["date_of_birth"], r["email"], r["phone"], r["gp_name"], now,
+                               now, r["retention_until"], 1) for i, r in zip(ids, new, strict=True)]
+                audit.append_many(s, at=self.clock(), actor=actor, action="create",
+                                  entries=[(c.id, f"client:{c.id}", "") for c in made])
+            fresh = iter(made)
+            return [stored[rid] if rid is not None and rid in stored else next(fresh)
+                    for rid in rids]
         return self._run(op)
 
     def clients_named(self, actor: Actor, names: Sequence[str]) -> list[ClientMatch]:

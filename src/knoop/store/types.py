@@ -13,6 +13,9 @@ class _Dict:
 
     if TYPE_CHECKING:  # what @dataclass gives every subclass; makes dataclasses.fields(self) typed
         __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+    #: Fields read from JSON columns: JSON-ready already, passed on without a walk through
+    #: them (a ranking snapshot has thousands of values; a dossier has a thousand snapshots).
+    _json_fields: ClassVar[frozenset[str]] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates become ISO strings."""
@@ -26,7 +29,9 @@ class _Dict:
             if isinstance(v, _Dict):  # the nested results (findings, treatments, note, ...)
                 return v.to_dict()
             return v
-        return {f.name: conv(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        plain = self._json_fields
+        return {f.name: getattr(self, f.name) if f.name in plain else conv(getattr(self, f.name))
+                for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,9 @@ class FlagDecision(_Dict):
 @dataclass(frozen=True)
 class Session(_Dict):
     """A treatment session (or a client's intake, status ``draft``) with everything in it."""
+
+    _json_fields = frozenset({"symptoms", "causes", "screening", "intake", "painmap", "regions",
+                              "strokes", "ranking"})
 
     id: int
     client_id: int
