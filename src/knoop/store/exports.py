@@ -136,12 +136,15 @@ class ExportsMixin(ScopedBase):
         in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
         out = ExportPage(len(ids))
         in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
+        # the columns stored after the ranking snapshot, from ix_sessions_client_summary only
+        # (on SQLite, reading them from the row walks the snapshot's overflow pages)
+        late = {r[0]: r[1:] for r in conn.execute(
+            select(SessionRow.id, SessionRow.nrs_before, SessionRow.nrs_after,
+                   _raw(SessionRow.next_appointment), SessionRow.kb_version).where(*in_page))}
         sess = conn.execute(
             select(SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at),
                    SessionRow.status, SessionRow.complaint, _raw(SessionRow.symptoms),
-                   _raw(SessionRow.causes), SessionRow.nrs_before, SessionRow.nrs_after,
-                   _raw(SessionRow.regions), _raw(SessionRow.next_appointment),
-                   SessionRow.kb_version, SessionRow.chart_version)
+                   _raw(SessionRow.causes), _raw(SessionRow.regions), SessionRow.chart_version)
             .where(*in_page).order_by(*in_order)).all()
         head = {r[0]: (r[1], r[0], _iso(r[2])) for r in sess}  # client, session, start
         findings: dict[int, int] = dict.fromkeys(head, 0)
@@ -165,7 +168,10 @@ class ExportsMixin(ScopedBase):
             sid = t[0]
             treatments[sid] += 1
             out.treatments.append((*head[sid], *t[1:]))
-        out.sessions = [(pid, r[1], r[0], head[r[0]][2], r[3], r[4], _ids(r[5]), _ids(r[6]),
-                         r[7], r[8], _json(r[9]) or [], findings[r[0]], treatments[r[0]],
-                         _iso(r[10]), r[11], r[12]) for r in sess]
+        out.sessions = []
+        for r in sess:
+            before, after, nxt, kb = late[r[0]]
+            out.sessions.append((pid, r[1], r[0], head[r[0]][2], r[3], r[4], _ids(r[5]),
+                                 _ids(r[6]), before, after, _json(r[7]) or [], findings[r[0]],
+                                 treatments[r[0]], _iso(nxt), kb, r[8]))
         return hi, out
