@@ -1,6 +1,6 @@
 """Records store at scale: 100,000 clients and 1,000,000 sessions on SQLite and PostgreSQL.
 
-Seeds with bulk inserts (``knoop.store.demo.seed``), then measures through the public store API
+Seeds with bulk inserts (``knoop.store.seed.seed``), then measures through the public store API
 (each call is one transaction that also appends to the access log):
 * client search by name prefix (``search_clients``), 500 queries;
 * a client's history (``client_history``), 500 random clients.
@@ -36,7 +36,7 @@ def run(name: str, url: str) -> None:
     from argon2 import PasswordHasher
 
     from knoop.store import Store, upgrade
-    from knoop.store.demo import FIRST, LAST, seed
+    from knoop.store.seed import FIRST, LAST, seed
 
     store = Store(url, password_hasher=PasswordHasher(time_cost=1, memory_cost=1024,
                                                       parallelism=1))

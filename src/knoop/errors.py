@@ -215,6 +215,14 @@ class ServiceUnavailable(KnoopError):
     http_status = 503
 
 
+class ImportStopped(KnoopError):
+    """An import stopped half-way on a database failure; the message names the line and what
+    was stored before it (whole batches only), so the same file can be imported again."""
+
+    code = "import_stopped"
+    http_status = 503
+
+
 class BackupError(KnoopError):
     """A backup cannot be written or restored: wrong passphrase, tampered or foreign file."""
 

@@ -7,13 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from knoop.errors import BadInput
+from knoop.errors import ImportStopped
 from knoop.fhir.csvio import export_csv, import_clients
 from tests.demo_practice import Demo
 
 GOOD = ("voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon;huisarts\n"
         "Jan;van;Dijk;01-02-1980;jan@voorbeeld.nl;06-1;Dr. Wit\n"
         "Marie;;Claes;1975-12-01;;;\n")
+
+
+def _log(demo: Demo) -> list[tuple[str, int | None]]:
+    """(action, client) of every access-log entry, oldest first."""
+    from sqlalchemy import select
+
+    from knoop.store.models import AccessLogRow
+
+    with demo.store.engine.connect() as conn:
+        return [(r.action, r.client_id) for r in conn.execute(
+            select(AccessLogRow.action, AccessLogRow.client_id).order_by(AccessLogRow.id))]
 
 
 def _count(demo: Demo) -> int:
@@ -27,6 +38,34 @@ def test_export_writes_sessions_findings_treatments(demo: Demo, tmp_path: Path) 
         rows = list(csv.DictReader(f, delimiter=";"))
     assert len(rows) == 43 and {"muscle", "side", "result"} <= set(rows[0])
     assert (tmp_path / "sessions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_export_rows_are_the_dossiers_rows_and_the_export_is_logged_once(
+        demo: Demo, tmp_path: Path) -> None:
+    """Keyset pages give the same rows as reading every dossier (the old way), in the same
+    order, whatever the page size; the whole export is one access-log entry."""
+    expected = []
+    for cid in range(1, 6):
+        for s in demo.store.client_dossier(demo.therapist, cid)["sessions"]:
+            expected.append([str(x) for x in (cid, s["id"], s["started_at"], len(s["findings"]),
+                                              len(s["treatments"]), s["nrs_before"])])
+    before = _log(demo)
+    export_csv(demo.store, demo.therapist, tmp_path)
+    assert _log(demo)[len(before):] == [("export", None)]
+    with (tmp_path / "sessions.csv").open(encoding="utf-8-sig") as f:
+        got = [[r["client_id"], r["session_id"], r["started_at"], r["findings"],
+                r["treatments"], r["nrs_before"]] for r in csv.DictReader(f, delimiter=";")]
+    assert got == expected
+    whole = list(demo.store.practice_export(demo.therapist))
+    small = list(demo.store.practice_export(demo.therapist, page=2))
+    assert (len(whole), len(small)) == (1, 3)
+    for kind in ("sessions", "findings", "treatments"):
+        assert [r for p in small for r in getattr(p, kind)] == getattr(whole[0], kind)
+
+
+def test_an_export_sees_only_the_practice_of_the_actor(demo: Demo, tmp_path: Path) -> None:
+    counts = export_csv(demo.store, demo.outsider, tmp_path)
+    assert counts == {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0}
 
 
 def test_good_file_imports_all_rows(demo: Demo) -> None:
@@ -89,27 +128,70 @@ def test_a_field_over_128_kib_is_a_row_error_not_a_traceback(demo: Demo) -> None
     assert _count(demo) == 5
 
 
-def test_a_failure_half_way_rolls_back_every_row(demo: Demo,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from knoop.store import Store
+def test_a_database_failure_half_way_keeps_whole_batches_and_a_rerun_adds_the_rest(
+        demo: Demo) -> None:
+    """The database refuses line 3 (a real trigger, as a full disk would): the batch before it
+    stays, the error says so, the log still verifies; the same file again adds only line 3."""
+    from sqlalchemy import text
 
-    real = Store.create_client
-    calls = {"n": 0}
+    with demo.store.engine.begin() as conn:
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON clients "
+                          "WHEN NEW.last_name = 'Claes' BEGIN SELECT RAISE(ABORT, 'disk full'); "
+                          "END"))
+    with pytest.raises(ImportStopped) as stopped:
+        import_clients(GOOD.encode(), demo.store, demo.therapist, batch=1)
+    assert stopped.value.message == ("line 3: not stored (disk full); line 2 (1 client) "
+                                     "imported; import the same file again to add the rest")
+    assert _count(demo) == 6 and demo.store.verify_access_log().ok
+    with demo.store.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER refuse"))
+    again = import_clients(GOOD.encode(), demo.store, demo.therapist, batch=1)
+    assert (again.created, again.skipped) == (1, [2])
+    assert _count(demo) == 7 and demo.store.verify_access_log().ok
+    assert import_clients(GOOD.encode(), demo.store, demo.therapist).created == 0
 
-    def flaky(self, actor, **kw):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise BadInput("simulated failure")
-        return real(self, actor, **kw)
 
-    monkeypatch.setattr(Store, "create_client", flaky)
-    log_before = len(demo.store.access_for_client(6))
-    with pytest.raises(BadInput, match="line 3"):
+def test_a_failing_batch_stores_none_of_its_rows(demo: Demo) -> None:
+    from sqlalchemy import text
+
+    with demo.store.engine.begin() as conn:
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON clients "
+                          "WHEN NEW.last_name = 'Claes' BEGIN SELECT RAISE(ABORT, 'no'); END"))
+    with pytest.raises(ImportStopped, match="lines 2-3: .*nothing was imported"):
         import_clients(GOOD.encode(), demo.store, demo.therapist)
-    monkeypatch.setattr(Store, "create_client", real)
-    assert _count(demo) == 5  # the first client is gone too
-    assert len(demo.store.access_for_client(6)) == log_before
-    assert demo.store.verify_access_log().ok
+    assert _count(demo) == 5 and demo.store.verify_access_log().ok
+
+
+def test_another_user_can_write_between_the_batches_of_an_import(demo: Demo) -> None:
+    """Each batch is its own short transaction: a colleague's write between two batches goes
+    through at once (with the write lock held for the whole import it would wait 30 s)."""
+    rows = "voornaam;achternaam\n" + "".join(f"Klant;Nummer{i}\n" for i in range(6))
+    written = []
+
+    def colleague(done: int, total: int) -> None:
+        c = demo.store.create_client(demo.admin, first_name="Tussen", last_name=f"Door{done}")
+        written.append(c.id)
+
+    rep = import_clients(rows.encode(), demo.store, demo.therapist, batch=2, progress=colleague)
+    assert rep.created == 6 and len(written) == 3
+    assert _count(demo) == 5 + 6 + 3
+
+
+def test_a_row_the_store_would_refuse_is_reported_before_anything_is_stored(demo: Demo) -> None:
+    data = 'voornaam;achternaam\nJan;Dijk\n"Piet\nKlaas";Bos\n'.encode()
+    rep = import_clients(data, demo.store, demo.therapist)
+    assert not rep.ok and rep.created == 0 and rep.errors[0].line == 4
+    assert _count(demo) == 5
+
+
+def test_the_duplicate_check_reads_only_the_clients_with_the_names_in_the_file(
+        demo: Demo) -> None:
+    """No walk through the practice: one search entry, a list entry per client matched."""
+    before = _log(demo)
+    rep = import_clients(BAD["already stored"][0].encode(), demo.store, demo.therapist,
+                         dry_run=True)
+    assert [e.reason for e in rep.errors] == ["client already stored: client 1 (Anna de Vries)"]
+    assert _log(demo)[len(before):] == [("search", None), ("list", 1)]
 
 
 def test_formula_cells_are_quoted_also_from_an_intake_link(demo: Demo, tmp_path: Path) -> None:

@@ -29,10 +29,13 @@ CLIENT_CALLS: dict[str, Callable[[Store, Actor, int], Any]] = {
     "client_dossier": lambda s, a, c: s.client_dossier(a, c),
     "create_intake_token": lambda s, a, c: s.create_intake_token(a, c, dt.timedelta(hours=1)),
     "intake_links": lambda s, a, c: s.intake_links(a, c),
+    "client_overview": lambda s, a, c: s.client_overview(a, c),
+    "session_history": lambda s, a, c: s.session_history(a, c),
 }
 
 SESSION_CALLS: dict[str, Callable[[Store, Actor, int], Any]] = {
     "get_session": lambda s, a, sid: s.get_session(a, sid),
+    "session_with_client": lambda s, a, sid: s.session_with_client(a, sid),
     "update_session": lambda s, a, sid: s.update_session(a, sid, nrs_after=3),
     "add_finding": lambda s, a, sid: s.add_finding(a, sid, muscle="trapezius", side="right",
                                                    result="active", pain_recognised=True),

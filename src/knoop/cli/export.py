@@ -123,7 +123,9 @@ def import_() -> None:
 @click.option("--dry-run", is_flag=True, help="Only check and report; store nothing.")
 @user_option
 def clients(file: str, dry_run: bool, user_email: str | None) -> None:
-    """Import clients from FILE.csv: all rows or none. Every bad row is reported with its line."""
+    """Import clients from FILE.csv: nothing while any row is bad (every bad row is reported
+    with its line); then in batches of 200, each all or nothing. Run it again after a failure:
+    rows this file already imported are skipped."""
     import sys
 
     from knoop.fhir.csvio import IMPORT_COLUMNS, import_clients
@@ -140,7 +142,9 @@ def clients(file: str, dry_run: bool, user_email: str | None) -> None:
         click.echo(f"{len(report.errors)} problem(s); nothing imported. Columns: "
                    f"{', '.join(IMPORT_COLUMNS)} (first_name, last_name required).", err=True)
         sys.exit(2)
+    skipped = (f" ({len(report.skipped)} already imported by this file before)"
+               if report.skipped else "")
     if dry_run:
-        click.echo(f"dry run: all {len(report.rows)} rows are fine; nothing imported")
+        click.echo(f"dry run: all {len(report.rows)} rows are fine; nothing imported{skipped}")
     else:
-        click.echo(f"imported {report.created} clients")
+        click.echo(f"imported {report.created} clients{skipped}")

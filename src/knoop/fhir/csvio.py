@@ -2,19 +2,22 @@
 
 Export (:func:`export_csv`): ``sessions.csv``, ``findings.csv``, ``treatments.csv`` for every
 client of the actor's practice, UTF-8 with BOM (Excel opens it right), ``;``-separated as Dutch
-spreadsheets expect. Read through ``store.client_dossier`` per client (each access-logged as
-``export``). Every text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
-``@``, tab, carriage return) starts with an apostrophe (:func:`neutral`); files are 0600 in a
-0700 folder.
+spreadsheets expect. Read through ``store.practice_export``: keyset pages of 500 clients by ID,
+each page a short transaction, one ``export`` entry in the access log for the whole export
+(linear in the size of the practice). Every text cell that a spreadsheet would run as a formula
+(``=``, ``+``, ``-``, ``@``, tab, carriage return) starts with an apostrophe (:func:`neutral`);
+files are 0600 in a 0700 folder.
 
 Import (:func:`check_clients_csv`, :func:`import_clients`): columns ``first_name``,
 ``last_name`` (required), ``infix``, ``date_of_birth`` (YYYY-MM-DD or DD-MM-YYYY), ``email``,
 ``phone``, ``gp_name``; Dutch headers (voornaam, tussenvoegsel, achternaam, geboortedatum,
 e-mail, telefoon, huisarts) are accepted too; separator ``;`` or ``,`` is detected. A dry run
-reports every bad row with its line number and reason. The import is all or nothing: every row
-is checked first; then all clients are created in **one database transaction** (the store is
-bound to one connection whose transaction commits only when every row went in, and rolls back
-otherwise; the access-log rows roll back with it).
+reports every bad row with its line number and reason; duplicates are looked up by name in the
+store (``store.clients_named``), never by reading the whole practice. Nothing is written while
+any row is bad. The clients then go in in batches of :data:`BATCH` rows, each batch one short
+transaction (all its rows or none), so other users can write in between. Each row carries a
+request ID made of the file's hash and its line: when a batch fails, the batches before it stay
+and the error says so; importing the same file again adds only the rows still missing.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import unicodedata
@@ -30,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knoop.errors import BadInput, KnoopError
-from knoop.store import Actor, Store
+from knoop.errors import BadInput, ImportStopped, KnoopError
+from knoop.store import Actor, ClientMatch, Store, exports
 
 Progress = Callable[[int, int], None]
 
@@ -39,11 +43,10 @@ SESSION_COLUMNS = ("practice_id", "client_id", "session_id", "started_at", "stat
                    "complaint", "symptoms", "causes", "nrs_before", "nrs_after",
                    "regions_painted", "regions", "findings", "treatments", "next_appointment",
                    "kb_version", "chart_version")
-FINDING_COLUMNS = ("client_id", "session_id", "started_at", "finding_id", "muscle", "side",
-                   "trigger_point", "result", "pain_recognised", "tender_spot", "taut_band",
-                   "referral_elicited", "twitch", "note")
-TREATMENT_COLUMNS = ("client_id", "session_id", "started_at", "treatment_id", "muscle", "side",
-                     "technique", "duration_min", "pressure_tolerance", "note")
+FINDING_COLUMNS = exports.FINDING_COLUMNS
+TREATMENT_COLUMNS = exports.TREATMENT_COLUMNS
+#: Rows per transaction of an import.
+BATCH = 200
 
 IMPORT_COLUMNS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone",
                   "gp_name")
@@ -68,18 +71,6 @@ def neutral(text: str) -> str:
     return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
 
 
-def _cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, list):
-        return neutral("|".join(str(x) for x in v))
-    if isinstance(v, str):
-        return neutral(v)
-    return v
-
-
 def _private_text(path: Path) -> io.TextIOWrapper:
     """A new text file readable by its owner only (0600, also when it existed)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -87,47 +78,66 @@ def _private_text(path: Path) -> io.TextIOWrapper:
     return open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by caller
 
 
+_FLAG = {None: "", True: "1", False: "0"}
+
+
+def _text(v: str | None) -> str:
+    return neutral(v) if v else ""
+
+
+def _session_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row of ``store.exports.SESSION_COLUMNS`` as the cells of :data:`SESSION_COLUMNS`:
+    the regions counted and written out. Fields with a fixed vocabulary (status, IDs, dates,
+    versions) cannot start a formula; free text and lists go through :func:`neutral`."""
+    (pid, cid, sid, started, status, complaint, symptoms, causes, before, after, regions,
+     findings, treatments, nxt, kb, chart) = r
+    painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
+                       for x in regions)
+    return (pid, cid, sid, started, status, _text(complaint), _text("|".join(symptoms)),
+            _text("|".join(causes)), "" if before is None else before,
+            "" if after is None else after, len(regions), _text(painted), findings, treatments,
+            nxt or "", kb or "", chart or "")
+
+
+def _finding_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    (cid, sid, started, fid, muscle, side, tp, result, recognised, tender, band, referral,
+     twitch, note) = r
+    return (cid, sid, started, fid, _text(muscle), side, _text(tp), result, _FLAG[recognised],
+            _FLAG[tender], _FLAG[band], _FLAG[referral], _FLAG[twitch], _text(note))
+
+
+def _treatment_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    cid, sid, started, tid, muscle, side, technique, minutes, tolerance, note = r
+    return (cid, sid, started, tid, _text(muscle), side, technique,
+            "" if minutes is None else minutes, tolerance or "", _text(note))
+
+
 def export_csv(store: Store, actor: Actor, out_dir: Path, *,
                progress: Progress | None = None) -> dict[str, int]:
     """Write sessions.csv, findings.csv and treatments.csv; returns row counts."""
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    ids = [c.id for c in all_clients(store, actor)]
     counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0}
     files = {name: _private_text(out_dir / f"{name}.csv")
              for name in ("sessions", "findings", "treatments")}
+    scope: list[exports.ExportScope] = []
     try:
         writers = {n: csv.writer(f, delimiter=";") for n, f in files.items()}
         writers["sessions"].writerow(SESSION_COLUMNS)
         writers["findings"].writerow(FINDING_COLUMNS)
         writers["treatments"].writerow(TREATMENT_COLUMNS)
-        for i, cid in enumerate(ids):
-            d = store.client_dossier(actor, cid)
-            counts["clients"] += 1
-            for s in d["sessions"]:
-                regions = s.get("regions") or []
-                writers["sessions"].writerow([_cell(x) for x in (
-                    actor.practice_id, cid, s["id"], s["started_at"], s["status"],
-                    s["complaint"], s["symptoms"], s["causes"], s["nrs_before"], s["nrs_after"],
-                    len(regions),
-                    [f"{r['region']}:{r.get('side') or 'midline'}:{r.get('intensity') or ''}"
-                     for r in regions],
-                    len(s["findings"]), len(s["treatments"]), s["next_appointment"],
-                    s["kb_version"], s["chart_version"])])
-                counts["sessions"] += 1
-                for f in s["findings"]:
-                    writers["findings"].writerow([_cell(x) for x in (
-                        cid, s["id"], s["started_at"], f["id"], f["muscle"], f["side"],
-                        f["trigger_point"], f["result"], f["pain_recognised"], f["tender_spot"],
-                        f["taut_band"], f["referral_elicited"], f["twitch"], f["note"])])
-                    counts["findings"] += 1
-                for t in s["treatments"]:
-                    writers["treatments"].writerow([_cell(x) for x in (
-                        cid, s["id"], s["started_at"], t["id"], t["muscle"], t["side"],
-                        t["technique"], t["duration_min"], t["pressure_tolerance"],
-                        t["note"])])
-                    counts["treatments"] += 1
+        for page in store.practice_export(actor, scope=scope):
+            counts["clients"] += page.clients
+            for name, cells, rows in (("sessions", _session_cells, page.sessions),
+                                      ("findings", _finding_cells, page.findings),
+                                      ("treatments", _treatment_cells, page.treatments)):
+                buf = io.StringIO()  # one write (and one encode) per page and file
+                csv.writer(buf, delimiter=";").writerows(map(cells, rows))
+                files[name].write(buf.getvalue())
+            counts["sessions"] += len(page.sessions)
+            counts["findings"] += len(page.findings)
+            counts["treatments"] += len(page.treatments)
             if progress:
-                progress(i + 1, len(ids))
+                progress(counts["clients"], scope[0].clients)
     finally:
         for f in files.values():
             f.close()
@@ -149,6 +159,10 @@ class ImportReport:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
+    #: Lines this file already imported in an earlier run (found by their request ID).
+    skipped: list[int] = field(default_factory=list)
+    #: line -> the request ID the row is stored under (file hash and line).
+    request_ids: dict[int, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -156,6 +170,7 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "rows": len(self.rows), "created": self.created,
+                "skipped": len(self.skipped),
                 "errors": [{"line": e.line, "reason": e.reason} for e in self.errors]}
 
 
@@ -235,7 +250,6 @@ def check_clients_csv(data: bytes, store: Store, actor: Actor) -> ImportReport:
     if report.errors:
         return report
 
-    existing = _existing_keys(store, actor)
     seen: dict[tuple[str, str], int] = {}
     from knoop.store import validate as v
 
@@ -264,59 +278,61 @@ def check_clients_csv(data: bytes, store: Store, actor: Actor) -> ImportReport:
                 if not dt.date(1900, 1, 1) <= d <= dt.date.today():
                     raise BadInput(f"date_of_birth {d} is not a plausible date of birth")
                 rec["date_of_birth"] = d.isoformat()
-            for f, n in (("first_name", 100), ("last_name", 100), ("infix", 30),
-                         ("phone", 40), ("gp_name", 200)):
-                v.text(f, rec.get(f, ""), max_len=n)
+            for f, n, name in (("first_name", 100, True), ("last_name", 100, True),
+                               ("infix", 30, True), ("phone", 40, False),
+                               ("gp_name", 200, True)):  # the store's own rules
+                v.text(f, rec.get(f, ""), max_len=n, multiline=False, name=name)
             if rec.get("email"):
                 v.email("email", rec["email"], required=False)
         except (BadInput, ValueError) as exc:
             report.errors.append(RowError(line, getattr(exc, "message", None) or str(exc)))
             continue
-        name = _norm(" ".join(x for x in (rec.get("first_name"), rec.get("infix"),
-                                          rec.get("last_name")) if x))
-        ckey = (name, rec.get("date_of_birth", ""))
+        ckey = _key(rec)
         if ckey in seen:
             report.errors.append(RowError(line, f"duplicate client: same name and date of birth "
                                                 f"as line {seen[ckey]}"))
             continue
-        if ckey in existing:
-            report.errors.append(RowError(line, f"client already stored: {existing[ckey]}"))
-            continue
         seen[ckey] = line
         report.rows.append((line, rec))
-    if not report.rows and not report.errors:
+    _check_stored(report, data, store, actor)
+    if not report.rows and not report.errors and not report.skipped:
         report.errors.append(RowError(2, "no client rows below the header"))
     return report
 
 
-PAGE = 500
-_PREFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789 -'."
+def _key(rec: dict[str, str]) -> tuple[str, str]:
+    return (_norm(" ".join(x for x in (rec.get("first_name"), rec.get("infix"),
+                                       rec.get("last_name")) if x)),
+            rec.get("date_of_birth", ""))
 
 
-def all_clients(store: Store, actor: Actor) -> list[Any]:
-    """Every client of the practice through ``search_clients`` (at most 500 per call): when a
-    prefix hits the limit it is refined one character further. Clients come back sorted by id."""
-    found: dict[int, Any] = {}
-
-    def walk(prefix: str) -> None:
-        hits = store.search_clients(actor, prefix, limit=PAGE)
-        for c in hits:
-            found[c.id] = c
-        if len(hits) >= PAGE and len(prefix) < 12:
-            for ch in _PREFIX_CHARS:
-                if prefix or ch.strip():
-                    walk(prefix + ch)
-
-    walk("")
-    return [found[k] for k in sorted(found)]
-
-
-def _existing_keys(store: Store, actor: Actor) -> dict[tuple[str, str], str]:
-    out = {}
-    for c in all_clients(store, actor):
-        dob = c.date_of_birth.isoformat() if c.date_of_birth else ""
-        out[(_norm(c.display_name), dob)] = f"client {c.id} ({c.display_name})"
-    return out
+def _check_stored(report: ImportReport, data: bytes, store: Store, actor: Actor) -> None:
+    """Rows whose client (same name and date of birth) is stored already: an error, unless
+    this very file stored it in an earlier run (its request ID), then the row is skipped.
+    Looked up by name in one call, whatever the size of the practice."""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    report.request_ids = {line: f"csv-{digest}-{line}" for line, _rec in report.rows}
+    if not report.rows:
+        return
+    names = [" ".join(x for x in (rec.get("first_name"), rec.get("infix"), rec.get("last_name"))
+                      if x) for _line, rec in report.rows]
+    stored: dict[tuple[str, str], list[ClientMatch]] = {}
+    for m in store.clients_named(actor, names):
+        dob = m.date_of_birth.isoformat() if m.date_of_birth else ""
+        stored.setdefault((_norm(m.display_name), dob), []).append(m)
+    kept = []
+    for line, rec in report.rows:
+        matches = stored.get(_key(rec), [])
+        if not matches:
+            kept.append((line, rec))
+        elif any(m.request_id == report.request_ids[line] for m in matches):
+            report.skipped.append(line)
+        else:
+            m = matches[0]
+            report.errors.append(RowError(line, f"client already stored: client {m.id} "
+                                                f"({m.display_name})"))
+    report.rows = kept
+    report.errors.sort(key=lambda e: e.line)
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -327,40 +343,44 @@ def _csv_problem(exc: csv.Error) -> str:
     return f"not valid CSV ({exc})"
 
 
+def _lines(rows: list[tuple[int, dict[str, str]]]) -> str:
+    first, last = rows[0][0], rows[-1][0]
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
 def import_clients(data: bytes, store: Store, actor: Actor, *, dry_run: bool = False,
-                   progress: Progress | None = None) -> ImportReport:
-    """Check every row, then (unless ``dry_run`` or any row is bad) create all clients in one
-    transaction. Nothing is stored when anything fails."""
+                   progress: Progress | None = None, batch: int = BATCH) -> ImportReport:
+    """Check every row, then (unless ``dry_run`` or any row is bad) create the clients,
+    ``batch`` rows per transaction. When a batch fails, the batches before it stay stored and
+    the :class:`BadInput` raised names the failing line and what was stored; the same file
+    imported again adds only the rest."""
     report = check_clients_csv(data, store, actor)
     if dry_run or not report.ok:
         return report
-    with store.engine.connect() as conn:
-        tx = conn.begin()
+    todo = report.rows
+    for start in range(0, len(todo), batch):
+        part = todo[start:start + batch]
         try:
-            # the instance's access-log key; the anchor is written after the commit below
-            bound = type(store)(conn, clock=store.clock, password_hasher=store.hasher,  # type: ignore[arg-type]
-                                audit_key=store.audit_key)
-            for i, (line, rec) in enumerate(report.rows):
-                try:
-                    # the columns a row may have (IMPORT_COLUMNS), each text; the defaults
-                    # are create_client's
-                    bound.create_client(
-                        actor, first_name=rec["first_name"], last_name=rec["last_name"],
-                        infix=rec.get("infix", ""), date_of_birth=rec.get("date_of_birth"),
-                        email=rec.get("email", ""), phone=rec.get("phone", ""),
-                        gp_name=rec.get("gp_name", ""))
-                except KnoopError as exc:
-                    raise BadInput(f"line {line}: {exc.message}") from exc
-                if progress:
-                    progress(i + 1, len(report.rows))
-            tx.commit()
-        except BaseException:
-            tx.rollback()
-            raise
-    if store.audit_anchor is not None:
-        from knoop.store.audit import anchor_head
-        anchor_head(store.engine, store.audit_anchor)
-    report.created = len(report.rows)
+            store.create_clients(actor, [{**{f: rec.get(f, "") for f in IMPORT_COLUMNS},
+                                          "date_of_birth": rec.get("date_of_birth") or None}
+                                         for _line, rec in part],
+                                 request_ids=[report.request_ids[line] for line, _r in part])
+        except Exception as exc:
+            stored = (f"{_lines(todo[:start])} ({start} client{'s' * (start > 1)}) "
+                      f"imported; import the same file again to add the rest"
+                      if start else "nothing was imported")
+            if not isinstance(exc, KnoopError):  # the database refused or went away
+                why = getattr(exc, "orig", None) or type(exc).__name__  # never the SQL: names
+                raise ImportStopped(f"{_lines(part)}: not stored ({why}); {stored}") from exc
+            index, _dot, rest = (exc.field or "").partition(".")
+            bad = int(index) if index.isdigit() and int(index) < len(part) else None
+            message = exc.message.partition(".")[2] if bad is not None else exc.message
+            line = part[bad][0] if bad is not None else part[0][0]
+            raise BadInput(f"line {line}: {message}; {stored}", field=rest or None,
+                           kind=exc.kind) from exc
+        report.created += len(part)
+        if progress:
+            progress(report.created, len(todo))
     return report
 
 

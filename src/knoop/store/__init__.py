@@ -19,8 +19,10 @@ from knoop.store.charting import ChartingMixin
 from knoop.store.clients import ClientsMixin
 from knoop.store.consents import ConsentsMixin
 from knoop.store.engine import make_engine
+from knoop.store.exports import ExportsMixin
 from knoop.store.intake_links import IntakeLinksMixin
 from knoop.store.migrate import current_revision, head_revision, upgrade
+from knoop.store.overviews import OverviewsMixin
 from knoop.store.retention import RetentionMixin
 from knoop.store.sessions import SessionsMixin
 from knoop.store.types import (
@@ -28,6 +30,8 @@ from knoop.store.types import (
     Actor,
     ChainReport,
     Client,
+    ClientMatch,
+    ClientOverview,
     ClientSummary,
     Consent,
     Finding,
@@ -38,6 +42,7 @@ from knoop.store.types import (
     Practice,
     RetentionRow,
     Session,
+    SessionHistory,
     SessionSummary,
     Treatment,
     User,
@@ -45,8 +50,8 @@ from knoop.store.types import (
 )
 
 
-class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin,
-            ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin):
+class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin, OverviewsMixin,
+            ExportsMixin, ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin):
     """The records API, one facade over a module per concept: users and authentication, intake
     links, clients, consents, sessions (with their rules), charting, retention and erasure,
     and the access log."""
@@ -61,8 +66,9 @@ def open_store(url: str, *, migrate: bool = False) -> Store:
 
 
 __all__ = [
-    "AccessEntry", "Actor", "ChainReport", "Client", "ClientSummary", "Consent", "Finding",
-    "Handout", "IntakeGrant", "IntakeLink", "Note", "Practice", "RetentionRow", "Session",
-    "SessionSummary", "Store", "Treatment", "User", "WaitingIntake", "current_revision",
-    "head_revision", "make_engine", "open_store", "upgrade",
+    "AccessEntry", "Actor", "ChainReport", "Client", "ClientMatch", "ClientOverview",
+    "ClientSummary", "Consent", "Finding", "Handout", "IntakeGrant", "IntakeLink", "Note",
+    "Practice",
+    "RetentionRow", "Session", "SessionHistory", "SessionSummary", "Store", "Treatment", "User",
+    "WaitingIntake", "current_revision", "head_revision", "make_engine", "open_store", "upgrade",
 ]

@@ -31,11 +31,11 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store.models import AccessLogHeadRow, AccessLogRow
@@ -77,31 +77,50 @@ def append(s: OrmSession, *, at: dt.datetime, actor: Actor | None, action: str,
            client_id: int | None = None, obj: str = "", detail: str = "",
            practice_id: int | None = None, on_behalf_of: str | None = None) -> int:
     """Append one entry inside the caller's transaction; returns its id."""
+    return append_many(s, at=at, actor=actor, action=action, entries=[(client_id, obj, detail)],
+                       practice_id=practice_id, on_behalf_of=on_behalf_of)
+
+
+def append_many(s: OrmSession, *, at: dt.datetime, actor: Actor | None, action: str,
+                entries: Sequence[tuple[int | None, str, str]],
+                practice_id: int | None = None, on_behalf_of: str | None = None) -> int:
+    """Append one entry per ``(client_id, object, detail)`` of ``entries``, chained in that
+    order, inside the caller's transaction: the head is locked and moved once, the rows go in
+    with one statement (an import batch writes a row per client). Returns the last id."""
     head = s.execute(select(AccessLogHeadRow).where(AccessLogHeadRow.id == 1)
                      .with_for_update()).scalar_one()
-    values: dict[str, Any] = {
-        "id": head.last_id + 1,
-        "at": at.replace(microsecond=at.microsecond),
-        "practice_id": practice_id if practice_id is not None else
-        (actor.practice_id if actor else None),
-        "user_id": actor.user_id if actor else None,
-        "user_email": actor.email if actor else "",
-        "on_behalf_of": on_behalf_of if on_behalf_of is not None else (
-            (actor.on_behalf_of or f"practice {actor.practice_id}") if actor else "system"),
-        "client_id": client_id,
-        "action": action,
-        "object": obj[:100],
-        "detail": detail[:300],
-        "prev_hash": head.last_hash,
-    }
     key = s.info.get(KEY_INFO) or PUBLIC_KEY
-    values["key_id"] = key_id(key)
-    values["hash"] = row_hash(values, key)
-    s.add(AccessLogRow(**values))
+    kid = key_id(key)
+    last_id, last_hash = int(head.last_id), str(head.last_hash)
+    rows = []
+    for client_id, obj, detail in entries:
+        values: dict[str, Any] = {
+            "id": last_id + 1,
+            "at": at.replace(microsecond=at.microsecond),
+            "practice_id": practice_id if practice_id is not None else
+            (actor.practice_id if actor else None),
+            "user_id": actor.user_id if actor else None,
+            "user_email": actor.email if actor else "",
+            "on_behalf_of": on_behalf_of if on_behalf_of is not None else (
+                (actor.on_behalf_of or f"practice {actor.practice_id}") if actor else "system"),
+            "client_id": client_id,
+            "action": action,
+            "object": obj[:100],
+            "detail": detail[:300],
+            "prev_hash": last_hash,
+            "key_id": kid,
+        }
+        values["hash"] = row_hash(values, key)
+        rows.append(values)
+        last_id, last_hash = values["id"], values["hash"]
+    if not rows:
+        return last_id
+    s.flush()  # rows the caller added first (the client a log row names) go in first
+    s.execute(insert(AccessLogRow), rows)
     s.execute(update(AccessLogHeadRow).where(AccessLogHeadRow.id == 1)
-              .values(last_id=values["id"], last_hash=values["hash"]))
-    s.info[HEAD_INFO] = (int(values["id"]), values["hash"])
-    return int(values["id"])
+              .values(last_id=last_id, last_hash=last_hash))
+    s.info[HEAD_INFO] = (last_id, last_hash)
+    return last_id
 
 
 # ------------------------------------------------------------------------------ the anchor

@@ -4,13 +4,15 @@ waiting intake drafts, and the whole dossier."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.errors import BadInput
+from knoop.store import audit
 from knoop.store import validate as v
 from knoop.store.models import (
     CONSENT_KINDS,
@@ -20,16 +22,17 @@ from knoop.store.models import (
 )
 from knoop.store.rows import (
     CLIENT_FIELDS,
+    SUMMARY_COLUMNS,
     client_of,
     full_name,
     retention_date,
     search_keys,
-    summary_of,
 )
 from knoop.store.scoping import ScopedBase
 from knoop.store.types import (
     Actor,
     Client,
+    ClientMatch,
     ClientSummary,
     Consent,
     SessionSummary,
@@ -150,6 +153,83 @@ class ClientsMixin(ScopedBase):
                 raise
             return dup
 
+    def create_clients(self, actor: Actor, clients: Sequence[Mapping[str, Any]], *,
+                       request_ids: Sequence[str] | None = None) -> list[Client]:
+        """Several clients (an import batch: the fields of :meth:`create_client`, no consents)
+        in one short transaction: all of them or none. Each is checked first; a bad one raises
+        :class:`BadInput` whose ``field`` starts with its index (``3.last_name``). With
+        ``request_ids`` (one per client) a client whose ID is already stored in the practice is
+        returned as stored instead of made twice, so a batch can be retried."""
+        vals = []
+        for i, data in enumerate(clients):
+            try:
+                vals.append(self._client_values({**dict.fromkeys(CLIENT_FIELDS, ""),
+                                                 "date_of_birth": None, **data}, partial=False))
+            except BadInput as exc:
+                raise BadInput(f"{i}.{exc.message}", field=f"{i}.{exc.field or ''}",
+                               kind=exc.kind) from None
+        rids: list[str | None] = [None] * len(vals)
+        if request_ids is not None:
+            if len(request_ids) != len(vals):
+                raise BadInput("request_ids: one per client", field="request_ids")
+            rids = [v.text("request_id", r, max_len=64, required=True) for r in request_ids]
+        now = self.clock()
+
+        def op(s: OrmSession) -> list[Client]:
+            stored: dict[str | None, Client] = {}
+            wanted = [r for r in rids if r is not None]
+            if wanted:
+                stored = {r.request_id: client_of(r) for r in s.scalars(select(ClientRow).where(
+                    ClientRow.practice_id == actor.practice_id,
+                    ClientRow.request_id.in_(wanted)))}
+            new = []
+            for val, rid in zip(vals, rids, strict=True):
+                if rid is None or rid not in stored:
+                    keys = search_keys(val["first_name"], val["infix"], val["last_name"])
+                    new.append({**val, "practice_id": actor.practice_id, "request_id": rid,
+                                "search_last": keys[0], "search_first": keys[1],
+                                "search_full": keys[2], "created_at": now, "last_change": now,
+                                "retention_until": retention_date(now), "version": 1})
+            made = []
+            if new:  # one statement for the batch, and one for its access-log rows
+                ids = s.scalars(insert(ClientRow).returning(ClientRow.id,
+                                                            sort_by_parameter_order=True),
+                                new).all()
+                made = [Client(i, actor.practice_id,
+                               r["first_name"], r["infix"], r["last_name"],
+                               r["date_of_birth"], r["email"], r["phone"], r["gp_name"], now,
+                               now, r["retention_until"], 1) for i, r in zip(ids, new, strict=True)]
+                audit.append_many(s, at=self.clock(), actor=actor, action="create",
+                                  entries=[(c.id, f"client:{c.id}", "") for c in made])
+            fresh = iter(made)
+            return [stored[rid] if rid is not None and rid in stored else next(fresh)
+                    for rid in rids]
+        return self._run(op)
+
+    def clients_named(self, actor: Actor, names: Sequence[str]) -> list[ClientMatch]:
+        """The practice's clients whose full name ("first infix last", the ``search_first``
+        key) is one of ``names`` (accents, case and hyphens ignored), with date of birth and
+        request ID: an import checks its rows against them. One index look-up per 500 names, whatever the size of
+        the practice; one ``search`` entry, and a ``list`` entry per client found."""
+        keys = sorted({v.normalise(n) for n in names})
+
+        def op(s: OrmSession) -> list[ClientMatch]:
+            out = []
+            for i in range(0, len(keys), 500):
+                q = (select(ClientRow.id, ClientRow.first_name, ClientRow.infix,
+                            ClientRow.last_name, ClientRow.date_of_birth, ClientRow.request_id)
+                     .where(ClientRow.practice_id == actor.practice_id,
+                            ClientRow.search_first.in_(keys[i:i + 500]))
+                     .order_by(ClientRow.id))
+                out += [ClientMatch(r.id, full_name(r.first_name, r.infix, r.last_name),
+                                    r.date_of_birth, r.request_id) for r in s.execute(q)]
+            self._log(s, actor, "search", None, "clients",
+                      f"by name; names={len(keys)}; results={len(out)}")
+            for m in out:
+                self._log(s, actor, "list", m.id, f"client:{m.id}", "matched by name")
+            return out
+        return self._run(op)
+
     def get_client(self, actor: Actor, client_id: int) -> Client:
         def op(s: OrmSession) -> Client:
             r = self._client_row(s, actor, client_id)
@@ -210,16 +290,24 @@ class ClientsMixin(ScopedBase):
                                   r.date_of_birth, r.last_change) for r in rows]
         return self._run(op)
 
-    def client_history(self, actor: Actor, client_id: int) -> list[SessionSummary]:
-        """The client's sessions, newest first."""
+    def client_history(self, actor: Actor, client_id: int, *, limit: int | None = None,
+                       offset: int = 0) -> list[SessionSummary]:
+        """The client's sessions, newest first: the summary columns only (never the ranking
+        snapshot), ``limit`` of them from ``offset`` (all when None)."""
         def op(s: OrmSession) -> list[SessionSummary]:
             c = self._client_row(s, actor, client_id)
-            rows = s.scalars(select(SessionRow).where(SessionRow.client_id == c.id)
-                             .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()))
-            out = [summary_of(r) for r in rows]
+            out = self._summaries(s, c.id, limit, offset)
             self._log(s, actor, "read", c.id, f"client:{c.id}/sessions")
             return out
         return self._run(op)
+
+    def _summaries(self, s: OrmSession, client_id: int, limit: int | None,
+                   offset: int) -> list[SessionSummary]:
+        q = (select(*SUMMARY_COLUMNS).where(SessionRow.client_id == client_id)
+             .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()))
+        if limit is not None:
+            q = q.limit(limit).offset(offset)
+        return [SessionSummary(*r) for r in s.execute(q)]
 
     def waiting_intakes(self, actor: Actor, limit: int = 50) -> list[WaitingIntake]:
         """Draft sessions (clients' intakes via a link) of the actor's practice that nobody has
@@ -261,7 +349,7 @@ class ClientsMixin(ScopedBase):
                    "consents": [Consent(r.id, r.client_id, r.kind, r.given, r.date,
                                         r.text_version, r.taken_by, r.created_at).to_dict()
                                 for r in cons],
-                   "sessions": [self._full(s, r).to_dict() for r in sess]}
+                   "sessions": [x.to_dict() for x in self._full_many(s, sess)]}
             self._log(s, actor, "export", c.id, f"client:{c.id}/dossier")
             return out
         return self._run(op)

@@ -1,4 +1,5 @@
-"""Demo data: ``knoop demo load`` (a small realistic practice) and ``knoop demo seed`` (scale).
+"""Demo data: ``knoop demo load`` (a small realistic practice); the courses of its clients
+are also what ``knoop demo seed`` (:mod:`knoop.store.seed`) repeats at scale.
 
 Everything here is fictitious. The demo passwords are printed once, when the users are made.
 """
@@ -6,19 +7,12 @@ Everything here is fictitious. The demo passwords are printed once, when the use
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import insert, select
-
-from knoop.kb import KB_VERSION, knowledge_base
+from knoop.kb import knowledge_base
 from knoop.store import Store
 from knoop.store import validate as v
-from knoop.store.audit import append
-from knoop.store.models import ClientRow, PracticeRow, SessionRow
-from knoop.store.rows import retention_date, search_keys
 
 PRACTICE = "Praktijk De Knoop"
 CITY = "Utrecht"
@@ -203,86 +197,3 @@ def load(store: Store, *, now: dt.datetime | None = None) -> DemoResult:
             n_sessions += 1
     return DemoResult(practice.id, True, {ADMIN[0]: ADMIN[2], THERAPIST[0]: THERAPIST[2]},
                       len(CLIENTS), n_sessions)
-
-
-FIRST = ["Anna", "Bram", "Daan", "Emma", "Eva", "Fleur", "Floor", "Hugo", "Iris", "Jan", "Jesse", "Julia", "Lars", "Lieke", "Lotte", "Luuk", "Maria", "Mila", "Noah", "Noor", "Olivier", "Puck", "Ruben", "Sanne", "Sem", "Sophie", "Thijs", "Tim", "Vera", "Wim", "Yara", "Zoë", "Mohammed", "Fatima", "Kees", "Ingrid", "Gerrit", "Annelies", "Bart", "Chantal"]
-LAST = [("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("van", "Dijk"), ("", "Bakker"),
-        ("", "Visser"), ("", "Smit"), ("", "Meijer"), ("de", "Boer"), ("", "Mulder"),
-        ("de", "Groot"), ("", "Bos"), ("", "Vos"), ("", "Peters"), ("", "Hendriks"),
-        ("van", "Leeuwen"), ("", "Dekker"), ("", "Brouwer"), ("de", "Wit"), ("", "Dijkstra"),
-        ("", "Smits"), ("de", "Graaf"), ("van der", "Meer"), ("van der", "Linden"),
-        ("", "Kok"), ("", "Jacobs"), ("de", "Haan"), ("", "Vermeulen"), ("van den", "Heuvel"),
-        ("van der", "Veen"), ("", "El Idrissi"), ("", "Yilmaz"), ("", "Öztürk"),
-        ("", "Koç"), ("van", "Beek"), ("", "Willems"), ("", "Schouten"), ("", "Hoekstra")]
-SEED_REGIONS = [("neck_back_upper", "left"), ("temple", "right"), ("lumbar_paraspinal", "left"),
-                ("shoulder_front", "right"), ("heel", "left"), ("elbow_lateral", "right")]
-
-
-def seed(store: Store, clients: int, *, sessions_per_client: int = 10,
-         practice_name: str = "Schaalpraktijk", batch: int = 2000, rng_seed: int = 7,
-         progress: Callable[[int, int], None] | None = None) -> DemoResult:
-    """Bulk-insert ``clients`` fictitious clients with ``sessions_per_client`` sessions each
-    into ``practice_name`` (made if needed). Fast (bulk inserts, no ranking); for scale tests."""
-    rng = random.Random(rng_seed)
-    p = store.find_practice(practice_name) or store.create_practice(practice_name, "Amersfoort")
-    now = store.clock()
-    eng = store.engine
-    done = 0
-    with eng.begin() as conn:
-        start_id = (conn.execute(select(ClientRow.id).order_by(ClientRow.id.desc()).limit(1))
-                    .scalar() or 0)
-        conn.execute(select(PracticeRow.id).where(PracticeRow.id == p.id)).one()
-    next_id = start_id + 1
-    while done < clients:
-        n = min(batch, clients - done)
-        crow: list[dict[str, Any]] = []  # rows for the bulk inserts
-        srow: list[dict[str, Any]] = []
-        for _ in range(n):
-            first = rng.choice(FIRST)
-            infix, last = rng.choice(LAST)
-            born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 65))
-            changed = now - dt.timedelta(days=rng.randrange(0, 3650))
-            keys = search_keys(first, infix, last)
-            cid = next_id
-            next_id += 1
-            crow.append(dict(id=cid, practice_id=p.id, first_name=first, infix=infix,
-                             last_name=last, date_of_birth=born, email="", phone="",
-                             gp_name="", search_last=keys[0], search_first=keys[1],
-                             search_full=keys[2], created_at=changed, last_change=changed,
-                             retention_until=retention_date(changed)))
-            for k in range(sessions_per_client):
-                reg, side = rng.choice(SEED_REGIONS)
-                when = changed - dt.timedelta(days=14 * (sessions_per_client - k))
-                before = rng.randint(3, 9)
-                srow.append(dict(practice_id=p.id, client_id=cid, therapist_id=None,
-                                 request_id=None, started_at=when, status="closed",
-                                 complaint="Vervolgafspraak" if k else "Pijnklacht",
-                                 symptoms=[], causes=[], screening=[], intake={},
-                                 painmap={"regions": [{"region": reg, "side": side,
-                                                       "intensity": before}]},
-                                 regions=[], chart_version="1", strokes=None, ranking=None,
-                                 kb_version=KB_VERSION, nrs_before=before,
-                                 nrs_after=max(0, before - rng.randint(1, 3)),
-                                 next_appointment=None, created_at=when, updated_at=when))
-        with eng.begin() as conn:
-            conn.execute(insert(ClientRow), crow)
-            if srow:
-                conn.execute(insert(SessionRow), srow)
-        done += n
-        if progress:
-            progress(done, clients)
-    if eng.dialect.name == "postgresql":
-        with eng.begin() as conn:
-            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('clients', 'id'), "
-                                 "(SELECT max(id) FROM clients))")
-            conn.exec_driver_sql("ANALYZE clients")
-            conn.exec_driver_sql("ANALYZE sessions")
-    else:
-        with eng.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    # through the store's runner: sealed with the instance's key, anchored
-    store._run(lambda s: append(s, at=store.clock(), actor=None, action="seed",
-                                obj=f"practice:{p.id}", practice_id=p.id,
-                                detail=f"clients={clients}; "
-                                       f"sessions={clients * sessions_per_client}"))
-    return DemoResult(p.id, True, {}, clients, clients * sessions_per_client)

@@ -133,6 +133,7 @@ class ClientRow(Base):
         Index("ix_clients_practice_search_first", "practice_id", "search_first"),
         Index("ix_clients_practice_search_full", "practice_id", "search_full"),
         Index("ix_clients_retention", "retention_until"),
+        Index("ix_clients_practice_id", "practice_id", "id"),
         Index("uq_clients_request", "practice_id", "request_id", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +180,11 @@ class SessionRow(Base):
         CheckConstraint("nrs_after IS NULL OR (nrs_after BETWEEN 0 AND 10)",
                         name="ck_sessions_nrs_after"),
         Index("ix_sessions_client_started", "client_id", "started_at"),
+        #: the summary columns, read from the index (on SQLite they come after the ranking
+        #: snapshot in the row, i.e. behind its overflow pages); migration 0008
+        Index("ix_sessions_client_summary", "client_id", "started_at", "id", "practice_id",
+              "status", "nrs_before", "nrs_after", "therapist_id", "next_appointment",
+              "kb_version"),
         Index("ix_sessions_practice_status", "practice_id", "status", "started_at"),
         UniqueConstraint("practice_id", "request_id", name="uq_sessions_request"),
     )

@@ -23,7 +23,6 @@ from knoop.store.types import (
     FlagDecision,
     Handout,
     Note,
-    SessionSummary,
     Treatment,
 )
 
@@ -92,6 +91,8 @@ def handout_of(r: HandoutRow) -> Handout:
                    r.issued_at, r.issued_by)
 
 
-def summary_of(r: SessionRow) -> SessionSummary:
-    return SessionSummary(r.id, r.client_id, r.started_at, r.status, r.complaint, r.nrs_before,
-                          r.nrs_after, r.therapist_id)
+#: The columns of a :class:`SessionSummary`, in its order: a list reads these, never the
+#: ranking snapshot.
+SUMMARY_COLUMNS = (SessionRow.id, SessionRow.client_id, SessionRow.started_at, SessionRow.status,
+                   SessionRow.complaint, SessionRow.nrs_before, SessionRow.nrs_after,
+                   SessionRow.therapist_id)

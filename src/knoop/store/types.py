@@ -13,6 +13,9 @@ class _Dict:
 
     if TYPE_CHECKING:  # what @dataclass gives every subclass; makes dataclasses.fields(self) typed
         __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+    #: Fields read from JSON columns: JSON-ready already, passed on without a walk through
+    #: them (a ranking snapshot has thousands of values; a dossier has a thousand snapshots).
+    _json_fields: ClassVar[frozenset[str]] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates become ISO strings."""
@@ -26,7 +29,9 @@ class _Dict:
             if isinstance(v, _Dict):  # the nested results (findings, treatments, note, ...)
                 return v.to_dict()
             return v
-        return {f.name: conv(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        plain = self._json_fields
+        return {f.name: getattr(self, f.name) if f.name in plain else conv(getattr(self, f.name))
+                for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,16 @@ class ClientSummary(_Dict):
     display_name: str
     date_of_birth: dt.date | None
     last_change: dt.datetime
+
+
+@dataclass(frozen=True)
+class ClientMatch(_Dict):
+    """A stored client found by name (an import's duplicate check)."""
+
+    id: int
+    display_name: str
+    date_of_birth: dt.date | None
+    request_id: str | None
 
 
 @dataclass(frozen=True)
@@ -191,6 +206,9 @@ class FlagDecision(_Dict):
 @dataclass(frozen=True)
 class Session(_Dict):
     """A treatment session (or a client's intake, status ``draft``) with everything in it."""
+
+    _json_fields = frozenset({"symptoms", "causes", "screening", "intake", "painmap", "regions",
+                              "strokes", "ranking"})
 
     id: int
     client_id: int
@@ -308,3 +326,27 @@ class RetentionRow(_Dict):
     last_change: dt.datetime
     retention_until: dt.date
     expired: bool
+
+
+@dataclass(frozen=True)
+class ClientOverview(_Dict):
+    """What the client page shows, read in one transaction with one access-log entry: the
+    client, one page of sessions (newest first, summary columns only), the consents (oldest
+    first) and the intake links (newest first)."""
+
+    client: Client
+    sessions: list[SessionSummary]
+    total: int
+    drafts: int
+    consents: list[Consent]
+    links: list[IntakeLink]
+
+
+@dataclass(frozen=True)
+class SessionHistory(_Dict):
+    """What the history page shows: the client and its last sessions, oldest first, without
+    their ranking snapshots, and how many sessions there are in all."""
+
+    client: Client
+    sessions: list[Session]
+    total: int

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -35,6 +35,9 @@ from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 ClientId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+#: Sessions per page on the client page (its timeline).
+SESSIONS_PER_PAGE = 50
 
 CONSENT_VERSION = "2026-01"
 
@@ -134,14 +137,14 @@ def create_client(request: Request, user: User = LoggedIn, form: FormData = Csrf
     return RedirectResponse(f"/clienten/{c.id}", status_code=303)
 
 
-def _client_context(request: Request, user: User, client_id: int) -> dict[str, Any]:
+def _client_context(request: Request, user: User, client_id: int,
+                    page: int = 1) -> dict[str, Any]:
     t = _ = translator(request)
-    store = store_of(request)
-    c = store.get_client(user.actor, client_id)  # NotFound -> 404 for an outsider
-    history = store.client_history(user.actor, client_id)
-    consents = store.consents(user.actor, client_id)
+    o = store_of(request).client_overview(user.actor, client_id, page=page,
+                                          per_page=SESSIONS_PER_PAGE)  # outsider: 404
+    c = o.client
     latest: dict[str, Any] = {}
-    for con in consents:
+    for con in o.consents:
         latest[con.kind] = con
     consent_rows = [{"kind": k, "title": t(title), "text": t(text),
                      "given": latest[k].given if k in latest else None,
@@ -151,19 +154,23 @@ def _client_context(request: Request, user: User, client_id: int) -> dict[str, A
     sessions = [{"id": s.id, "when": fmt_datetime(s.started_at), "status": s.status,
                  "status_name": t(STATUS_NAMES.get(s.status, s.status)),
                  "complaint": s.complaint, "nrs_before": s.nrs_before, "nrs_after": s.nrs_after}
-                for s in history]
+                for s in o.sessions]
     links = [{"id": ln.id, "state": ln.state, "state_name": t(LINK_STATES[ln.state]),
               "made": fmt_datetime(ln.created_at), "expires": fmt_datetime(ln.expires_at),
               "used": fmt_datetime(ln.used_at), "revoked": fmt_datetime(ln.revoked_at)}
-             for ln in store.intake_links(user.actor, client_id)]
+             for ln in o.links]
+    pages = max(1, -(-o.total // SESSIONS_PER_PAGE))
     return {"c": c, "born": fmt_date(c.date_of_birth), "sessions": sessions,
             "consents": consent_rows, "request_id": str(uuid.uuid4()), "links": links,
-            "drafts": sum(1 for s in history if s.status == "draft")}
+            "drafts": o.drafts, "page": page, "pages": pages, "total": o.total}
 
 
 @router.get("/clienten/{client_id}")
-def client_page(request: Request, client_id: ClientId, user: User = LoggedIn) -> Response:
-    return render(request, "clients/page.html", _client_context(request, user, client_id))
+def client_page(request: Request, client_id: ClientId, pagina: PageNo = 1,
+                user: User = LoggedIn) -> Response:
+    """The client page; its sessions come 50 at a time, newest first (``?pagina=2``...)."""
+    return render(request, "clients/page.html",
+                  _client_context(request, user, client_id, pagina))
 
 
 @router.post("/clienten/{client_id}/sessies")

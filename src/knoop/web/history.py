@@ -143,9 +143,8 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
     _ = translator(request)
     lang = lang_of(request)
     store = store_of(request)
-    c = store.get_client(user.actor, client_id)
-    summaries = store.client_history(user.actor, client_id)[:MAX_SESSIONS]
-    sessions = [store.get_session(user.actor, s.id) for s in reversed(summaries)]  # oldest first
+    hist = store.session_history(user.actor, client_id, last=MAX_SESSIONS)  # oldest first
+    c, sessions = hist.client, hist.sessions
     total = _surface_total()
     items: list[HistoryItem] = []
     prev: Painted | None = None
@@ -170,7 +169,7 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
                              _("NRS before"), _("NRS after"))) if items else ""
     return render(request, "clients/history.html", {
         "c": c, "items": items, "chart": chart, "views": HISTORY_VIEWS,
-        "more": len(summaries) >= MAX_SESSIONS})
+        "more": hist.total > MAX_SESSIONS})
 
 
 @router.get("/clienten/{client_id}/verloop/{session_id}/{view}.svg")

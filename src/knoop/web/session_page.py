@@ -59,8 +59,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
     t = _ = translator(request)
     lang = lang_of(request)
     store = store_of(request)
-    s = store.get_session(user.actor, session_id)  # NotFound -> 404 for an outsider
-    c = store.get_client(user.actor, s.client_id)
+    s, c = store.session_with_client(user.actor, session_id)  # NotFound: 404 for an outsider
     ctx = widget_context(lang)
     decisions = _flag_decisions(s)
     ctx.update({

@@ -1,0 +1,177 @@
+"""Exports of the whole practice: every client's sessions, findings and treatments as rows, read
+by keyset pagination on the client ID in short transactions (a writer never waits for more
+than one page), with one access-log entry for the whole export.
+
+The cost is linear in the size of the practice: each page is four index range scans (clients
+by ``practice_id, id``; their sessions, findings and treatments by client ID range), whatever
+the page's position. Lists never read the ranking snapshot or the strokes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy.orm import Session as OrmSession
+
+from knoop.store import validate as v
+from knoop.store.models import ClientRow, FindingRow, SessionRow, TreatmentRow
+from knoop.store.scoping import ScopedBase
+from knoop.store.types import Actor
+
+#: The columns of :attr:`ExportPage.sessions`, in order (``regions`` is the list of painted
+#: regions, ``findings`` and ``treatments`` their numbers).
+SESSION_COLUMNS = ("practice_id", "client_id", "session_id", "started_at", "status",
+                   "complaint", "symptoms", "causes", "nrs_before", "nrs_after", "regions",
+                   "findings", "treatments", "next_appointment", "kb_version", "chart_version")
+FINDING_COLUMNS = ("client_id", "session_id", "started_at", "finding_id", "muscle", "side",
+                   "trigger_point", "result", "pain_recognised", "tender_spot", "taut_band",
+                   "referral_elicited", "twitch", "note")
+TREATMENT_COLUMNS = ("client_id", "session_id", "started_at", "treatment_id", "muscle", "side",
+                     "technique", "duration_min", "pressure_tolerance", "note")
+#: Clients per page (one short transaction each).
+PAGE = 500
+
+
+@dataclass
+class ExportPage:
+    """One page of the export: rows as tuples in the order of the ``*_COLUMNS`` above,
+    clients by ID, their sessions by start, findings and treatments in charting order."""
+
+    clients: int
+    sessions: list[tuple[Any, ...]] = field(default_factory=list)
+    findings: list[tuple[Any, ...]] = field(default_factory=list)
+    treatments: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What an export covers, fixed (and access-logged) when it starts."""
+
+    clients: int
+    sessions: int
+    last_client_id: int
+
+
+def _iso(t: dt.datetime | str | None) -> str | None:
+    """A moment as ``datetime.isoformat`` writes it, also from SQLite's stored text
+    (``2026-03-02 09:00:00.000000``), read raw: parsing a million of them costs seconds."""
+    if t is None or isinstance(t, dt.datetime):
+        return t.isoformat() if t is not None else None
+    frac = t[19:]
+    return f"{t[:10]}T{t[11:19]}{frac if frac.strip('.0') else ''}"
+
+
+_PLAIN = re.compile(r'\[(?:"[a-z0-9_]*"(?:, ?"[a-z0-9_]*")*)?\]')
+
+
+def _ids(raw: Any) -> list[str]:
+    """A JSON list of vocabulary IDs (symptoms, causes), read raw: split directly when it is
+    plainly ``["a", "b"]``, else parsed."""
+    if not isinstance(raw, str):
+        return list(raw or [])
+    if _PLAIN.fullmatch(raw):
+        return [x.strip(' "') for x in raw[1:-1].split(",")] if raw != "[]" else []
+    return list(json.loads(raw) or [])
+
+
+def _json(raw: Any) -> Any:
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _raw(col: Any) -> Any:
+    """The column as the driver returns it (SQLite: the stored text), without SQLAlchemy's
+    per-row conversion; :func:`_iso`, :func:`_ids` and :func:`_json` read both forms."""
+    return type_coerce(col, String).label(col.key)
+
+
+class ExportsMixin(ScopedBase):
+    def practice_export(self, actor: Actor, *, page: int = PAGE,
+                        scope: list[ExportScope] | None = None) -> Iterator[ExportPage]:
+        """Every client of the actor's practice that exists when the export starts, a page of
+        ``page`` clients at a time. The first transaction appends the one ``export`` entry to
+        the access log (how many clients and sessions, up to which client ID) before any row is
+        read; ``scope``, when given, receives that :class:`ExportScope`."""
+        page = v.whole("page", page, 1, 5000) or PAGE
+
+        def start(s: OrmSession) -> ExportScope:
+            pid = actor.practice_id
+            n, last = s.execute(select(func.count(), func.max(ClientRow.id))
+                                .where(ClientRow.practice_id == pid)).one()
+            sessions = s.scalar(select(func.count()).select_from(SessionRow)
+                                .where(SessionRow.practice_id == pid)) or 0
+            self._log(s, actor, "export", None, f"practice:{pid}/csv",
+                      f"all clients: {n} clients, {sessions} sessions, ids <= {last or 0}")
+            return ExportScope(int(n), int(sessions), int(last or 0))
+
+        sc = self._run(start)
+        if scope is not None:
+            scope.append(sc)
+        after = 0
+        while after < sc.last_client_id:
+            def op(s: OrmSession, a: int = after) -> tuple[int, ExportPage] | None:
+                return self._export_page(s, actor, a, sc.last_client_id, page)
+            out = self._run(op)
+            if out is None:
+                return
+            after, rows = out
+            yield rows
+
+    def _export_page(self, s: OrmSession, actor: Actor, after: int, last: int,
+                     page: int) -> tuple[int, ExportPage] | None:
+        pid = actor.practice_id
+        conn = s.connection()  # Core rows: no ORM bookkeeping for a million of them
+        ids = list(conn.scalars(select(ClientRow.id).where(ClientRow.practice_id == pid,
+                                                        ClientRow.id > after,
+                                                        ClientRow.id <= last)
+                             .order_by(ClientRow.id).limit(page)))
+        if not ids:
+            return None
+        lo, hi = ids[0], ids[-1]
+        in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
+        out = ExportPage(len(ids))
+        in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
+        # the columns stored after the ranking snapshot, from ix_sessions_client_summary only
+        # (on SQLite, reading them from the row walks the snapshot's overflow pages)
+        late = {r[0]: r[1:] for r in conn.execute(
+            select(SessionRow.id, SessionRow.nrs_before, SessionRow.nrs_after,
+                   _raw(SessionRow.next_appointment), SessionRow.kb_version).where(*in_page))}
+        sess = conn.execute(
+            select(SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at),
+                   SessionRow.status, SessionRow.complaint, _raw(SessionRow.symptoms),
+                   _raw(SessionRow.causes), _raw(SessionRow.regions), SessionRow.chart_version)
+            .where(*in_page).order_by(*in_order)).all()
+        head = {r[0]: (r[1], r[0], _iso(r[2])) for r in sess}  # client, session, start
+        findings: dict[int, int] = dict.fromkeys(head, 0)
+        treatments: dict[int, int] = dict.fromkeys(head, 0)
+        for f in conn.execute(
+                select(FindingRow.session_id, FindingRow.id, FindingRow.muscle, FindingRow.side,
+                       FindingRow.trigger_point, FindingRow.result, FindingRow.pain_recognised,
+                       FindingRow.tender_spot, FindingRow.taut_band,
+                       FindingRow.referral_elicited, FindingRow.twitch, FindingRow.note)
+                .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
+                .order_by(*in_order, FindingRow.id)).all():
+            sid = f[0]
+            findings[sid] += 1
+            out.findings.append((*head[sid], *f[1:]))
+        for t in conn.execute(
+                select(TreatmentRow.session_id, TreatmentRow.id, TreatmentRow.muscle,
+                       TreatmentRow.side, TreatmentRow.technique, TreatmentRow.duration_min,
+                       TreatmentRow.pressure_tolerance, TreatmentRow.note)
+                .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
+                .order_by(*in_order, TreatmentRow.id)).all():
+            sid = t[0]
+            treatments[sid] += 1
+            out.treatments.append((*head[sid], *t[1:]))
+        out.sessions = []
+        for r in sess:
+            before, after, nxt, kb = late[r[0]]
+            out.sessions.append((pid, r[1], r[0], head[r[0]][2], r[3], r[4], _ids(r[5]),
+                                 _ids(r[6]), before, after, _json(r[7]) or [], findings[r[0]],
+                                 treatments[r[0]], _iso(nxt), kb, r[8]))
+        return hi, out
