@@ -63,7 +63,8 @@ def make_world(store: Store) -> World:
     client = store.create_client(owner.actor, first_name="Anna", infix="de", last_name="Vries",
                                  date_of_birth="1978-04-12",
                                  consents=[TREATMENT_CONSENT])
-    other = store.create_client(outsider.actor, first_name="Bert", last_name="Elders")
+    other = store.create_client(outsider.actor, first_name="Bert", last_name="Elders",
+                                consents=[TREATMENT_CONSENT])
     sid = store.create_session(owner.actor, client.id, painmap=HEADACHE, nrs_before=6,
                                complaint="Hoofdpijn links").id
     osid = store.create_session(outsider.actor, other.id, painmap=HEADACHE).id

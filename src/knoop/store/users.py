@@ -50,7 +50,8 @@ class UsersMixin(PracticesMixin):
             if s.get(PracticeRow, practice_id) is None:
                 raise NotFound(f"practice {practice_id} not found", field="practice")
             if s.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
-                raise Conflict(f"a user with e-mail {email} already exists", field="email")
+                raise Conflict(f"a user with e-mail {email} already exists", field="email",
+                               kind="exists")
             row = UserRow(practice_id=practice_id, email=email, name=name, role=role,
                           password_hash=pw_hash, totp_secret=None, active=True,
                           created_at=self.clock())
@@ -59,7 +60,7 @@ class UsersMixin(PracticesMixin):
                 s.flush()
             except IntegrityError:
                 raise Conflict(f"a user with e-mail {email} already exists",
-                               field="email") from None
+                               field="email", kind="exists") from None
             audit.append(s, at=self.clock(), actor=actor, action="user_create",
                          obj=f"user:{row.id}", detail=f"role={role}", practice_id=practice_id)
             return user_of(row)

@@ -50,6 +50,17 @@ def _sent_at(intake: dict[str, Any] | None) -> str:
         return ""
 
 
+def consent_gate(request: Request, user: User, client_id: int, s: Session) -> dict[str, Any]:
+    """The consent gate on the session: without the client's treatment consent in force the
+    page says so and offers to record it (the store refuses every treatment until then)."""
+    from knoop.web.clients import CONSENT_VERSION, CONSENTS
+
+    t = translator(request)
+    latest = {c.kind: c.given for c in store_of(request).consents(user.actor, client_id)}
+    return {"treatment_consent": latest.get("treatment"),
+            "treatment_text": t(CONSENTS[0][2]), "consent_version": CONSENT_VERSION}
+
+
 @router.get("/sessies/{session_id}")
 def session_page(request: Request, session_id: SessionId, user: User = LoggedIn) -> Response:
     from knoop.kb.models import CAUSES
@@ -63,6 +74,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
     c = store.get_client(user.actor, s.client_id)
     ctx = widget_context(lang)
     decisions = _flag_decisions(s)
+    ctx.update(consent_gate(request, user, c.id, s))
     ctx.update({
         "s": s, "c": c, "when": fmt_datetime(s.started_at),
         "status_name": t(STATUS_NAMES.get(s.status, s.status)),
