@@ -52,9 +52,14 @@ class ClientsMixin(ScopedBase):
             elif f == "infix":
                 out[f] = v.text(f, val, max_len=30, multiline=False, name=True)
             elif f == "date_of_birth":
-                d = v.date(f, val)
+                try:
+                    d = v.date(f, val)
+                except BadInput as exc:  # after 2200 is in the future too, and says so
+                    if exc.kind != "date_range" or str(val) < self.clock().date().isoformat():
+                        raise
+                    d = dt.date.max
                 if d is not None and d > self.clock().date():
-                    raise BadInput(f"date_of_birth: {d} is in the future", field=f,
+                    raise BadInput(f"date_of_birth: {val} is in the future", field=f,
                                    kind="future")
                 if d is not None and d < dt.date(1900, 1, 1):
                     raise BadInput(f"date_of_birth: {d} is before 1900", field=f,
