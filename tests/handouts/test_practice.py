@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from tests.demo_practice import Demo
-
 from knoop.handouts.practice import practice_details
 from knoop.settings import Settings
+from tests.demo_practice import Demo
 
 FALLBACK = Settings(practice_address="Instellingstraat 1", practice_phone="010-0000000",
                     practice_email="installatie@x.nl", practice_website="www.installatie.nl")
