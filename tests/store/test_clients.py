@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
-from storekit import HEADACHE, World, count_rows
+from storekit import HEADACHE, TREATMENT_CONSENT, World, count_rows
 
 from knoop.errors import BadInput, DuplicateClient
 from knoop.store import Store
@@ -141,7 +141,8 @@ def test_a_retried_new_client_request_id_does_not_duplicate_the_client(world: Wo
 
 def test_waiting_intakes_list_the_practices_drafts_oldest_first(world: World) -> None:
     st = world.store
-    other = st.create_client(world.owner, first_name="Bert", infix="van", last_name="Berg")
+    other = st.create_client(world.owner, first_name="Bert", infix="van", last_name="Berg",
+                             consents=[TREATMENT_CONSENT])
     st.create_session(world.owner, world.client.id, status="draft",
                       started_at=dt.datetime(2026, 11, 3, 9), complaint="nek")
     first = st.create_session(world.owner, other.id, status="draft",

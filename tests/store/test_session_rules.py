@@ -168,3 +168,14 @@ def test_no_treatment_and_no_session_start_without_the_clients_treatment_consent
     with pytest.raises(ConsentMissing):
         st.add_treatment(world.owner, s.id, muscle="trapezius", side="left",
                          technique="massage")
+
+
+def test_taking_over_an_intake_needs_the_clients_treatment_consent(world: World) -> None:
+    st = world.store
+    c = st.create_client(world.owner, first_name="Intake", last_name="Zonder")
+    draft = st.create_session(world.owner, c.id, status="draft", painmap=HEADACHE)
+    with pytest.raises(ConsentMissing):
+        st.set_status(world.owner, draft.id, "open")
+    assert st.get_session(world.owner, draft.id).status == "draft"
+    st.record_consent(world.owner, c.id, "treatment", True, "2026-01")
+    assert st.set_status(world.owner, draft.id, "open").status == "open"

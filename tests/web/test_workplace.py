@@ -765,3 +765,30 @@ def test_without_treatment_consent_no_session_starts_until_it_is_recorded(w: Wor
     assert r.status_code == 303 and r.headers["location"].startswith("/sessies/")
     assert [s.status for s in w.store.client_history(w.owner.actor, c.id)] == ["open"]
     assert 'data-consent="given"' in tc.get("/clienten", params={"q": "toestemming"}).text
+
+
+def test_the_session_page_gates_treatment_and_taking_over_on_consent(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    c = w.store.create_client(w.owner.actor, first_name="Zonder", last_name="Toestemming")
+    draft = w.store.create_session(w.owner.actor, c.id, status="draft", painmap=HEADACHE)
+    page = tc.get(f"/sessies/{draft.id}").text
+    assert 'id="consent-gate"' in page and "Geen behandeling zonder behandeltoestemming" in page
+    r = tc.post(f"/sessies/{draft.id}/status", data={"status": "open", "csrf": token},
+                follow_redirects=False)
+    assert r.status_code == 303 and "toestemming=nodig" in r.headers["location"]
+    assert "De intake is niet overgenomen" in tc.get(r.headers["location"]).text
+    assert w.store.get_session(w.owner.actor, draft.id).status == "draft"
+    r = tc.post(f"/api/v1/sessions/{draft.id}/treatments", headers={"X-CSRF-Token": token},
+                json={"muscle": "trapezius", "side": "left", "technique": "massage"})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "consent_missing"
+    assert "behandeltoestemming" in r.json()["error"]["message"]
+    r = tc.post(f"/clienten/{c.id}/toestemming", data={
+        "csrf": token, "kind": "treatment", "given": "yes", "then": f"/sessies/{draft.id}"},
+        follow_redirects=False)
+    assert r.headers["location"] == f"/sessies/{draft.id}"
+    assert 'id="consent-gate"' not in tc.get(f"/sessies/{draft.id}").text
+    r = tc.post(f"/sessies/{draft.id}/status", data={"status": "open", "csrf": token},
+                follow_redirects=False)
+    assert r.headers["location"] == f"/sessies/{draft.id}"
+    assert w.store.get_session(w.owner.actor, draft.id).status == "open"

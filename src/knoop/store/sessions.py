@@ -206,7 +206,8 @@ class SessionsMixin(ScopedBase):
         ``open``) dates the session now and keeps the submission time as
         ``intake["submitted_at"]``. A new pain map or findings re-rank. With
         ``expected_version`` the change is refused (:class:`StaleVersion`, HTTP 412) when the
-        session changed since that version was read."""
+        session changed since that version was read. Taking over needs the client's treatment
+        consent (:class:`knoop.errors.ConsentMissing`)."""
         def op(s: OrmSession) -> Session:
             r = self._session_row(s, actor, session_id)
             if r.status == "closed" and set(fields) != {"status"}:
@@ -214,6 +215,8 @@ class SessionsMixin(ScopedBase):
             self._check_version(r, expected_version, "session")
             vals = self._session_values(fields, r)
             taken_over = r.status == "draft" and vals.get("status") == "open"
+            if taken_over:  # taking over an intake needs the treatment consent
+                self._consent_gate(s, r.client_id)
             for k, val in vals.items():
                 setattr(r, k, val)
             self._changed(r)

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from knoop.errors import BadInput
+from knoop.errors import BadInput, ConsentMissing
 from knoop.store import Session, User
 from knoop.store.rows import age_on
 from knoop.vocabulary import TECHNIQUES, TOLERANCES
@@ -58,6 +58,7 @@ def consent_gate(request: Request, user: User, client_id: int, s: Session) -> di
     t = translator(request)
     latest = {c.kind: c.given for c in store_of(request).consents(user.actor, client_id)}
     return {"treatment_consent": latest.get("treatment"),
+            "consent_needed": request.query_params.get("toestemming") == "nodig",
             "treatment_text": t(CONSENTS[0][2]), "consent_version": CONSENT_VERSION}
 
 
@@ -123,5 +124,9 @@ def set_status(request: Request, session_id: SessionId, user: User = LoggedIn,
     if status not in ("open", "closed"):
         raise BadInput("status: must be open or closed", field="status",
                        allowed=["open", "closed"])
-    store_of(request).set_status(user.actor, session_id, status)
+    try:
+        store_of(request).set_status(user.actor, session_id, status)
+    except ConsentMissing:  # taking over an intake without treatment consent: ask for it
+        return RedirectResponse(f"/sessies/{session_id}?toestemming=nodig#consent-gate",
+                                status_code=303)
     return RedirectResponse(f"/sessies/{session_id}", status_code=303)
