@@ -6,6 +6,7 @@ installation's fallback for a detail the practice left empty."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ class PracticeDetails:
     agb_code: str = ""
     registration: str = ""
     has_logo: bool = False
+    #: The practice's logo as a ``data:`` URI for the letterhead ("" without one).
+    logo_uri: str = ""
 
     @property
     def contact_lines(self) -> list[str]:
@@ -49,6 +52,11 @@ def practice_details(store: Store, actor: Actor, *, therapist_id: int | None = N
         for u in store.all_users():
             if u.id == therapist_id and u.practice_id == actor.practice_id:
                 therapist = u.name or ""
+    logo_uri = ""
+    if p.has_logo:
+        found = store.practice_logo(p.id)
+        if found is not None:
+            logo_uri = f"data:{found[1]};base64," + base64.b64encode(found[0]).decode("ascii")
     place = " ".join(x for x in (p.postcode, p.city) if x)
     address = ", ".join(x for x in (p.address, place) if x) if p.address else ""
     return PracticeDetails(name=p.name, city=p.city, address=address or s.practice_address,
@@ -56,4 +64,4 @@ def practice_details(store: Store, actor: Actor, *, therapist_id: int | None = N
                            website=p.website or s.practice_website, therapist=therapist,
                            postcode=p.postcode, agb_code=p.agb_code,
                            registration=p.registration, has_logo=p.has_logo,
-                           fhir_base=s.fhir_base)
+                           fhir_base=s.fhir_base, logo_uri=logo_uri)
