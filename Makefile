@@ -1,8 +1,10 @@
 # The two commands of the README.
 #   make run    installs what is missing, creates the SQLite database in data/ with demo data,
 #               and serves knoop on http://127.0.0.1:8000
+#   make start  the same without demo data: a fresh installation asks in the browser for the
+#               first practice and its admin (http://127.0.0.1:8000/start)
 #   make test   installs what is missing (also Chromium) and runs the whole test suite
-.PHONY: run test bench lint fuzz
+.PHONY: run start test bench lint fuzz
 
 export UV_PYTHON_DOWNLOADS := never
 
@@ -10,6 +12,11 @@ run:
 	@scripts/bootstrap.sh
 	.venv/bin/knoop db upgrade
 	.venv/bin/knoop demo load
+	.venv/bin/knoop serve
+
+start:
+	@scripts/bootstrap.sh
+	.venv/bin/knoop db upgrade
 	.venv/bin/knoop serve
 
 test:

@@ -31,7 +31,8 @@ def _setup(path: Path) -> tuple[Store, int]:
     load(store)
     me = store.user_by_email(THERAPIST[0]).actor
     c = store.create_client(me, first_name="Bench", last_name="Vijftig",
-                            date_of_birth="1970-01-01")
+                            date_of_birth="1970-01-01",
+                            consents=[{"kind": "treatment", "text_version": "2026-01"}])
     for i in range(50):
         regions = [{"region": r, "side": s, "intensity": 1 + (i + k) % 10}
                    for k, (r, s) in enumerate(REGIONS[i % 4: i % 4 + 3 + i % 3])]

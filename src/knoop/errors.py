@@ -163,6 +163,22 @@ class RedFlagOpen(Conflict):
     code = "red_flag_open"
 
 
+class ConsentMissing(Conflict):
+    """Starting or treating a session without the client's treatment consent (HTTP 409):
+    record the consent first."""
+
+    code = "consent_missing"
+    default_kind = "consent_missing"
+
+
+class DuplicateClient(Conflict):
+    """A client with the same name and date of birth exists in the practice (HTTP 409); the
+    therapist may knowingly continue. ``allowed`` holds the IDs of the existing clients."""
+
+    code = "duplicate_client"
+    default_kind = "duplicate"
+
+
 class ReasonRequired(BadInput):
     """An emergency red flag can only be overridden with a written reason (HTTP 422)."""
 

@@ -26,7 +26,8 @@ class Settings:
     log_level: str = "info"
     #: SQLAlchemy URL of the records database; ``None`` means SQLite in ``data_dir``.
     database_url_override: str | None = None
-    #: Contact lines printed on handouts and exports (name and city come from the store).
+    #: The installation's fallback contact lines for handouts and exports, used only where the
+    #: practice left a detail empty on /praktijk (the practice's details live in the store).
     practice_address: str = ""
     practice_phone: str = ""
     practice_email: str = ""

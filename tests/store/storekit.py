@@ -13,6 +13,9 @@ PASSWORD = "correct horse battery"
 #: The access-log key of the test stores (the instance key, kept outside the database).
 AUDIT_KEY = b"test-audit-key-0123456789abcdef0123456789"
 
+#: The client's treatment consent (no treatment without it).
+TREATMENT_CONSENT = {"kind": "treatment", "text_version": "2026-01", "date": "2026-01-05"}
+
 
 @dataclass
 class World:
@@ -36,7 +39,8 @@ def make_world(store: Store) -> World:
     admin = store.create_user(a.id, "admin@knoop.test", "admin", PASSWORD)
     outsider = store.create_user(b.id, "outsider@elders.test", "therapist", PASSWORD)
     client = store.create_client(owner.actor, first_name="Anna", infix="de", last_name="Vries",
-                                 date_of_birth="1978-04-12")
+                                 date_of_birth="1978-04-12",
+                                 consents=[TREATMENT_CONSENT])
     return World(store, owner.actor, colleague.actor, admin.actor, outsider.actor, client,
                  a.id, b.id)
 

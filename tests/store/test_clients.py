@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
-from storekit import HEADACHE, World, count_rows
+from storekit import HEADACHE, TREATMENT_CONSENT, World, count_rows
 
-from knoop.errors import BadInput
+from knoop.errors import BadInput, DuplicateClient
 from knoop.store import Store
 from knoop.store.models import AccessLogRow, ClientRow, ConsentRow
 
@@ -108,6 +108,7 @@ def test_a_failure_while_storing_a_consent_leaves_no_client_behind(
 
     st = world.store
     real = audit.append
+    before = count_rows(st, ConsentRow)
 
     def failing_on_consents(*a: object, **k: object) -> object:
         if str(k.get("obj", "")).startswith("consent:"):
@@ -119,7 +120,7 @@ def test_a_failure_while_storing_a_consent_leaves_no_client_behind(
                          consents=[{"kind": "treatment", "text_version": "2026-01"}])
     monkeypatch.undo()
     assert st.search_clients(world.owner, "dijk") == []
-    assert count_rows(st, ConsentRow) == 0
+    assert count_rows(st, ConsentRow) == before
     assert st.verify_access_log().ok
 
 
@@ -140,7 +141,8 @@ def test_a_retried_new_client_request_id_does_not_duplicate_the_client(world: Wo
 
 def test_waiting_intakes_list_the_practices_drafts_oldest_first(world: World) -> None:
     st = world.store
-    other = st.create_client(world.owner, first_name="Bert", infix="van", last_name="Berg")
+    other = st.create_client(world.owner, first_name="Bert", infix="van", last_name="Berg",
+                             consents=[TREATMENT_CONSENT])
     st.create_session(world.owner, world.client.id, status="draft",
                       started_at=dt.datetime(2026, 11, 3, 9), complaint="nek")
     first = st.create_session(world.owner, other.id, status="draft",
@@ -159,3 +161,63 @@ def test_waiting_intakes_list_the_practices_drafts_oldest_first(world: World) ->
         last = c.execute(select(AccessLogRow.action, AccessLogRow.object, AccessLogRow.client_id)
                          .order_by(AccessLogRow.id.desc()).limit(1)).one()
     assert tuple(last) == ("search", "sessions:draft", None)
+
+
+def test_a_birth_date_after_the_stores_today_is_refused_as_in_the_future(world: World) -> None:
+    st = world.store
+    st.clock = lambda: dt.datetime(2026, 12, 3, 10, 0)
+    with pytest.raises(BadInput) as info:
+        st.create_client(world.owner, first_name="Jan", last_name="Later",
+                         date_of_birth="2026-12-04")
+    assert (info.value.field, info.value.kind) == ("date_of_birth", "future")
+    with pytest.raises(BadInput) as info:
+        st.update_client(world.owner, world.client.id, date_of_birth="1899-12-31")
+    assert info.value.kind == "date_range"
+    assert st.create_client(world.owner, first_name="Jan", last_name="Vandaag",
+                            date_of_birth="2026-12-03").date_of_birth == dt.date(2026, 12, 3)
+
+
+def test_the_same_name_and_birth_date_is_refused_unless_the_therapist_continues_knowingly(
+        world: World) -> None:
+    st = world.store
+    with pytest.raises(DuplicateClient) as info:
+        st.create_client(world.owner, first_name="anna", infix="De", last_name="VRIES",
+                         date_of_birth="1978-04-12", allow_duplicate=False)
+    assert info.value.allowed == [str(world.client.id)]
+    assert len(st.search_clients(world.owner, "vries")) == 1
+    other = st.create_client(world.owner, first_name="Anna", infix="de", last_name="Vries",
+                             date_of_birth="1980-01-01", allow_duplicate=False)
+    with pytest.raises(DuplicateClient):
+        st.update_client(world.owner, other.id, date_of_birth="1978-04-12",
+                         allow_duplicate=False)
+    assert st.get_client(world.owner, other.id).date_of_birth == dt.date(1980, 1, 1)
+    st.update_client(world.owner, other.id, date_of_birth="1978-04-12", allow_duplicate=True)
+    # a change of something else does not warn again about the name it already had
+    st.update_client(world.owner, other.id, phone="06-12345678", allow_duplicate=False)
+    assert len(st.search_clients(world.owner, "vries")) == 2
+
+
+def test_the_same_name_in_another_practice_is_no_duplicate(world: World) -> None:
+    world.store.create_client(world.outsider, first_name="Anna", infix="de", last_name="Vries",
+                              date_of_birth="1978-04-12", allow_duplicate=False)
+
+
+def test_the_client_list_shows_the_treatment_consent_in_force(world: World) -> None:
+    st = world.store
+    none = st.create_client(world.owner, first_name="Nog", last_name="Niets")
+    gone = st.create_client(world.owner, first_name="Trok", last_name="Terug")
+    st.record_consent(world.owner, gone.id, "treatment", True, "2026-01")
+    st.record_consent(world.owner, gone.id, "treatment", False, "2026-01")
+    got = {c.id: c.treatment_consent for c in st.search_clients(world.owner)}
+    assert got == {world.client.id: True, none.id: None, gone.id: False}
+
+
+def test_every_change_of_a_client_is_versioned_and_logged_with_the_fields(world: World) -> None:
+    st = world.store
+    c = st.update_client(world.owner, world.client.id, expected_version=world.client.version,
+                         phone="06-11112222", gp_name="Dr. Berg")
+    assert c.version == world.client.version + 1
+    with st.engine.connect() as conn:
+        detail = conn.execute(select(AccessLogRow.detail).where(
+            AccessLogRow.action == "update", AccessLogRow.object == f"client:{c.id}")).scalar()
+    assert detail == "fields=gp_name,phone"

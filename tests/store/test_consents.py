@@ -18,7 +18,7 @@ def test_consents_record_kind_date_text_version_and_who_took_them(world: World) 
     with pytest.raises(BadInput) as info:
         st.record_consent(world.owner, world.client.id, "marketing", True, "2026-01")
     assert info.value.field == "kind"
-    got = st.consents(world.colleague, world.client.id)
+    got = st.consents(world.colleague, world.client.id)[1:]  # after the one taken at intake
     assert [(c.kind, c.given, c.taken_by) for c in got] == [
         ("treatment", True, world.owner.user_id), ("photos", False, world.owner.user_id)]
     assert got[0].date == dt.date(2026, 3, 1)

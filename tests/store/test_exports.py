@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from storekit import HEADACHE, World, count_rows
+from storekit import HEADACHE, TREATMENT_CONSENT, World, count_rows
 
 from knoop.errors import BadInput
 from knoop.store.models import AccessLogRow, ClientRow, FindingRow, SessionRow
@@ -35,7 +35,8 @@ def test_export_pages_hold_the_dossiers_rows_of_the_practice_only(world: World) 
     st = world.store
     other = st.create_client(world.outsider, first_name="Bert", last_name="Elders")
     _sessions(world, world.client.id, 3)
-    second = st.create_client(world.owner, first_name="Eva", last_name="Bos")
+    second = st.create_client(world.owner, first_name="Eva", last_name="Bos",
+                              consents=[TREATMENT_CONSENT])
     _sessions(world, second.id, 2)
     st.create_session(world.outsider, other.id, painmap=HEADACHE)
     log = count_rows(st, AccessLogRow)

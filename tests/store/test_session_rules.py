@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from storekit import HEADACHE, World
 
-from knoop.errors import BadInput, ReasonRequired, RedFlagOpen, StaleVersion
+from knoop.errors import BadInput, ConsentMissing, ReasonRequired, RedFlagOpen, StaleVersion
 from knoop.store import Store
 from knoop.store.models import AccessLogRow, FindingRow
 
@@ -148,3 +148,34 @@ def test_the_ranking_knows_the_clients_age_on_the_day_of_the_session(world: Worl
     assert flags("1950-03-01") == [("giant_cell_arteritis", "urgent")]   # 76
     assert flags("1976-12-01") == [("giant_cell_arteritis", "urgent")]   # 50 that day
     assert flags("1976-12-02") == [("scalp_tenderness", "gp")]           # 49
+
+
+def test_no_treatment_and_no_session_start_without_the_clients_treatment_consent(
+        world: World) -> None:
+    st = world.store
+    c = st.create_client(world.owner, first_name="Zonder", last_name="Toestemming")
+    with pytest.raises(ConsentMissing):
+        st.create_session(world.owner, c.id, require_consent=True)
+    s = st.create_session(world.owner, c.id, painmap=HEADACHE)  # e.g. an intake draft
+    with pytest.raises(ConsentMissing) as info:
+        st.add_treatment(world.owner, s.id, muscle="trapezius", side="right",
+                         technique="massage")
+    assert info.value.http_status == 409
+    st.record_consent(world.owner, c.id, "treatment", True, "2026-01")
+    st.add_treatment(world.owner, s.id, muscle="trapezius", side="right", technique="massage")
+    assert st.create_session(world.owner, c.id, require_consent=True).status == "open"
+    st.record_consent(world.owner, c.id, "treatment", False, "2026-01")  # withdrawn
+    with pytest.raises(ConsentMissing):
+        st.add_treatment(world.owner, s.id, muscle="trapezius", side="left",
+                         technique="massage")
+
+
+def test_taking_over_an_intake_needs_the_clients_treatment_consent(world: World) -> None:
+    st = world.store
+    c = st.create_client(world.owner, first_name="Intake", last_name="Zonder")
+    draft = st.create_session(world.owner, c.id, status="draft", painmap=HEADACHE)
+    with pytest.raises(ConsentMissing):
+        st.set_status(world.owner, draft.id, "open")
+    assert st.get_session(world.owner, draft.id).status == "draft"
+    st.record_consent(world.owner, c.id, "treatment", True, "2026-01")
+    assert st.set_status(world.owner, draft.id, "open").status == "open"

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
-from webkit import HEADACHE, World, app_for, fresh_store, login, make_world
+from webkit import (
+    HEADACHE,
+    TREATMENT_CONSENT,
+    World,
+    app_for,
+    fresh_store,
+    login,
+    make_world,
+)
 
 from knoop.store import Store
 
@@ -84,8 +92,10 @@ PAGES = {"client page": "/clienten/{c}", "history page": "/clienten/{c}/verloop"
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_a_page_makes_as_many_statements_for_30_sessions_as_for_one(w: World,
                                                                     page: str) -> None:
-    few = w.store.create_client(w.owner.actor, first_name="Eva", last_name="Enkel").id
-    many = w.store.create_client(w.owner.actor, first_name="Vera", last_name="Veel").id
+    few = w.store.create_client(w.owner.actor, first_name="Eva", last_name="Enkel",
+                                consents=[TREATMENT_CONSENT]).id
+    many = w.store.create_client(w.owner.actor, first_name="Vera", last_name="Veel",
+                                 consents=[TREATMENT_CONSENT]).id
     one = add_sessions(w, few, 1)[-1]
     last = add_sessions(w, many, 30)[-1]
     tc = TestClient(app_for(w.store))

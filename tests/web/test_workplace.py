@@ -250,14 +250,14 @@ def test_a_new_client_with_consents_and_a_dutch_message_for_a_missing_name(w: Wo
     assert 'value="Jan"' in r.text, "what was typed stays"
     r = tc.post("/clienten/nieuw", data={"csrf": token, "first_name": "Jan", "last_name": "X",
                                          "date_of_birth": "2999-01-01"})
-    assert r.status_code == 422 and "Geboortedatum" in r.text
+    assert r.status_code == 422 and "Geboortedatum ligt in de toekomst" in r.text
     before = len(w.store.search_clients(w.owner.actor, "", 100))
     r = tc.post("/clienten/nieuw", data={"csrf": token, "first_name": "Jan", "infix": "van",
                                          "last_name": "Dijk", "date_of_birth": "1970-05-06",
                                          "consent_treatment": "yes", "consent_research": "yes",
                                          "consent_date": "2026-01-10"}, follow_redirects=False)
     assert r.status_code == 303
-    cid = int(r.headers["location"].rsplit("/", 1)[1])
+    cid = int(r.headers["location"].split("?")[0].rsplit("/", 1)[1])
     kinds = {c.kind: (c.given, c.text_version, c.date.isoformat())
              for c in w.store.consents(w.owner.actor, cid)}
     assert kinds == {"treatment": (True, "2026-01", "2026-01-10"),
@@ -301,7 +301,7 @@ def test_a_bad_consent_date_on_the_new_client_form_stores_nothing(w: World) -> N
     r = tc.post("/clienten/nieuw", data={"csrf": token, "request_id": "u-1", "first_name": "Jan",
                                          "last_name": "Dijk", "consent_treatment": "yes",
                                          "consent_date": "2999-01-01"})
-    assert r.status_code == 422 and "Datum toestemming: geen geldige datum" in r.text
+    assert r.status_code == 422 and "Datum toestemming ligt in de toekomst" in r.text
     assert 'value="u-1"' in r.text, "the retry keeps the form's UUID"
     assert w.store.search_clients(w.owner.actor, "dijk") == []
 
@@ -695,3 +695,100 @@ def test_smoke_on_postgresql(pg_url: str) -> None:
     assert anon.get(path).status_code == 404
     eng.dispose()
 
+
+
+def test_every_detail_of_a_client_is_edited_versioned_and_confirmed(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    page = tc.get(f"/clienten/{w.client.id}/bewerken")
+    assert page.status_code == 200 and 'value="Anna"' in page.text
+    form = {"first_name": "Anna", "infix": "de", "last_name": "Vries-Smit",
+            "date_of_birth": "1978-04-12", "email": "anna@voorbeeld.nl", "phone": "06-12345678",
+            "gp_name": "Dr. Berg", "version": str(w.client.version), "csrf": token}
+    r = tc.post(f"/clienten/{w.client.id}/bewerken", data=form)
+    assert r.status_code == 200 and "Opgeslagen." in r.text and "Anna de Vries-Smit" in r.text
+    c = w.store.get_client(w.owner.actor, w.client.id)
+    assert (c.last_name, c.email, c.gp_name, c.version) == (
+        "Vries-Smit", "anna@voorbeeld.nl", "Dr. Berg", w.client.version + 1)
+    # the same form again is stale: nothing is overwritten, the typed values stay
+    r = tc.post(f"/clienten/{w.client.id}/bewerken", data={**form, "phone": "06-99999999"})
+    assert r.status_code == 409 and "intussen gewijzigd" in r.text and "06-99999999" in r.text
+    assert w.store.get_client(w.owner.actor, w.client.id).phone == "06-12345678"
+
+
+def test_a_future_birth_date_on_the_edit_form_says_so_in_dutch(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    r = tc.post(f"/clienten/{w.client.id}/bewerken", data={
+        "first_name": "Anna", "last_name": "Vries", "date_of_birth": "2999-01-01",
+        "csrf": token})
+    assert r.status_code == 422 and "Geboortedatum ligt in de toekomst" in r.text
+    assert w.store.get_client(w.owner.actor, w.client.id).date_of_birth.year == 1978
+
+
+def test_an_outsider_cannot_open_or_edit_a_client(w: World) -> None:
+    tc, token = client_for(w, "outsider@elders.test")
+    assert tc.get(f"/clienten/{w.client.id}/bewerken").status_code == 404
+    r = tc.post(f"/clienten/{w.client.id}/bewerken", data={
+        "first_name": "X", "last_name": "Y", "csrf": token})
+    assert r.status_code == 404
+    assert w.store.get_client(w.owner.actor, w.client.id).first_name == "Anna"
+
+
+def test_the_same_name_and_birth_date_warns_and_the_therapist_may_continue(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    form = {"first_name": "anna", "infix": "de", "last_name": "vries",
+            "date_of_birth": "1978-04-12", "request_id": "dup-1", "csrf": token}
+    before = len(w.store.search_clients(w.owner.actor, "vries"))
+    r = tc.post("/clienten/nieuw", data=form)
+    assert r.status_code == 409 and "Deze cliënt bestaat misschien al" in r.text
+    assert f'href="/clienten/{w.client.id}"' in r.text
+    assert len(w.store.search_clients(w.owner.actor, "vries")) == before
+    r = tc.post("/clienten/nieuw", data={**form, "confirm_duplicate": "yes"},
+                follow_redirects=False)
+    assert r.status_code == 303
+    assert len(w.store.search_clients(w.owner.actor, "vries")) == before + 1
+
+
+def test_without_treatment_consent_no_session_starts_until_it_is_recorded(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    c = w.store.create_client(w.owner.actor, first_name="Zonder", last_name="Toestemming")
+    listing = tc.get("/clienten", params={"q": "toestemming"}).text
+    assert 'data-consent="none"' in listing
+    r = tc.post(f"/clienten/{c.id}/sessies", data={"csrf": token, "request_id": "g-1"},
+                follow_redirects=False)
+    assert r.status_code == 303 and "toestemming=nodig" in r.headers["location"]
+    assert w.store.client_history(w.owner.actor, c.id) == []
+    page = tc.get(r.headers["location"]).text
+    assert "De sessie is niet gestart" in page and 'id="record-consent-start"' in page
+    r = tc.post(f"/clienten/{c.id}/toestemming", data={
+        "csrf": token, "kind": "treatment", "given": "yes", "then": "session",
+        "request_id": "g-2"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/sessies/")
+    assert [s.status for s in w.store.client_history(w.owner.actor, c.id)] == ["open"]
+    assert 'data-consent="given"' in tc.get("/clienten", params={"q": "toestemming"}).text
+
+
+def test_the_session_page_gates_treatment_and_taking_over_on_consent(w: World) -> None:
+    tc, token = client_for(w, "owner@knoop.test")
+    c = w.store.create_client(w.owner.actor, first_name="Zonder", last_name="Toestemming")
+    draft = w.store.create_session(w.owner.actor, c.id, status="draft", painmap=HEADACHE)
+    page = tc.get(f"/sessies/{draft.id}").text
+    assert 'id="consent-gate"' in page and "Geen behandeling zonder behandeltoestemming" in page
+    r = tc.post(f"/sessies/{draft.id}/status", data={"status": "open", "csrf": token},
+                follow_redirects=False)
+    assert r.status_code == 303 and "toestemming=nodig" in r.headers["location"]
+    assert "De intake is niet overgenomen" in tc.get(r.headers["location"]).text
+    assert w.store.get_session(w.owner.actor, draft.id).status == "draft"
+    r = tc.post(f"/api/v1/sessions/{draft.id}/treatments", headers={"X-CSRF-Token": token},
+                json={"muscle": "trapezius", "side": "left", "technique": "massage"})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "consent_missing"
+    assert "behandeltoestemming" in r.json()["error"]["message"]
+    r = tc.post(f"/clienten/{c.id}/toestemming", data={
+        "csrf": token, "kind": "treatment", "given": "yes", "then": f"/sessies/{draft.id}"},
+        follow_redirects=False)
+    assert r.headers["location"] == f"/sessies/{draft.id}"
+    assert 'id="consent-gate"' not in tc.get(f"/sessies/{draft.id}").text
+    r = tc.post(f"/sessies/{draft.id}/status", data={"status": "open", "csrf": token},
+                follow_redirects=False)
+    assert r.headers["location"] == f"/sessies/{draft.id}"
+    assert w.store.get_session(w.owner.actor, draft.id).status == "open"

@@ -38,6 +38,9 @@ def fresh_store(directory: Path, name: str = "knoop.sqlite3", **kw: object) -> S
     shutil.copy(sqlite_template(), path)
     return Store(make_engine(f"sqlite:///{path}"), password_hasher=FAST_HASHER, **kw)  # type: ignore[arg-type]
 
+#: The client's treatment consent (no treatment without it).
+TREATMENT_CONSENT = {"kind": "treatment", "text_version": "2026-01", "date": "2026-01-05"}
+
 
 @dataclass
 class World:
@@ -58,8 +61,10 @@ def make_world(store: Store) -> World:
     colleague = store.create_user(a.id, "colleague@knoop.test", "therapist", PASSWORD)
     outsider = store.create_user(b.id, "outsider@elders.test", "therapist", PASSWORD)
     client = store.create_client(owner.actor, first_name="Anna", infix="de", last_name="Vries",
-                                 date_of_birth="1978-04-12")
-    other = store.create_client(outsider.actor, first_name="Bert", last_name="Elders")
+                                 date_of_birth="1978-04-12",
+                                 consents=[TREATMENT_CONSENT])
+    other = store.create_client(outsider.actor, first_name="Bert", last_name="Elders",
+                                consents=[TREATMENT_CONSENT])
     sid = store.create_session(owner.actor, client.id, painmap=HEADACHE, nrs_before=6,
                                complaint="Hoofdpijn links").id
     osid = store.create_session(outsider.actor, other.id, painmap=HEADACHE).id

@@ -141,7 +141,8 @@ class ChartingMixin(ScopedBase):
                       technique: str, duration_min: int | None = None,
                       pressure_tolerance: str | None = None, note: str = "",
                       expected_version: int | None = None) -> Treatment:
-        """Record a treatment; refused while a red flag is open, on a closed session, or when
+        """Record a treatment; refused while a red flag is open, without the client's
+        treatment consent (:class:`knoop.errors.ConsentMissing`), on a closed session, or when
         ``expected_version`` is stale."""
         muscle = v.muscle("muscle", muscle)
         vals = dict(muscle=muscle, side=v.choice("side", side, SIDES),
@@ -154,6 +155,7 @@ class ChartingMixin(ScopedBase):
         def op(s: OrmSession) -> Treatment:
             r = self._open_session(s, actor, session_id, expected_version)
             self._gate(s, r)
+            self._consent_gate(s, r.client_id)
             t = TreatmentRow(session_id=r.id, **vals)
             s.add(t)
             s.flush()

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
-from knoop.errors import BadInput
+from knoop.errors import BadInput, DuplicateClient
 from knoop.store import audit
 from knoop.store import validate as v
 from knoop.store.models import (
@@ -55,10 +55,18 @@ class ClientsMixin(ScopedBase):
             elif f == "infix":
                 out[f] = v.text(f, val, max_len=30, multiline=False, name=True)
             elif f == "date_of_birth":
-                d = v.date(f, val)
-                if d is not None and not dt.date(1900, 1, 1) <= d <= self.clock().date():
-                    raise BadInput(f"date_of_birth: {d} is not a plausible date of birth",
-                                   field=f, kind="date_range")
+                try:
+                    d = v.date(f, val)
+                except BadInput as exc:  # after 2200 is in the future too, and says so
+                    if exc.kind != "date_range" or str(val) < self.clock().date().isoformat():
+                        raise
+                    d = dt.date.max
+                if d is not None and d > self.clock().date():
+                    raise BadInput(f"date_of_birth: {val} is in the future", field=f,
+                                   kind="future")
+                if d is not None and d < dt.date(1900, 1, 1):
+                    raise BadInput(f"date_of_birth: {d} is before 1900", field=f,
+                                   kind="date_range")
                 out[f] = d
             elif f == "email":
                 out[f] = v.email(f, val, required=False)
@@ -103,11 +111,14 @@ class ClientsMixin(ScopedBase):
                       date_of_birth: dt.date | str | None = None, email: str = "",
                       phone: str = "", gp_name: str = "",
                       consents: list[dict[str, Any]] | None = None,
-                      request_id: str | None = None) -> Client:
+                      request_id: str | None = None, allow_duplicate: bool = True) -> Client:
         """A new client, with the ``consents`` taken at intake (``[{kind, given=True,
         text_version, date=today}]``) in the same transaction: a bad consent leaves no client
         behind. ``request_id`` makes a retry idempotent: the same id in the same practice
-        returns the client already stored (and records no second set of consents)."""
+        returns the client already stored (and records no second set of consents). With
+        ``allow_duplicate=False`` a client with the same name and date of birth in the practice
+        refuses it (:class:`knoop.errors.DuplicateClient`, listing them): the therapist
+        decides, then calls again with ``allow_duplicate=True``."""
         vals = self._client_values(dict(first_name=first_name, last_name=last_name, infix=infix,
                                         date_of_birth=date_of_birth, email=email, phone=phone,
                                         gp_name=gp_name), partial=False)
@@ -131,6 +142,8 @@ class ClientsMixin(ScopedBase):
             if dup is not None:
                 return dup
             keys = search_keys(vals["first_name"], vals["infix"], vals["last_name"])
+            if not allow_duplicate:
+                self._refuse_duplicates(s, actor, keys[2], vals["date_of_birth"], None)
             r = ClientRow(practice_id=actor.practice_id, request_id=request_id, **vals,
                           search_last=keys[0], search_first=keys[1], search_full=keys[2],
                           created_at=now, last_change=now, retention_until=retention_date(now))
@@ -238,24 +251,46 @@ class ClientsMixin(ScopedBase):
         return self._run(op)
 
     def update_client(self, actor: Actor, client_id: int, *,
-                      expected_version: int | None = None, **changes: Any) -> Client:
+                      expected_version: int | None = None, allow_duplicate: bool = True,
+                      **changes: Any) -> Client:
         """Change client fields. With ``expected_version`` the change is refused
-        (:class:`StaleVersion`, HTTP 412) when the client changed since that version."""
+        (:class:`StaleVersion`, HTTP 412) when the client changed since that version; with
+        ``allow_duplicate=False`` when another client of the practice would then have the
+        same name and date of birth (:class:`knoop.errors.DuplicateClient`)."""
         vals = self._client_values(changes, partial=True)
 
         def op(s: OrmSession) -> Client:
             r = self._client_row(s, actor, client_id, lock=True)
             self._check_version(r, expected_version, "client")
+            vals_changed = {k: val for k, val in vals.items() if getattr(r, k) != val}
             for k, val in vals.items():
                 setattr(r, k, val)
             r.version = (r.version or 1) + 1
             r.search_last, r.search_first, r.search_full = search_keys(
                 r.first_name, r.infix, r.last_name)
+            if not allow_duplicate and {"first_name", "infix", "last_name",
+                                        "date_of_birth"} & set(vals_changed):
+                self._refuse_duplicates(s, actor, r.search_full, r.date_of_birth, r.id)
             self._touch(s, r.id)
             self._log(s, actor, "update", r.id, f"client:{r.id}",
-                      "fields=" + ",".join(sorted(vals)))
+                      "fields=" + ",".join(sorted(vals_changed)))
             return client_of(r)
         return self._run(op)
+
+    def _refuse_duplicates(self, s: OrmSession, actor: Actor, search_full: str,
+                           born: dt.date | None, own_id: int | None) -> None:
+        """Raise :class:`DuplicateClient` when another client of the practice has this name
+        (accents and case ignored) and date of birth. Only their IDs leave the store here
+        (the caller reads each one through :meth:`get_client`, which logs the read)."""
+        stmt = select(ClientRow.id).where(ClientRow.practice_id == actor.practice_id,
+                                          ClientRow.search_full == search_full,
+                                          ClientRow.date_of_birth == born)
+        if own_id is not None:
+            stmt = stmt.where(ClientRow.id != own_id)
+        ids = list(s.scalars(stmt.order_by(ClientRow.id).limit(10)))
+        if ids:
+            raise DuplicateClient("a client with this name and date of birth already exists",
+                                  field="last_name", allowed=[str(i) for i in ids])
 
     def search_clients(self, actor: Actor, query: str = "", limit: int = 20) -> list[ClientSummary]:
         """Prefix search, accents and case ignored: first clients whose last name starts with
@@ -286,8 +321,16 @@ class ClientsMixin(ScopedBase):
             self._log(s, actor, "search", None, "clients", f"results={len(rows)}")
             for r in rows:  # NEN 7513: who saw this client's name and birth date
                 self._log(s, actor, "list", r.id, f"client:{r.id}", "client list")
+            consent: dict[int, bool] = {}
+            if rows:
+                for cid, given in s.execute(
+                        select(ConsentRow.client_id, ConsentRow.given)
+                        .where(ConsentRow.client_id.in_([r.id for r in rows]),
+                               ConsentRow.kind == "treatment").order_by(ConsentRow.id)):
+                    consent[cid] = bool(given)  # the last one recorded is in force
             return [ClientSummary(r.id, full_name(r.first_name, r.infix, r.last_name),
-                                  r.date_of_birth, r.last_change) for r in rows]
+                                  r.date_of_birth, r.last_change, consent.get(r.id))
+                    for r in rows]
         return self._run(op)
 
     def client_history(self, actor: Actor, client_id: int, *, limit: int | None = None,

@@ -18,6 +18,9 @@ PRACTICE = "Praktijk De Knoop"
 CITY = "Utrecht"
 ADMIN = ("admin@praktijkdeknoop.nl", "Marieke Jansen", "demo-admin-knoop")
 THERAPIST = ("therapeut@praktijkdeknoop.nl", "Joris de Wit", "demo-therapeut-knoop")
+#: The demo practice's details (fictitious), as its admin keeps them on /praktijk.
+DETAILS = {"address": "Oudegracht 100", "postcode": "3511 AX", "phone": "030-1234567",
+           "email": "info@praktijkdeknoop.nl", "website": "www.praktijkdeknoop.nl"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def load(store: Store, *, now: dt.datetime | None = None) -> DemoResult:
         return DemoResult(existing.id, False, {}, 0, 0)
     now = now or store.clock()
     kb = knowledge_base()
-    practice = store.create_practice(PRACTICE, CITY)
+    practice = store.create_practice(PRACTICE, CITY, **DETAILS)
     store.create_user(practice.id, ADMIN[0], "admin", ADMIN[2], name=ADMIN[1])
     ther = store.create_user(practice.id, THERAPIST[0], "therapist", THERAPIST[2],
                              name=THERAPIST[1])

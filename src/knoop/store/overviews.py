@@ -82,12 +82,18 @@ class OverviewsMixin(ScopedBase):
             return SessionHistory(client_of(c), sessions, total)
         return self._run(op)
 
-    def session_with_client(self, actor: Actor, session_id: int) -> tuple[Session, Client]:
-        """The session page: the whole session and its client, one access-log entry."""
-        def op(s: OrmSession) -> tuple[Session, Client]:
+    def session_with_client(self, actor: Actor, session_id: int
+                            ) -> tuple[Session, Client, bool | None]:
+        """The session page: the whole session, its client and the client's treatment consent
+        in force (True given, False withdrawn, None never asked), one access-log entry."""
+        def op(s: OrmSession) -> tuple[Session, Client, bool | None]:
             r = self._session_row(s, actor, session_id)
             c = self._client_row(s, actor, r.client_id)
-            out = self._full(s, r), client_of(c)
+            given = s.scalars(select(ConsentRow.given)
+                              .where(ConsentRow.client_id == c.id,
+                                     ConsentRow.kind == "treatment")
+                              .order_by(ConsentRow.id.desc()).limit(1)).first()
+            out = self._full(s, r), client_of(c), None if given is None else bool(given)
             self._log(s, actor, "read", r.client_id, f"session:{r.id}", "session page")
             return out
         return self._run(op)

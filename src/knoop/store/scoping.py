@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import defer, object_session
 
-from knoop.errors import Conflict, NotFound, RedFlagOpen, StaleVersion
+from knoop.errors import Conflict, ConsentMissing, NotFound, RedFlagOpen, StaleVersion
 from knoop.kb import KB_VERSION, KnowledgeBase, knowledge_base
 from knoop.ranking import default_ranker
 from knoop.ranking.redflags import flag_title
@@ -22,6 +22,7 @@ from knoop.store import audit
 from knoop.store.base import StoreBase
 from knoop.store.models import (
     ClientRow,
+    ConsentRow,
     FindingRow,
     FlagDecisionRow,
     HandoutRow,
@@ -213,6 +214,16 @@ class ScopedBase(StoreBase):
             raise RedFlagOpen(f"red flag(s) {', '.join(map(str, open_))} must be acknowledged "
                               "(or, for an emergency, overridden with a reason) first",
                               field="flags", allowed=[str(f) for f in open_])
+
+    def _consent_gate(self, s: OrmSession, client_id: int) -> None:
+        """No treatment (and no session started by the therapist) without the client's
+        treatment consent: the latest treatment consent recorded must be given."""
+        latest = s.scalar(select(ConsentRow.given).where(ConsentRow.client_id == client_id,
+                                                         ConsentRow.kind == "treatment")
+                          .order_by(ConsentRow.id.desc()).limit(1))
+        if not latest:
+            raise ConsentMissing("the client has not given treatment consent: record it first",
+                                 field="consent")
 
     def _regenerate_soap(self, s: OrmSession, r: SessionRow) -> None:
         """Write the note's SOAP text anew from the session's structured data (the note's

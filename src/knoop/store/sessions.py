@@ -143,7 +143,8 @@ class SessionsMixin(ScopedBase):
 
     def _new_session(self, s: OrmSession, actor: Actor, client_id: int, *,
                      status: str = "open", request_id: str | None = None,
-                     rank: bool = True, **fields: Any) -> SessionRow:
+                     rank: bool = True, require_consent: bool = False,
+                     **fields: Any) -> SessionRow:
         if request_id is not None:
             request_id = v.text("request_id", request_id, max_len=64, required=True)
         vals = self._session_values({"status": status, **fields}, None)
@@ -156,6 +157,8 @@ class SessionsMixin(ScopedBase):
                     raise Conflict("request_id was already used for another client",
                                    field="request_id")
                 return dup
+        if require_consent:
+            self._consent_gate(s, c.id)
         now = self.clock()
         r = SessionRow(practice_id=actor.practice_id, client_id=c.id,
                        therapist_id=actor.user_id, request_id=request_id,
@@ -174,14 +177,17 @@ class SessionsMixin(ScopedBase):
 
     def create_session(self, actor: Actor, client_id: int, *, status: str = "open",
                        request_id: str | None = None, rank: bool = True,
-                       **fields: Any) -> Session:
+                       require_consent: bool = False, **fields: Any) -> Session:
         """A new session. ``fields``: started_at, complaint, symptoms, causes, screening,
         intake, painmap (contract JSON), strokes (raw drawing; coverage is derived),
         nrs_before, nrs_after, next_appointment. ``request_id`` makes a retry idempotent.
-        With ``rank`` a ranking snapshot (with KB version) is stored."""
+        With ``rank`` a ranking snapshot (with KB version) is stored. With
+        ``require_consent`` (the therapist starting a treatment session) it is refused
+        without the client's treatment consent (:class:`knoop.errors.ConsentMissing`); a
+        retry of a session already started is not."""
         def op(s: OrmSession) -> Session:
             r = self._new_session(s, actor, client_id, status=status, request_id=request_id,
-                                  rank=rank, **fields)
+                                  rank=rank, require_consent=require_consent, **fields)
             return self._full(s, r)
         return self._run(op)
 
@@ -200,7 +206,8 @@ class SessionsMixin(ScopedBase):
         ``open``) dates the session now and keeps the submission time as
         ``intake["submitted_at"]``. A new pain map or findings re-rank. With
         ``expected_version`` the change is refused (:class:`StaleVersion`, HTTP 412) when the
-        session changed since that version was read."""
+        session changed since that version was read. Taking over needs the client's treatment
+        consent (:class:`knoop.errors.ConsentMissing`)."""
         def op(s: OrmSession) -> Session:
             r = self._session_row(s, actor, session_id)
             if r.status == "closed" and set(fields) != {"status"}:
@@ -208,6 +215,8 @@ class SessionsMixin(ScopedBase):
             self._check_version(r, expected_version, "session")
             vals = self._session_values(fields, r)
             taken_over = r.status == "draft" and vals.get("status") == "open"
+            if taken_over:  # taking over an intake needs the treatment consent
+                self._consent_gate(s, r.client_id)
             for k, val in vals.items():
                 setattr(r, k, val)
             self._changed(r)

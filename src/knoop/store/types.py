@@ -57,6 +57,19 @@ class Practice(_Dict):
     name: str
     city: str
     created_at: dt.datetime
+    address: str = ""
+    postcode: str = ""
+    agb_code: str = ""
+    registration: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    logo_type: str | None = None
+    version: int = 1
+
+    @property
+    def has_logo(self) -> bool:
+        return self.logo_type is not None
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class ClientSummary(_Dict):
     display_name: str
     date_of_birth: dt.date | None
     last_change: dt.datetime
+    #: The treatment consent in force: given, withdrawn (False) or never asked (None).
+    treatment_consent: bool | None = None
 
 
 @dataclass(frozen=True)

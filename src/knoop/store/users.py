@@ -1,31 +1,28 @@
-"""Practices and their users: roles, passwords (argon2, the password policy), switching
-TOTP on and off, deactivation."""
+"""The users of a practice: invited by an admin with an initial password (the password
+policy), roles changed, passwords, switching TOTP on and off, deactivation (never deletion; a
+deactivated user cannot log in). A practice always keeps one active admin."""
 
 from __future__ import annotations
 
 import pyotp
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.errors import Conflict, Forbidden, NotFound
 from knoop.store import audit, passwords
 from knoop.store import validate as v
-from knoop.store.base import StoreBase
 from knoop.store.models import (
     ROLES,
     LoginSessionRow,
     PracticeRow,
     UserRow,
 )
+from knoop.store.practices import PracticesMixin
 from knoop.store.totp import seal_totp
-from knoop.store.types import Actor, Practice, User
+from knoop.store.types import Actor, User
 
 MIN_PASSWORD = passwords.MIN_LENGTH
-
-
-def practice_of(r: PracticeRow) -> Practice:
-    return Practice(r.id, r.name, r.city, r.created_at)
 
 
 def user_of(r: UserRow) -> User:
@@ -33,43 +30,7 @@ def user_of(r: UserRow) -> User:
                 r.created_at)
 
 
-class UsersMixin(StoreBase):
-    # ---- practices -------------------------------------------------------------------------
-    def create_practice(self, name: str, city: str = "") -> Practice:
-        """A new practice (tenant). Operator command: no actor."""
-        name = v.text("name", name, max_len=200, required=True, multiline=False,
-                       name=True)
-        city = v.text("city", city, max_len=100)
-
-        def op(s: OrmSession) -> Practice:
-            row = PracticeRow(name=name, city=city, created_at=self.clock())
-            s.add(row)
-            s.flush()
-            audit.append(s, at=self.clock(), actor=None, action="practice_create",
-                         obj=f"practice:{row.id}", practice_id=row.id)
-            return practice_of(row)
-        return self._run(op)
-
-    def practices(self) -> list[Practice]:
-        def op(s: OrmSession) -> list[Practice]:
-            return [practice_of(r) for r in s.scalars(select(PracticeRow).order_by(PracticeRow.id))]
-        return self._run(op)
-
-    def practice(self, practice_id: int) -> Practice:
-        def op(s: OrmSession) -> Practice:
-            r = s.get(PracticeRow, practice_id)
-            if r is None:
-                raise NotFound(f"practice {practice_id} not found", field="practice_id")
-            return practice_of(r)
-        return self._run(op)
-
-    def find_practice(self, name: str) -> Practice | None:
-        def op(s: OrmSession) -> Practice | None:
-            r = s.scalars(select(PracticeRow).where(PracticeRow.name == name)
-                          .order_by(PracticeRow.id)).first()
-            return practice_of(r) if r else None
-        return self._run(op)
-
+class UsersMixin(PracticesMixin):
     # ---- users -----------------------------------------------------------------------------
     def _check_password(self, password: str, email: str = "") -> str:
         return passwords.check(password, email)
@@ -89,7 +50,8 @@ class UsersMixin(StoreBase):
             if s.get(PracticeRow, practice_id) is None:
                 raise NotFound(f"practice {practice_id} not found", field="practice")
             if s.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
-                raise Conflict(f"a user with e-mail {email} already exists", field="email")
+                raise Conflict(f"a user with e-mail {email} already exists", field="email",
+                               kind="exists")
             row = UserRow(practice_id=practice_id, email=email, name=name, role=role,
                           password_hash=pw_hash, totp_secret=None, active=True,
                           created_at=self.clock())
@@ -98,7 +60,7 @@ class UsersMixin(StoreBase):
                 s.flush()
             except IntegrityError:
                 raise Conflict(f"a user with e-mail {email} already exists",
-                               field="email") from None
+                               field="email", kind="exists") from None
             audit.append(s, at=self.clock(), actor=actor, action="user_create",
                          obj=f"user:{row.id}", detail=f"role={role}", practice_id=practice_id)
             return user_of(row)
@@ -158,6 +120,8 @@ class UsersMixin(StoreBase):
             r = self._own_user(s, actor, user_id)
             if actor is not None and not actor.is_admin:
                 raise Forbidden("only an admin can (de)activate users")
+            if not active:
+                self._keep_an_admin(s, r)
             r.active = bool(active)
             if not active:
                 s.execute(delete(LoginSessionRow).where(LoginSessionRow.user_id == user_id))
@@ -166,6 +130,36 @@ class UsersMixin(StoreBase):
                          practice_id=r.practice_id)
             return user_of(r)
         return self._run(op)
+
+    def set_role(self, actor: Actor | None, user_id: int, role: str) -> User:
+        """Change a user's role (admins only); the last active admin stays an admin."""
+        role = v.choice("role", role, ROLES)
+
+        def op(s: OrmSession) -> User:
+            r = self._own_user(s, actor, user_id)
+            if actor is not None and not actor.is_admin:
+                raise Forbidden("only an admin can change roles")
+            if role != "admin":
+                self._keep_an_admin(s, r)
+            old, r.role = r.role, role
+            audit.append(s, at=self.clock(), actor=actor, action="user_role",
+                         obj=f"user:{user_id}", detail=f"role={old}->{role}",
+                         practice_id=r.practice_id)
+            return user_of(r)
+        return self._run(op)
+
+    def _keep_an_admin(self, s: OrmSession, r: UserRow) -> None:
+        """Refuse to take away the practice's last active admin (under a lock on the
+        practice, so two admins demoting each other at once cannot both succeed)."""
+        if r.role != "admin" or not r.active:
+            return
+        s.get(PracticeRow, r.practice_id, with_for_update=True)
+        others = s.scalar(select(func.count()).select_from(UserRow).where(
+            UserRow.practice_id == r.practice_id, UserRow.role == "admin",
+            UserRow.active.is_(True), UserRow.id != r.id))
+        if not others:
+            raise Conflict("the practice needs at least one active admin", field="role",
+                           kind="last_admin")
 
     def enable_totp(self, actor: Actor | None, user_id: int) -> tuple[str, str]:
         """Turn on the second factor; returns (secret, otpauth:// URI for the QR code)."""

@@ -166,15 +166,19 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
         drawing_api,
         drawing_page,
         education,
+        first_start,
         history,
         intake,
         kbpages,
+        practice,
         session_api,
         session_page,
     )
     from knoop.web.schemas import HealthOut
 
     app.include_router(auth.router)
+    app.include_router(first_start.router)
+    app.include_router(practice.router)
     app.include_router(clients.router)
     app.include_router(history.router)
     app.include_router(session_page.router)

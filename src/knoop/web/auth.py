@@ -59,6 +59,8 @@ def home(request: Request) -> Response:
     """Logged in: the client list; otherwise the login page."""
     if session_token(request) and current_user(request) is not None:
         return RedirectResponse("/clienten", status_code=303)
+    if store_of(request).needs_setup():  # a fresh installation: make the first practice
+        return RedirectResponse("/start", status_code=303)
     return RedirectResponse("/inloggen", status_code=303)
 
 
@@ -80,6 +82,8 @@ def _login_page(request: Request, *, error: str = "", email: str = "", step: str
 def login_form(request: Request) -> Response:
     if session_token(request) and current_user(request) is not None:
         return RedirectResponse(_safe_next(request.query_params.get("volgende")), 303)
+    if store_of(request).needs_setup():
+        return RedirectResponse("/start", status_code=303)
     return _login_page(request)
 
 

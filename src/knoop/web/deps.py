@@ -241,6 +241,10 @@ FIELD_LABELS = {
     "consent_date": _("Date of consent"), "ttl_days": _("Valid for"),
     "q": _("Search"), "flags": _("Red flags"), "override": _("Reason to treat anyway"),
     "password": _("Password"),
+    "name": _("Name"), "address": _("Address"), "postcode": _("Postcode"), "city": _("City"),
+    "agb_code": _("AGB code"), "registration": _("Registration numbers"),
+    "website": _("Website"), "logo": _("Logo"), "role": _("Role"), "admin_name": _("Your name"),
+    "practice_name": _("Practice name"), "consent": _("Consent"),
 }
 
 
@@ -266,6 +270,16 @@ KIND_TEXT = {
                          "of a few words, at least 12 characters"),
     "password_short": _("a password needs at least 12 characters; a sentence of a few words is "
                         "easiest to remember"),
+    "future": _("{label} is in the future"),
+    "postcode": _("a Dutch postcode is four digits and two letters, such as 3511 AB"),
+    "agb_code": _("an AGB code is 8 digits"),
+    "phone": _("only digits, spaces, +, ( ) and -"),
+    "website": _("a web address such as www.praktijk.nl"),
+    "logo_type": _("only a PNG or JPEG image"),
+    "logo_size": _("at most %s kB"),
+    "last_admin": _("the practice needs at least one active admin"),
+    "exists": _("is already in use by another account"),
+    "consent_missing": _("record the client's treatment consent first"),
 }
 
 
@@ -278,6 +292,8 @@ def input_error(request: Request, exc: KnoopError) -> str:
     if template is None:
         detail = exc.message.split(": ", 1)[-1] if exc.field else exc.message
         text = _("this value is not valid") + f" ({detail})"
+    elif "{label}" in template:  # a whole sentence: "Geboortedatum ligt in de toekomst"
+        return _(template).replace("{label}", label or _("This value"))
     elif "%s" in template:
         text = _(template) % (exc.limit if exc.limit is not None else "")
     else:

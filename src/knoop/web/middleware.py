@@ -40,6 +40,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/drawing", 1 * MIB),
     ("/api/v1/sessions/", 4 * MIB),
     ("/intake/", 4 * MIB),
+    ("/praktijk/logo", 1 * MIB),  # a logo of at most 512 kB, as multipart
 )
 #: Every other request (login and record forms, GETs).
 DEFAULT_BODY_LIMIT = 256 * KIB

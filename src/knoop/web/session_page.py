@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from knoop.errors import BadInput
+from knoop.errors import BadInput, ConsentMissing
 from knoop.store import Session, User
 from knoop.store.rows import age_on
 from knoop.vocabulary import TECHNIQUES, TOLERANCES
@@ -50,6 +50,18 @@ def _sent_at(intake: dict[str, Any] | None) -> str:
         return ""
 
 
+def consent_gate(request: Request, given: bool | None) -> dict[str, Any]:
+    """The consent gate on the session: without the client's treatment consent in force
+    (``given``: True, False withdrawn, None never asked) the page says so and offers to record
+    it (the store refuses every treatment until then)."""
+    from knoop.web.clients import CONSENT_VERSION, CONSENTS
+
+    t = translator(request)
+    return {"treatment_consent": given,
+            "consent_needed": request.query_params.get("toestemming") == "nodig",
+            "treatment_text": t(CONSENTS[0][2]), "consent_version": CONSENT_VERSION}
+
+
 @router.get("/sessies/{session_id}")
 def session_page(request: Request, session_id: SessionId, user: User = LoggedIn) -> Response:
     from knoop.kb.models import CAUSES
@@ -59,9 +71,10 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
     t = _ = translator(request)
     lang = lang_of(request)
     store = store_of(request)
-    s, c = store.session_with_client(user.actor, session_id)  # NotFound: 404 for an outsider
+    s, c, consent = store.session_with_client(user.actor, session_id)  # outsider: 404
     ctx = widget_context(lang)
     decisions = _flag_decisions(s)
+    ctx.update(consent_gate(request, consent))
     ctx.update({
         "s": s, "c": c, "when": fmt_datetime(s.started_at),
         "status_name": t(STATUS_NAMES.get(s.status, s.status)),
@@ -110,5 +123,9 @@ def set_status(request: Request, session_id: SessionId, user: User = LoggedIn,
     if status not in ("open", "closed"):
         raise BadInput("status: must be open or closed", field="status",
                        allowed=["open", "closed"])
-    store_of(request).set_status(user.actor, session_id, status)
+    try:
+        store_of(request).set_status(user.actor, session_id, status)
+    except ConsentMissing:  # taking over an intake without treatment consent: ask for it
+        return RedirectResponse(f"/sessies/{session_id}?toestemming=nodig#consent-gate",
+                                status_code=303)
     return RedirectResponse(f"/sessies/{session_id}", status_code=303)
