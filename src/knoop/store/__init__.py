@@ -14,10 +14,12 @@ dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
 
 from __future__ import annotations
 
+from knoop.store.aftercare_links import AftercareLinksMixin
 from knoop.store.authentication import AuthenticationMixin
 from knoop.store.charting import ChartingMixin
 from knoop.store.clients import ClientsMixin
 from knoop.store.consents import ConsentsMixin
+from knoop.store.diary import DiaryMixin
 from knoop.store.engine import make_engine
 from knoop.store.intake_links import IntakeLinksMixin
 from knoop.store.migrate import current_revision, head_revision, upgrade
@@ -26,10 +28,13 @@ from knoop.store.sessions import SessionsMixin
 from knoop.store.types import (
     AccessEntry,
     Actor,
+    AftercareLink,
+    AftercareView,
     ChainReport,
     Client,
     ClientSummary,
     Consent,
+    DiaryEntry,
     Finding,
     Handout,
     IntakeGrant,
@@ -46,7 +51,8 @@ from knoop.store.types import (
 
 
 class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin,
-            ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin):
+            ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin, AftercareLinksMixin,
+            DiaryMixin):
     """The records API, one facade over a module per concept: users and authentication, intake
     links, clients, consents, sessions (with their rules), charting, retention and erasure,
     and the access log."""
@@ -61,7 +67,7 @@ def open_store(url: str, *, migrate: bool = False) -> Store:
 
 
 __all__ = [
-    "AccessEntry", "Actor", "ChainReport", "Client", "ClientSummary", "Consent", "Finding",
+    "AccessEntry", "Actor", "AftercareLink", "AftercareView", "DiaryEntry", "ChainReport", "Client", "ClientSummary", "Consent", "Finding",
     "Handout", "IntakeGrant", "IntakeLink", "Note", "Practice", "RetentionRow", "Session",
     "SessionSummary", "Store", "Treatment", "User", "WaitingIntake", "current_revision",
     "head_revision", "make_engine", "open_store", "upgrade",

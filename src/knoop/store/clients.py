@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from knoop.errors import BadInput
 from knoop.store import validate as v
+from knoop.store.diary import diary_export
 from knoop.store.models import (
     CONSENT_KINDS,
     ClientRow,
@@ -262,6 +263,7 @@ class ClientsMixin(ScopedBase):
                                         r.text_version, r.taken_by, r.created_at).to_dict()
                                 for r in cons],
                    "sessions": [self._full(s, r).to_dict() for r in sess]}
+            out.update(diary_export(s, c.id, self.clock()))
             self._log(s, actor, "export", c.id, f"client:{c.id}/dossier")
             return out
         return self._run(op)

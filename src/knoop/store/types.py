@@ -308,3 +308,55 @@ class RetentionRow(_Dict):
     last_change: dt.datetime
     retention_until: dt.date
     expired: bool
+
+
+@dataclass(frozen=True)
+class AftercareLink(_Dict):
+    """An aftercare link as the therapist sees it: never the token (nor its hash).
+
+    ``state`` is ``open``, ``expired`` (not used for ``idle_days``) or ``revoked``."""
+
+    id: int
+    client_id: int
+    created_by: int
+    created_at: dt.datetime
+    idle_days: int
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    expires_at: dt.datetime
+    state: str
+
+
+@dataclass(frozen=True)
+class DiaryEntry(_Dict):
+    """One pain-diary entry of the client (through an aftercare link)."""
+
+    id: int
+    client_id: int
+    at: dt.datetime
+    nrs: int
+    exercises_done: bool | None
+    much_worse: bool
+    strokes: list[Any] | None
+    regions: list[Any]
+    chart_version: str | None
+
+    @property
+    def has_drawing(self) -> bool:
+        return bool(self.regions)
+
+
+@dataclass(frozen=True)
+class AftercareView(_Dict):
+    """What one aftercare link shows: the client's first name, the latest session that is not
+    a draft (with its findings and treatments), the client's own diary. Nothing else of the
+    client, never another client."""
+
+    link_id: int
+    practice_id: int
+    client_id: int
+    first_name: str
+    created_by: int
+    session: Session | None
+    entries: list[DiaryEntry]
+    expires_at: dt.datetime
