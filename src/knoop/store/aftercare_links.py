@@ -20,12 +20,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from knoop.errors import AuthError, BadInput, ChartError, Conflict, NotFound, PainMapError
-from knoop.errors import TooManyRequests
+from knoop.errors import (
+    AuthError,
+    BadInput,
+    ChartError,
+    Conflict,
+    NotFound,
+    PainMapError,
+    TooManyRequests,
+)
 from knoop.store import audit, throttle
 from knoop.store.authentication import token_hash
-from knoop.store.models import AftercareLinkRow, ClientRow, ConsentRow, DiaryEntryRow, SessionRow
 from knoop.store.diary import diary_entry_of
+from knoop.store.models import AftercareLinkRow, ClientRow, ConsentRow, DiaryEntryRow, SessionRow
 from knoop.store.scoping import ScopedBase
 from knoop.store.types import Actor, AftercareLink, AftercareView, DiaryEntry
 
