@@ -229,9 +229,14 @@ class AftercareLinksMixin(ScopedBase):
     def add_diary_entry(self, token: str, *, nrs: Any, exercises_done: Any = None,
                         much_worse: Any = False, drawing: Any = None,
                         ip: str = "") -> DiaryEntry:
-        """A diary entry through the link: pain now 0-10, exercises done (yes/no/unknown),
-        "much worse", an optional drawing. Bad input names the field; nothing is stored."""
-        if isinstance(nrs, bool) or not isinstance(nrs, int) or not 0 <= nrs <= 10:
+        """A diary entry through the link: pain now 0-10 (may be None only with
+        ``much_worse``), exercises done (yes/no/unknown), "much worse", an optional drawing.
+        Bad input names the field; nothing is stored."""
+        if nrs is None and much_worse is True:
+            pass  # one tap on "much worse" needs no score
+        elif nrs is None:
+            raise BadInput("nrs: required", field="nrs", kind="required")
+        elif isinstance(nrs, bool) or not isinstance(nrs, int) or not 0 <= nrs <= 10:
             raise BadInput("nrs: a whole number 0-10", field="nrs", kind="range")
         if exercises_done is not None and not isinstance(exercises_done, bool):
             raise BadInput("exercises_done: yes or no", field="exercises_done")

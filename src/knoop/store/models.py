@@ -336,7 +336,7 @@ class DiaryEntryRow(Base):
 
     __tablename__ = "diary_entries"
     __table_args__ = (
-        CheckConstraint("nrs BETWEEN 0 AND 10", name="ck_diary_entries_nrs"),
+        CheckConstraint("nrs IS NULL OR (nrs BETWEEN 0 AND 10)", name="ck_diary_entries_nrs"),
         Index("ix_diary_entries_client_at", "client_id", "at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -345,7 +345,8 @@ class DiaryEntryRow(Base):
     link_id: Mapped[int | None] = mapped_column(
         ForeignKey("aftercare_links.id", ondelete="SET NULL"), nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
-    nrs: Mapped[int] = mapped_column(Integer)
+    #: Pain now 0-10; None only for a one-tap "much worse".
+    nrs: Mapped[int | None] = mapped_column(Integer, nullable=True)
     exercises_done: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     much_worse: Mapped[bool] = mapped_column(Boolean, default=False)
     strokes: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)

@@ -334,7 +334,7 @@ class DiaryEntry(_Dict):
     id: int
     client_id: int
     at: dt.datetime
-    nrs: int
+    nrs: int | None
     exercises_done: bool | None
     much_worse: bool
     strokes: list[Any] | None

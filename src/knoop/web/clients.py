@@ -54,6 +54,9 @@ CONSENTS = [
      _("Photos may be taken for my own record (never published).")),
     ("research", _("Research"),
      _("My data may be used without my name for research to improve the care.")),
+    ("aftercare", _("Aftercare page and pain diary"),
+     _("I want a personal web page with my aftercare and exercises, and I may keep a pain "
+       "diary there that my therapist reads. Whoever has the link can open the page.")),
 ]
 STATUS_NAMES = {"draft": _("intake by client (draft)"), "open": _("open"),
                 "closed": _("closed")}
@@ -156,9 +159,12 @@ def _client_context(request: Request, user: User, client_id: int) -> dict[str, A
               "made": fmt_datetime(ln.created_at), "expires": fmt_datetime(ln.expires_at),
               "used": fmt_datetime(ln.used_at), "revoked": fmt_datetime(ln.revoked_at)}
              for ln in store.intake_links(user.actor, client_id)]
+    from knoop.web.aftercare_page import aftercare_context
+
     return {"c": c, "born": fmt_date(c.date_of_birth), "sessions": sessions,
             "consents": consent_rows, "request_id": str(uuid.uuid4()), "links": links,
-            "drafts": sum(1 for s in history if s.status == "draft")}
+            "drafts": sum(1 for s in history if s.status == "draft"),
+            **aftercare_context(request, user, client_id)}
 
 
 @router.get("/clienten/{client_id}")

@@ -241,6 +241,8 @@ FIELD_LABELS = {
     "consent_date": _("Date of consent"), "ttl_days": _("Valid for"),
     "q": _("Search"), "flags": _("Red flags"), "override": _("Reason to treat anyway"),
     "password": _("Password"),
+    "nrs": _("Pain now (NRS 0–10)"), "exercises_done": _("Exercises done"),
+    "much_worse": _("Much worse"), "idle_days": _("Stops after unused for"),
 }
 
 

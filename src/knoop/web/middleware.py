@@ -40,6 +40,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/drawing", 1 * MIB),
     ("/api/v1/sessions/", 4 * MIB),
     ("/intake/", 4 * MIB),
+    ("/nazorg/", 1 * MIB),
 )
 #: Every other request (login and record forms, GETs).
 DEFAULT_BODY_LIMIT = 256 * KIB
@@ -53,8 +54,8 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-#: The secret part of an intake link, wherever a path is logged.
-INTAKE_TOKEN = re.compile(r"(/intake/)[^/?#\s\"]+")
+#: The secret part of an intake or aftercare link, wherever a path is logged.
+INTAKE_TOKEN = re.compile(r"(/intake/|/nazorg/)[^/?#\s\"]+")
 
 #: Errors that mean the database cannot be reached (503), not that knoop is wrong (500).
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
@@ -64,7 +65,7 @@ CookieHook = Callable[[Request, Response], None]
 
 
 def redact(text: str) -> str:
-    """``text`` with every intake-link token replaced by ``[redacted]``."""
+    """``text`` with every intake- or aftercare-link token replaced by ``[redacted]``."""
     return INTAKE_TOKEN.sub(r"\1[redacted]", text)
 
 

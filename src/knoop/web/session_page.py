@@ -101,6 +101,9 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
             "drawingChanged": _("the drawing"), "close": _("Close"),
         }),
     })
+    from knoop.web.diary_view import intake_diary
+
+    ctx.update(intake_diary(store, user.actor, s))
     return render(request, "sessions/page.html", ctx)
 
 
