@@ -44,6 +44,8 @@ FINDING_COLUMNS = ("client_id", "session_id", "started_at", "finding_id", "muscl
                    "referral_elicited", "twitch", "note")
 TREATMENT_COLUMNS = ("client_id", "session_id", "started_at", "treatment_id", "muscle", "side",
                      "technique", "duration_min", "pressure_tolerance", "note")
+DIARY_COLUMNS = ("client_id", "entry_id", "at", "nrs", "exercises_done", "much_worse",
+                 "regions_painted", "regions")
 
 IMPORT_COLUMNS = ("first_name", "infix", "last_name", "date_of_birth", "email", "phone",
                   "gp_name")
@@ -89,17 +91,19 @@ def _private_text(path: Path) -> io.TextIOWrapper:
 
 def export_csv(store: Store, actor: Actor, out_dir: Path, *,
                progress: Progress | None = None) -> dict[str, int]:
-    """Write sessions.csv, findings.csv and treatments.csv; returns row counts."""
+    """Write sessions.csv, findings.csv, treatments.csv and diary.csv (the pain diary between
+    sessions); returns row counts."""
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     ids = [c.id for c in all_clients(store, actor)]
-    counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0}
+    counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0, "diary": 0}
     files = {name: _private_text(out_dir / f"{name}.csv")
-             for name in ("sessions", "findings", "treatments")}
+             for name in ("sessions", "findings", "treatments", "diary")}
     try:
         writers = {n: csv.writer(f, delimiter=";") for n, f in files.items()}
         writers["sessions"].writerow(SESSION_COLUMNS)
         writers["findings"].writerow(FINDING_COLUMNS)
         writers["treatments"].writerow(TREATMENT_COLUMNS)
+        writers["diary"].writerow(DIARY_COLUMNS)
         for i, cid in enumerate(ids):
             d = store.client_dossier(actor, cid)
             counts["clients"] += 1
@@ -126,6 +130,13 @@ def export_csv(store: Store, actor: Actor, out_dir: Path, *,
                         t["technique"], t["duration_min"], t["pressure_tolerance"],
                         t["note"])])
                     counts["treatments"] += 1
+            for e in d.get("diary", []):
+                writers["diary"].writerow([_cell(x) for x in (
+                    cid, e["id"], e["at"], e["nrs"], e["exercises_done"], e["much_worse"],
+                    len(e["regions"]),
+                    [f"{r['region']}:{r.get('side') or 'midline'}:{r.get('intensity') or ''}"
+                     for r in e["regions"]])])
+                counts["diary"] += 1
             if progress:
                 progress(i + 1, len(ids))
     finally:
