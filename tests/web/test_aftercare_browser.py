@@ -3,8 +3,8 @@ therapist finishes a session (treatment, NRS after, closed), records the client'
 makes the aftercare link (QR code on screen); on a phone (390×844) the client reads the
 treated muscle's exercises and records three diary entries (one with a drawing, one "much
 worse"); the therapist sees them in the history (graph points, drawing) and on the next
-session's intake with the note that it got worse; a revoked link stops. Screenshots in
-artifacts/."""
+session's intake with the note that it got worse; without JavaScript the page reads, sends and
+prints; a revoked link stops. Screenshots in artifacts/."""
 
 from __future__ import annotations
 
@@ -156,6 +156,23 @@ def test_a_session_then_the_clients_aftercare_page_and_diary_then_the_next_intak
     assert "Er is iets erger geworden" in text and "veel erger" in text and "pijn tot 8" in text
     note.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "aftercare-7-next-intake.png"))
+
+    # without JavaScript the page reads and the diary form still sends; printing leaves the
+    # form and the menu out
+    plain = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    q = plain.new_page()
+    q.goto(url)
+    expect(q.locator("article.ac-muscle[data-muscle=trapezius]")).to_be_visible()
+    expect(q.locator("#print-page")).to_be_hidden()
+    q.locator(".ac-scale label:has-text('3')").first.click()
+    q.click("#save-entry")
+    expect(q.locator("#saved")).to_be_visible()
+    q.emulate_media(media="print")
+    expect(q.locator("#dagboek")).to_be_hidden()
+    expect(q.locator("header.top")).to_be_hidden()
+    q.screenshot(path=str(artifacts / "aftercare-9-print.png"), full_page=True)
+    plain.close()
+    assert len(world.store.diary_entries(world.owner.actor, world.client.id)) == 4
 
     # revoked: the phone page stops at once
     page.goto(f"{base_url}/clienten/{world.client.id}")

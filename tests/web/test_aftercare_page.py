@@ -175,3 +175,13 @@ def test_every_page_view_is_access_logged_on_behalf_of_the_client(w: World) -> N
     log = w.store.access_for_client(w.client.id)[before:]
     assert [e.object for e in log if "aftercare link" in e.on_behalf_of] == [
         f"client:{w.client.id}/aftercare"] * 2
+
+
+def test_the_page_follows_the_latest_session(w: World) -> None:
+    _tc, _t, url = make_link(w)
+    st, me = w.store, w.owner.actor
+    st.set_status(me, w.session_id, "closed")
+    nxt = st.create_session(me, w.client.id, status="open")
+    st.add_treatment(me, nxt.id, muscle="infraspinatus", side="left", technique="massage")
+    html = client_of(w).get(url).text
+    assert 'data-muscle="infraspinatus"' in html and 'data-muscle="trapezius"' not in html

@@ -17,7 +17,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.errors import (
@@ -32,7 +32,14 @@ from knoop.errors import (
 from knoop.store import audit, throttle
 from knoop.store.authentication import token_hash
 from knoop.store.diary import diary_entry_of
-from knoop.store.models import AftercareLinkRow, ClientRow, ConsentRow, DiaryEntryRow, SessionRow
+from knoop.store.models import (
+    AftercareLinkRow,
+    ClientRow,
+    ConsentRow,
+    DiaryEntryRow,
+    SessionRow,
+    TreatmentRow,
+)
 from knoop.store.scoping import ScopedBase
 from knoop.store.types import Actor, AftercareLink, AftercareView, DiaryEntry
 
@@ -205,15 +212,17 @@ class AftercareLinksMixin(ScopedBase):
         return result
 
     def open_aftercare(self, token: str, ip: str = "") -> AftercareView:
-        """The aftercare page of a link: the client's first name, the latest session that is
-        not a draft, and the client's own diary (newest first). Logged as a read."""
+        """The aftercare page of a link: the client's first name, the latest session with a
+        treatment (else the latest that is not a draft; a next session just started does not
+        empty the page), and the client's own diary (newest first). Logged as a read."""
         def op(s: OrmSession, r: AftercareLinkRow, now: dt.datetime) -> AftercareView:
             c = s.get(ClientRow, r.client_id)
             assert c is not None
-            sr = s.scalar(select(SessionRow).where(SessionRow.client_id == c.id,
-                                                   SessionRow.status != "draft")
-                          .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
-                          .limit(1))
+            latest = (select(SessionRow).where(SessionRow.client_id == c.id,
+                                               SessionRow.status != "draft")
+                      .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()).limit(1))
+            treated = exists().where(TreatmentRow.session_id == SessionRow.id)
+            sr = s.scalar(latest.where(treated)) or s.scalar(latest)
             entries = s.scalars(select(DiaryEntryRow).where(DiaryEntryRow.client_id == c.id)
                                 .order_by(DiaryEntryRow.at.desc(), DiaryEntryRow.id.desc())
                                 .limit(SHOWN_ENTRIES)).all()
