@@ -22,7 +22,8 @@ def _count(demo: Demo) -> int:
 
 def test_export_writes_sessions_findings_treatments(demo: Demo, tmp_path: Path) -> None:
     counts = export_csv(demo.store, demo.therapist, tmp_path)
-    assert counts == {"clients": 5, "sessions": 15, "findings": 43, "treatments": 30}
+    assert counts == {"clients": 5, "sessions": 15, "findings": 43, "treatments": 30,
+                      "diary": 0}
     with (tmp_path / "findings.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f, delimiter=";"))
     assert len(rows) == 43 and {"muscle", "side", "result"} <= set(rows[0])

@@ -99,6 +99,12 @@ def test_diary_entries_are_saved_and_much_worse_shows_the_contact_advice(w: Worl
     ({"nrs": "3", "drawing": "{not json"}, "Tekening"),
     ({"nrs": "3", "drawing": '{"strokes": [{"view": "top", "points": [[1, 1]]}]}'}, "Tekening"),
     ({"nrs": "3", "drawing": "[1, 2]"}, "Tekening"),
+    ({"nrs": "3", "drawing": '{"strokes": "abc"}'}, "Tekening"),
+    ({"nrs": "3", "drawing": '{"regions": [1]}'}, "Tekening"),
+    ({"nrs": "3", "drawing": '{"exclude": [{"region": "temple"}]}'}, "Tekening"),
+    ({"nrs": "3", "drawing": '{"strokes": [{"view": "front", "points": "x"}]}'}, "Tekening"),
+    ({"nrs": "3", "drawing": "[" * 5000 + "]" * 5000}, "Tekening"),
+    ({"nrs": "99999999999999999999999"}, "Pijn nu"),
 ])
 def test_bad_diary_input_gets_a_dutch_message_naming_the_field_and_stores_nothing(
         w: World, data: dict, words: str) -> None:
