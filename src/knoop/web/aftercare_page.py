@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from knoop.errors import AuthError, BadInput, KnoopError, NotFound, TooManyRequests
-from knoop.store import AftercareView, Store, User
+from knoop.store import AftercareView, Session, Store, User
 from knoop.web.deps import (
     MAX_ID,
     CsrfForm,
@@ -88,10 +88,8 @@ def _page(request: Request, token: str, view: AftercareView, *, error: str = "",
     practice = practice_details(store, actor, therapist_id=view.session.therapist_id
                                 if view.session else view.created_by)
     ctx: dict[str, Any] = widget_context(lang)
-    if view.session is not None:
-        ctx["ac"] = build_context(view.session, None, practice, lang)
-    else:
-        ctx["ac"] = None
+    ctx["ac"] = build_context(view.session, None, practice, lang) if view.session else None
+    ctx["tp_words"] = point_words(view.session, lang) if view.session else {}
     ctx.update({"token": token, "view": view, "practice": practice, "error": error,
                 "worse": worse, "saved": saved, "v": values or {},
                 "session_date": fmt_date(view.session.started_at) if view.session else "",
@@ -100,6 +98,24 @@ def _page(request: Request, token: str, view: AftercareView, *, error: str = "",
                              "exercises": e.exercises_done, "worse": e.much_worse,
                              "drawing": e.has_drawing} for e in view.entries]})
     return render(request, "aftercare/page.html", ctx, status_code=status_code)
+
+
+def point_words(session: Session, lang: str) -> dict[str, list[str]]:
+    """Per treated muscle (``muscle:side``) the names of its trigger points in plain words:
+    those found active or latent in the session, else the muscle's usual (not rare) ones."""
+    from knoop.handouts.aftercare import treated_muscles
+    from knoop.kb import knowledge_base
+
+    kb = knowledge_base()
+    out = {}
+    for muscle, side in treated_muscles(session):
+        named = {f.trigger_point for f in session.findings if f.muscle == muscle
+                 and f.side == side and f.trigger_point and f.result in ("active", "latent")}
+        tps = kb.muscle(muscle).trigger_points
+        chosen = [tp for tp in tps if tp.id in named] if named else [tp for tp in tps
+                                                                     if not tp.rare]
+        out[f"{muscle}:{side}"] = [tp.name.get(lang) for tp in chosen]
+    return out
 
 
 @router.get("/nazorg/{token}")
