@@ -105,7 +105,9 @@ def test_a_session_then_the_clients_aftercare_page_and_diary_then_the_next_intak
     assert "Zelfmassage" in card.inner_text() and "Rekken" in card.inner_text()
     expect(card.locator("figure svg")).to_have_count(1)
     p.screenshot(path=str(artifacts / "aftercare-2-phone-top.png"))
-    card.scroll_into_view_if_needed()
+    card.locator("h3").scroll_into_view_if_needed()
+    p.evaluate("window.scrollBy(0, document.querySelector('article.ac-muscle h3')"
+               ".getBoundingClientRect().top - 8)")
     p.screenshot(path=str(artifacts / "aftercare-3-phone-exercise.png"))
     assert_accessible(p, "aftercare page")
 

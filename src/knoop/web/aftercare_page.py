@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -90,6 +91,8 @@ def _page(request: Request, token: str, view: AftercareView, *, error: str = "",
     ctx: dict[str, Any] = widget_context(lang)
     ctx["ac"] = build_context(view.session, None, practice, lang) if view.session else None
     ctx["tp_words"] = point_words(view.session, lang) if view.session else {}
+    ctx["diagrams"] = ({f"{c.muscle}:{c.side}": web_diagram(c.muscle, c.side, lang)
+                        for c in ctx["ac"]["cards"]} if ctx["ac"] else {})
     ctx.update({"token": token, "view": view, "practice": practice, "error": error,
                 "worse": worse, "saved": saved, "v": values or {},
                 "session_date": fmt_date(view.session.started_at) if view.session else "",
@@ -98,6 +101,25 @@ def _page(request: Request, token: str, view: AftercareView, *, error: str = "",
                              "exercises": e.exercises_done, "worse": e.much_worse,
                              "drawing": e.has_drawing} for e in view.entries]})
     return render(request, "aftercare/page.html", ctx, status_code=status_code)
+
+
+def web_diagram(muscle: str, side: str, lang: str) -> Markup:
+    """The muscle's diagram zoomed in on its zones and trigger points, as the handout shows it,
+    but with the chart drawn in vectors (the handout's background image is for print only)."""
+    import re
+
+    from knoop.bodymap import muscle_diagram_svg, muscle_zones
+    from knoop.handouts.charts import crop
+
+    svg = muscle_diagram_svg(muscle, side=side, lang=lang)
+    view = re.search(r'data-view="([a-z_]+)"', svg)
+    if view is None:
+        return Markup(svg)  # noqa: S704 - our own SVG, built from escaped parts
+    essential, spill, points = muscle_zones(muscle, side)
+    keys = set(essential) | set(spill)
+    for _tp, locs in points:
+        keys |= set(locs)
+    return Markup(crop(svg, view.group(1), keys, lang=lang))  # noqa: S704 - as above
 
 
 def point_words(session: Session, lang: str) -> dict[str, list[str]]:
@@ -227,8 +249,6 @@ def make_link(request: Request, client_id: ClientId, user: User = LoggedIn,
     ctx = _client_context(request, user, client_id)
     url = page_url(request, token)
     c = ctx["c"]
-    from markupsafe import Markup
-
     from knoop.handouts.aftercare import qr_svg
 
     ctx.update({"aftercare_url": url, "aftercare_token": token,
