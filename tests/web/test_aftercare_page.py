@@ -192,3 +192,25 @@ def test_the_page_follows_the_latest_session(w: World) -> None:
     st.add_treatment(me, nxt.id, muscle="infraspinatus", side="left", technique="massage")
     html = client_of(w).get(url).text
     assert 'data-muscle="infraspinatus"' in html and 'data-muscle="trapezius"' not in html
+
+
+def test_a_link_used_too_often_answers_429_with_a_dutch_page(
+        w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from knoop.store import aftercare_links
+
+    _tc, _t, url = make_link(w)
+    monkeypatch.setattr(aftercare_links, "LINK_LIMIT", 2)
+    c = client_of(w)
+    assert [c.get(url).status_code for _ in range(2)] == [200, 200]
+    r = c.get(url)
+    assert r.status_code == 429 and "Even geduld" in r.text and "Anna" not in r.text
+
+
+def test_a_client_without_a_treated_session_reads_when_the_aftercare_comes(w: World) -> None:
+    st, me = w.store, w.owner.actor
+    other = st.create_client(me, first_name="Carla", last_name="Nieuw")
+    st.record_consent(me, other.id, "aftercare", True, "2026-12")
+    token = st.create_aftercare_link(me, other.id)
+    r = client_of(w).get(f"/nazorg/{token}")
+    assert r.status_code == 200 and "Je nazorg verschijnt hier" in r.text
+    assert "Monnikskapspier" not in r.text
