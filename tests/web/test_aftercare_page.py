@@ -68,7 +68,8 @@ def test_the_therapist_gets_the_link_once_with_a_qr_code_and_a_ready_message(w: 
 def test_the_phone_page_shows_the_aftercare_and_the_treated_muscles_exercises(w: World) -> None:
     _tc, _t, url = make_link(w)
     r = client_of(w).get(url)
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    assert "noindex" in r.text
     html = r.text
     assert "Je nazorg, Anna" in html and "Vries" not in html and "1978" not in html
     assert 'data-muscle="trapezius"' in html and "Zelfmassage" in html and "Rekken" in html

@@ -10,7 +10,7 @@ In order, for every HTTP request:
    bytes received pass the limit. This runs before login, CSRF and JSON parsing.
 3. **Security headers** on every response (CSP, nosniff, frame and referrer policy; HSTS when
    the request came over https), and ``Cache-Control: no-store`` on anything a logged-in user
-   or an intake link sees.
+   or an intake or aftercare link sees.
 4. **Last line of defence.** An exception nobody handled is logged with its traceback and the
    request ID, and answered with a friendly 500 page (or the JSON error shape under ``/api/``);
    a database that does not answer gives 503 instead. Never a traceback page.
@@ -139,7 +139,8 @@ class Guard:
 
         started = False
         replacing = False
-        no_store = bool(request.cookies.get("knoop_session")) or path.startswith("/intake/")
+        no_store = bool(request.cookies.get("knoop_session")) or \
+            path.startswith(("/intake/", "/nazorg/"))
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
