@@ -15,6 +15,7 @@ runs. "Veel erger" stores a flagged entry and shows the contact advice at the to
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -106,6 +107,11 @@ def _page(request: Request, token: str, view: AftercareView, *, error: str = "",
 def web_diagram(muscle: str, side: str, lang: str) -> Markup:
     """The muscle's diagram zoomed in on its zones and trigger points, as the handout shows it,
     but with the chart drawn in vectors (the handout's background image is for print only)."""
+    return Markup(_diagram(muscle, side, lang))  # noqa: S704 - our own SVG, escaped parts
+
+
+@lru_cache(maxsize=64)
+def _diagram(muscle: str, side: str, lang: str) -> str:
     import re
 
     from knoop.bodymap import muscle_diagram_svg, muscle_zones
@@ -114,12 +120,12 @@ def web_diagram(muscle: str, side: str, lang: str) -> Markup:
     svg = muscle_diagram_svg(muscle, side=side, lang=lang)
     view = re.search(r'data-view="([a-z_]+)"', svg)
     if view is None:
-        return Markup(svg)  # noqa: S704 - our own SVG, built from escaped parts
+        return svg
     essential, spill, points = muscle_zones(muscle, side)
     keys = set(essential) | set(spill)
     for _tp, locs in points:
         keys |= set(locs)
-    return Markup(crop(svg, view.group(1), keys, lang=lang))  # noqa: S704 - as above
+    return crop(svg, view.group(1), keys, lang=lang)
 
 
 def point_words(session: Session, lang: str) -> dict[str, list[str]]:
