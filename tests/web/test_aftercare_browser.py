@@ -124,6 +124,8 @@ def test_a_session_then_the_clients_aftercare_page_and_diary_then_the_next_intak
     touch_stroke(phone, p, region_box(p, "front", "shoulder_front", "right"))
     expect(p.locator("#panel-front .ink path")).to_have_count(1)
     p.screenshot(path=str(artifacts / "aftercare-4-phone-drawing.png"))
+    p.click("#tab-back")  # not inlined on this page: it loads when its tab opens
+    expect(p.locator("#panel-back svg")).to_have_count(1)
     p.click("#save-entry")
     expect(p.locator("#saved")).to_be_visible()
     expect(p.locator("#entries li")).to_have_count(2)
