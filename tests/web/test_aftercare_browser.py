@@ -137,6 +137,7 @@ def test_a_session_then_the_clients_aftercare_page_and_diary_then_the_next_intak
     expect(p.locator("#worse-advice")).to_be_visible()
     assert "Bel de praktijk" in p.locator("#worse-advice").inner_text()
     p.screenshot(path=str(artifacts / "aftercare-5-phone-much-worse.png"))
+    assert_accessible(p, "aftercare page after much worse")
     expect(p.locator("#entries li.worse")).to_have_count(1)
     assert not errors, errors
 
@@ -160,6 +161,7 @@ def test_a_session_then_the_clients_aftercare_page_and_diary_then_the_next_intak
     assert "Er is iets erger geworden" in text and "veel erger" in text and "pijn tot 8" in text
     note.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "aftercare-7-next-intake.png"))
+    assert_accessible(page, "session page with the diary note")
 
     # without JavaScript the page reads and the diary form still sends; printing leaves the
     # form and the menu out
