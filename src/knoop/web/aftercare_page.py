@@ -205,8 +205,9 @@ def add_entry(request: Request, token: str, form: FormData = CsrfForm) -> Respon
         return _page(request, token, view, error=input_error(request, exc), values=values,
                      status_code=422)
     if entry.much_worse:  # the contact advice first, on this very answer
-        fresh = store_of(request).open_aftercare(token, ip=_ip(request))
-        return _page(request, token, fresh, worse=True)
+        fresh = _view(request, token)
+        return fresh if isinstance(fresh, Response) else _page(request, token, fresh,
+                                                               worse=True)
     return RedirectResponse(f"/nazorg/{token}?opgeslagen=1#dagboek", status_code=303)
 
 
