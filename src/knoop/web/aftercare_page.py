@@ -91,7 +91,7 @@ def _page(request: Request, token: str, view: AftercareView, *, error: str = "",
                                 if view.session else view.created_by)
     ctx: dict[str, Any] = widget_context(lang)
     # the drawing is optional here: only the first view inline, the others load on their tab
-    ctx["svgs"] = {k: v for k, v in ctx["svgs"].items() if k == "front"}
+    ctx["svgs"] = {k: v for k, v in ctx.get("svgs", {}).items() if k == "front"}
     ctx["ac"] = build_context(view.session, None, practice, lang) if view.session else None
     ctx["tp_words"] = point_words(view.session, lang) if view.session else {}
     ctx["diagrams"] = ({f"{c.muscle}:{c.side}": web_diagram(c.muscle, c.side, lang)
