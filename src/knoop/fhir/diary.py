@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from knoop.fhir.codes import (
-    CS_OBSERVATION,
     LOINC,
     NICTIZ_PAIN_METHOD,
     SNOMED,
+    Systems,
     codeable,
     instant,
     stable_uuid,
@@ -21,8 +21,10 @@ from knoop.fhir.codes import (
 DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 
-def diary_observation(e: dict[str, Any], patient_ref: str) -> tuple[str, dict[str, Any]]:
-    """(fullUrl, Observation) of one diary entry (``DiaryEntry.to_dict()``)."""
+def diary_observation(e: dict[str, Any], patient_ref: str,
+                      cs: Systems) -> tuple[str, dict[str, Any]]:
+    """(fullUrl, Observation) of one diary entry (``DiaryEntry.to_dict()``); local codes under
+    the practice's code systems ``cs``."""
     res: dict[str, Any] = {
         "resourceType": "Observation", "status": "final",
         "category": [codeable("http://terminology.hl7.org/CodeSystem/observation-category",
@@ -31,7 +33,7 @@ def diary_observation(e: dict[str, Any], patient_ref: str) -> tuple[str, dict[st
             {"system": SNOMED, "code": "225908003", "display": "Pain score"},
             {"system": LOINC, "code": "72514-3", "display":
              "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
-            {"system": CS_OBSERVATION, "code": "nrs-diary", "display": "NRS in the pain diary"}],
+            {"system": cs.observation, "code": "nrs-diary", "display": "NRS in the pain diary"}],
             "text": "Pijnscore (NRS) in het pijndagboek"},
         "method": codeable(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
         "subject": {"reference": patient_ref}, "performer": [{"reference": patient_ref}],
@@ -43,10 +45,10 @@ def diary_observation(e: dict[str, Any], patient_ref: str) -> tuple[str, dict[st
         res["valueInteger"] = e["nrs"]
     components = []
     if e["exercises_done"] is not None:
-        components.append({"code": codeable(CS_OBSERVATION, "exercises-done",
+        components.append({"code": codeable(cs.observation, "exercises-done",
                                             "Home exercises done"),
                            "valueBoolean": e["exercises_done"]})
-    components.append({"code": codeable(CS_OBSERVATION, "much-worse", "Much worse"),
+    components.append({"code": codeable(cs.observation, "much-worse", "Much worse"),
                        "valueBoolean": bool(e["much_worse"])})
     res["component"] = components
     if e["much_worse"]:
