@@ -75,6 +75,7 @@ def test_the_phone_page_shows_the_aftercare_and_the_treated_muscles_exercises(w:
     assert 'data-muscle="trapezius"' in html and "Zelfmassage" in html and "Rekken" in html
     assert "Wat kun je verwachten?" in html and "Direct 112" in html  # the handout's texts
     assert "<svg" in html.split('class="ac-diagram"')[1][:200]  # where the trigger point lies
+    assert "knoop-chart:" not in html  # no print-only background image on the web page
     assert "<li>Bovenste deel, voorrand (schouderrand)</li>" in html  # in plain words
     assert "Hoofdpijn links" not in html  # the complaint is not the client page's business
     en = client_of(w).get(url + "?lang=en").text

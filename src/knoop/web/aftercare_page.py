@@ -127,7 +127,9 @@ def _diagram(muscle: str, side: str, lang: str) -> str:
     keys = set(essential) | set(spill)
     for _tp, locs in points:
         keys |= set(locs)
-    return crop(svg, view.group(1), keys, lang=lang)
+    # the crop's small full-body key draws the print background image: not for a web page
+    return re.sub(r'<svg class="key".*?</svg>', "", crop(svg, view.group(1), keys, lang=lang),
+                  flags=re.DOTALL)
 
 
 def point_words(session: Session, lang: str) -> dict[str, list[str]]:
