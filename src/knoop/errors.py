@@ -224,6 +224,14 @@ class PayloadTooLarge(KnoopError):
     http_status = 413
 
 
+class TooManyRequests(KnoopError):
+    """A link used too often in a short time (HTTP 429): try again later."""
+
+    code = "too_many_requests"
+    http_status = 429
+    default_kind = "rate_limited"
+
+
 class ServiceUnavailable(KnoopError):
     """The records database does not answer (HTTP 503): try again later."""
 

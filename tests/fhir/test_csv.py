@@ -33,7 +33,8 @@ def _count(demo: Demo) -> int:
 
 def test_export_writes_sessions_findings_treatments(demo: Demo, tmp_path: Path) -> None:
     counts = export_csv(demo.store, demo.therapist, tmp_path)
-    assert counts == {"clients": 5, "sessions": 15, "findings": 43, "treatments": 30}
+    assert counts == {"clients": 5, "sessions": 15, "findings": 43, "treatments": 30,
+                      "diary": 0}
     with (tmp_path / "findings.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f, delimiter=";"))
     assert len(rows) == 43 and {"muscle", "side", "result"} <= set(rows[0])
@@ -59,13 +60,13 @@ def test_export_rows_are_the_dossiers_rows_and_the_export_is_logged_once(
     whole = list(demo.store.practice_export(demo.therapist))
     small = list(demo.store.practice_export(demo.therapist, page=2))
     assert (len(whole), len(small)) == (1, 3)
-    for kind in ("sessions", "findings", "treatments"):
+    for kind in ("sessions", "findings", "treatments", "diary"):
         assert [r for p in small for r in getattr(p, kind)] == getattr(whole[0], kind)
 
 
 def test_an_export_sees_only_the_practice_of_the_actor(demo: Demo, tmp_path: Path) -> None:
     counts = export_csv(demo.store, demo.outsider, tmp_path)
-    assert counts == {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0}
+    assert counts == {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0, "diary": 0}
 
 
 def test_good_file_imports_all_rows(demo: Demo) -> None:

@@ -197,3 +197,48 @@ def test_sqlite_overwrites_erased_text_and_keeps_its_files_private(tmp_path) -> 
             assert oct(f.stat().st_mode & 0o777) == "0o600", f
     assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
     assert old is not None
+
+
+def test_0009_keeps_the_consents_and_allows_the_aftercare_consent(empty_url: str) -> None:
+    """0009 widens ``consents.kind`` (on SQLite by copying the table): the consents of before
+    stay with their ids, ``aftercare`` is allowed, an unknown kind is still refused by the
+    database; the diary tables are there, and going back to 0005 works."""
+    import datetime as dt
+
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    eng = make_engine(empty_url)
+    upgrade(eng, "0005")
+    now = dt.datetime(2026, 11, 25, 9, 0)
+    with eng.begin() as c:
+        _practice_user_client(c, now)
+        for kind in ("treatment", "photos"):
+            c.execute(text("INSERT INTO consents (client_id, kind, given, date, text_version, "
+                           "taken_by, created_at) VALUES (1, :k, :t, '2026-11-25', '2026-01', "
+                           "1, :now)"), {"now": now, "t": True, "k": kind})
+    upgrade(eng, "0009")
+    insert = ("INSERT INTO consents (client_id, kind, given, date, text_version, taken_by, "
+              "created_at) VALUES (1, :k, :t, '2026-11-25', '2026-12', 1, :now)")
+    with eng.begin() as c:
+        assert c.execute(text("SELECT id, kind FROM consents ORDER BY id")).all() == [
+            (1, "treatment"), (2, "photos")]
+        c.execute(text(insert), {"k": "aftercare", "t": True, "now": now})
+    with pytest.raises(IntegrityError), eng.begin() as c:
+        c.execute(text(insert), {"k": "newsletter", "t": True, "now": now})
+    assert {"aftercare_links", "diary_entries"} <= set(inspect(eng).get_table_names())
+    assert "ix_consents_client_id" in {i["name"] for i in inspect(eng).get_indexes("consents")}
+    from alembic import command
+
+    from knoop.store.migrate import _config
+
+    cfg = _config()
+    with eng.begin() as c:
+        cfg.attributes["connection"] = c
+        command.downgrade(cfg, "0005")
+    with eng.connect() as c:
+        assert c.execute(text("SELECT kind FROM consents ORDER BY id")).scalars().all() == [
+            "treatment", "photos"]
+    assert "diary_entries" not in set(inspect(eng).get_table_names())
+    eng.dispose()

@@ -101,7 +101,7 @@ def fhir(client_id: int, session_id: int | None, output: str, no_images: bool,
 @click.option("-o", "--output", "out_dir", required=True, help="Directory for the CSV files.")
 @user_option
 def csv_cmd(out_dir: str, user_email: str | None) -> None:
-    """sessions.csv, findings.csv, treatments.csv of the whole practice (UTF-8, ';')."""
+    """sessions.csv, findings.csv, treatments.csv, diary.csv of the whole practice (UTF-8, ';')."""
     from knoop.fhir.csvio import export_csv
 
     store = open_store()
@@ -109,7 +109,8 @@ def csv_cmd(out_dir: str, user_email: str | None) -> None:
     with progress_bar("clients") as update:
         counts = export_csv(store, actor, Path(out_dir), progress=update)
     click.echo(f"{counts['clients']} clients: {counts['sessions']} sessions, "
-               f"{counts['findings']} findings, {counts['treatments']} treatments -> {out_dir}",
+               f"{counts['findings']} findings, {counts['treatments']} treatments, "
+               f"{counts['diary']} diary entries -> {out_dir}",
                err=True)
 
 

@@ -356,6 +356,11 @@ def fhir_bundle(store: Store, actor: Actor, *, client_id: int | None = None,
         b.session(s)
     for c in data["consents"]:
         b.consent(c)
+    if session_id is None:  # the diary lies between sessions: the client's Bundle only
+        from knoop.fhir.diary import diary_observation
+
+        for e in data.get("diary", []):
+            b.add(*diary_observation(e, b.patient_ref, b.cs))
     if actor.is_admin and session_id is None:
         for e in store.access_for_client(client_id, actor=actor):
             b.audit(e.to_dict())

@@ -102,7 +102,8 @@ RESULT_TEXT = {
 CRITERIA = ("pain_recognised", "tender_spot", "taut_band", "referral_elicited", "twitch")
 ENCOUNTER_STATUS = {"draft": "planned", "open": "in-progress", "closed": "finished"}
 CONSENT_SCOPE = {"treatment": "treatment", "research": "research",
-                 "gp_sharing": "patient-privacy", "photos": "patient-privacy"}
+                 "gp_sharing": "patient-privacy", "photos": "patient-privacy",
+                 "aftercare": "patient-privacy"}
 ACCESS_ACTION = {"create": "C", "read": "R", "update": "U", "delete": "D", "erase": "D",
                  "export": "E", "search": "E", "audit_read": "R"}
 NAMESPACE = uuid.UUID("5b0a6f3e-7d1c-4d8e-9f2a-6b3c1e0d9a77")

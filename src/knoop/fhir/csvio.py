@@ -45,6 +45,9 @@ SESSION_COLUMNS = ("practice_id", "client_id", "session_id", "started_at", "stat
                    "kb_version", "chart_version")
 FINDING_COLUMNS = exports.FINDING_COLUMNS
 TREATMENT_COLUMNS = exports.TREATMENT_COLUMNS
+#: ``regions_painted``: how many regions the entry's drawing paints; ``regions`` which.
+DIARY_COLUMNS = ("client_id", "entry_id", "at", "nrs", "exercises_done", "much_worse",
+                 "regions_painted", "regions")
 #: Rows per transaction of an import.
 BATCH = 200
 
@@ -112,30 +115,43 @@ def _treatment_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
             "" if minutes is None else minutes, tolerance or "", _text(note))
 
 
+def _diary_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    cid, eid, at, nrs, exercises, worse, regions = r
+    painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
+                       for x in regions)
+    return (cid, eid, at, "" if nrs is None else nrs,
+            "" if exercises is None else _FLAG[exercises], _FLAG[worse], len(regions),
+            _text(painted))
+
+
 def export_csv(store: Store, actor: Actor, out_dir: Path, *,
                progress: Progress | None = None) -> dict[str, int]:
-    """Write sessions.csv, findings.csv and treatments.csv; returns row counts."""
+    """Write sessions.csv, findings.csv, treatments.csv and diary.csv (the pain diary between
+    sessions); returns row counts."""
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0}
+    counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0, "diary": 0}
     files = {name: _private_text(out_dir / f"{name}.csv")
-             for name in ("sessions", "findings", "treatments")}
+             for name in ("sessions", "findings", "treatments", "diary")}
     scope: list[exports.ExportScope] = []
     try:
         writers = {n: csv.writer(f, delimiter=";") for n, f in files.items()}
         writers["sessions"].writerow(SESSION_COLUMNS)
         writers["findings"].writerow(FINDING_COLUMNS)
         writers["treatments"].writerow(TREATMENT_COLUMNS)
+        writers["diary"].writerow(DIARY_COLUMNS)
         for page in store.practice_export(actor, scope=scope):
             counts["clients"] += page.clients
             for name, cells, rows in (("sessions", _session_cells, page.sessions),
                                       ("findings", _finding_cells, page.findings),
-                                      ("treatments", _treatment_cells, page.treatments)):
+                                      ("treatments", _treatment_cells, page.treatments),
+                                      ("diary", _diary_cells, page.diary)):
                 buf = io.StringIO()  # one write (and one encode) per page and file
                 csv.writer(buf, delimiter=";").writerows(map(cells, rows))
                 files[name].write(buf.getvalue())
             counts["sessions"] += len(page.sessions)
             counts["findings"] += len(page.findings)
             counts["treatments"] += len(page.treatments)
+            counts["diary"] += len(page.diary)
             if progress:
                 progress(counts["clients"], scope[0].clients)
     finally:

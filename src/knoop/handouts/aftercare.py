@@ -68,9 +68,11 @@ def treated_muscles(session: Session) -> list[tuple[str, str]]:
     return out
 
 
-def build_context(session: Session, client: Client, practice: PracticeDetails,
-                  lang: str = "nl") -> dict[str, Any]:
-    """Everything the template shows (no store access: testable and fast)."""
+def build_context(session: Session, client: Client | None, practice: PracticeDetails,
+                  lang: str = "nl", link_url: str | None = None) -> dict[str, Any]:
+    """Everything the template shows (no store access: testable and fast). Also the source
+    of the client's aftercare page (``knoop.web.aftercare_page``, without ``client``). With
+    ``link_url`` the handout shows that page's address and QR code."""
     lang = check_lang(lang)
     kb = knowledge_base()
     ui = UI[lang]
@@ -124,25 +126,34 @@ def build_context(session: Session, client: Client, practice: PracticeDetails,
         "done": done, "expect": expect, "cards": cards, "causes": causes,
         "flags": flag, "therapist_items": therapist_items, "kb_version": KB_VERSION,
         "title": ui["title"],
+        "link": {"url": link_url, "qr": qr_svg(link_url)} if link_url else None,
     }
 
 
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as inline SVG (segno)."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff",
+                                                   omitsize=True))
+
+
 def render_aftercare(session: Session, client: Client, practice: PracticeDetails,
-                     lang: str = "nl") -> bytes:
+                     lang: str = "nl", link_url: str | None = None) -> bytes:
     """The handout PDF from already loaded records (no store access, nothing recorded)."""
-    ctx = build_context(session, client, practice, lang)
+    ctx = build_context(session, client, practice, lang, link_url)
     return write_pdf(render_html("aftercare.html", ctx), title=ctx["title"], lang=lang)
 
 
 def aftercare_pdf(store: Store, actor: Actor, session_id: int, *, lang: str = "nl",
-                  record: bool = True) -> bytes:
+                  record: bool = True, link_url: str | None = None) -> bytes:
     """The aftercare PDF of a session, read through the store as ``actor`` (an outsider gets
     NotFound). With ``record`` the handout is recorded with ``store.issue_handout``."""
     lang = check_lang(lang)
     session = store.get_session(actor, session_id)
     client = store.get_client(actor, session.client_id)
     practice = practice_details(store, actor, therapist_id=session.therapist_id)
-    pdf = render_aftercare(session, client, practice, lang)
+    pdf = render_aftercare(session, client, practice, lang, link_url)
     if record:
         store.issue_handout(actor, session.id, kind="aftercare", language=lang,
                             muscles=[{"muscle": m, "side": s}

@@ -43,7 +43,8 @@ LABELS = {
            "access_intro": "Wie dit dossier heeft ingezien of gewijzigd (NEN 7513).",
            "at": "Tijd", "who": "Wie", "action": "Actie", "object": "Object",
            "exported": "Geëxporteerd", "by": "door", "none": "geen", "intensity": "intensiteit",
-           "page": "pagina", "kb": "kennisbank"},
+           "page": "pagina", "kb": "kennisbank", "diary": "Pijndagboek (door de cliënt)",
+           "exercises": "Oefeningen gedaan", "much_worse": "Veel erger", "drawn": "Tekening"},
     "en": {"title": "Dossier", "subtitle": "Electronic copy of the record",
            "client": "Client", "name": "Name", "dob": "Date of birth", "email": "E-mail",
            "phone": "Phone", "gp": "GP", "created": "In care since",
@@ -60,7 +61,8 @@ LABELS = {
            "access_intro": "Who viewed or changed this record (NEN 7513).",
            "at": "Time", "who": "Who", "action": "Action", "object": "Object",
            "exported": "Exported", "by": "by", "none": "none", "intensity": "intensity",
-           "page": "page", "kb": "knowledge base"},
+           "page": "page", "kb": "knowledge base", "diary": "Pain diary (by the client)",
+           "exercises": "Exercises done", "much_worse": "Much worse", "drawn": "Drawing"},
 }
 RESULT = {"nl": {"active": "actief", "latent": "latent", "none_found": "niets gevonden",
                  "not_examined": "niet onderzocht"},
@@ -73,9 +75,11 @@ CRITERIA = {"nl": {"pain_recognised": "herkenbare pijn", "tender_spot": "drukpij
                    "taut_band": "taut band", "referral_elicited": "referral elicited",
                    "twitch": "twitch"}}
 CONSENT = {"nl": {"treatment": "behandeling", "gp_sharing": "delen met huisarts",
-                  "photos": "foto's", "research": "onderzoek"},
+                  "photos": "foto's", "research": "onderzoek",
+                  "aftercare": "nazorgpagina en pijndagboek"},
            "en": {"treatment": "treatment", "gp_sharing": "sharing with GP",
-                  "photos": "photos", "research": "research"}}
+                  "photos": "photos", "research": "research",
+                  "aftercare": "aftercare page and pain diary"}}
 TOLERANCE = {"nl": {"low": "laag", "moderate": "matig", "high": "hoog"},
              "en": {"low": "low", "moderate": "moderate", "high": "high"}}
 FLAG_DECISION = {"nl": {"acknowledged": "gezien", "overridden": "overschreven, toch behandeld"},
@@ -213,6 +217,7 @@ def dossier_context(data: dict[str, Any], practice: PracticeDetails,
     return {"lang": lang, "ui": LABELS[lang], "t": LABELS[lang], "practice": practice,
             "client": client, "consents": consents,
             "sessions": [_session_view(s, lang) for s in data["sessions"]],
+            "diary": [{**e, "at": _parse_dt(e["at"])} for e in data.get("diary", [])],
             "log_header": log_header, "log_lines": log_lines, "exported_at": _parse_dt(data["exported_at"]),
             "exported_by": data["exported_by"], "kb_version": data["kb_version"],
             "title": f"{LABELS[lang]['title']} {client.display_name}"}

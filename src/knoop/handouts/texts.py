@@ -99,6 +99,10 @@ UI = {
         "next_none": "Er staat nog geen volgende afspraak. Maak gerust een afspraak als de "
                      "klachten terugkomen.",
         "footer": "Deze folder is gemaakt voor jou, op basis van je behandeling van vandaag.",
+        "link_title": "Je eigen nazorgpagina",
+        "link_text": "Scan de code met je telefoon. Je vindt er je oefeningen en houdt er je "
+                     "pijn bij in een dagboek; je therapeut ziet dat bij je volgende afspraak. "
+                     "De link is persoonlijk: deel hem niet.",
         "kb": "kennisbank",
         "page": "pagina",
     },
@@ -137,6 +141,10 @@ UI = {
         "next_none": "No next appointment has been made yet. Feel free to book one if the "
                      "complaints return.",
         "footer": "This leaflet was made for you, based on today's treatment.",
+        "link_title": "Your own aftercare page",
+        "link_text": "Scan the code with your phone. You will find your exercises there and can "
+                     "keep a pain diary; your therapist sees it at your next appointment. The "
+                     "link is personal: do not share it.",
         "kb": "knowledge base",
         "page": "page",
     },

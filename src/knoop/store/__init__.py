@@ -14,10 +14,12 @@ dataclasses from :mod:`knoop.store.types`; see ``docs/records.md``.
 
 from __future__ import annotations
 
+from knoop.store.aftercare_links import AftercareLinksMixin
 from knoop.store.authentication import AuthenticationMixin
 from knoop.store.charting import ChartingMixin
 from knoop.store.clients import ClientsMixin
 from knoop.store.consents import ConsentsMixin
+from knoop.store.diary import DiaryMixin
 from knoop.store.engine import make_engine
 from knoop.store.exports import ExportsMixin
 from knoop.store.intake_links import IntakeLinksMixin
@@ -28,12 +30,15 @@ from knoop.store.sessions import SessionsMixin
 from knoop.store.types import (
     AccessEntry,
     Actor,
+    AftercareLink,
+    AftercareView,
     ChainReport,
     Client,
     ClientMatch,
     ClientOverview,
     ClientSummary,
     Consent,
+    DiaryEntry,
     Finding,
     Handout,
     IntakeGrant,
@@ -51,7 +56,8 @@ from knoop.store.types import (
 
 
 class Store(AuthenticationMixin, IntakeLinksMixin, ClientsMixin, OverviewsMixin,
-            ExportsMixin, ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin):
+            ExportsMixin, ConsentsMixin, SessionsMixin, ChartingMixin, RetentionMixin,
+            AftercareLinksMixin, DiaryMixin):
     """The records API, one facade over a module per concept: users and authentication, intake
     links, clients, consents, sessions (with their rules), charting, retention and erasure,
     and the access log."""
@@ -66,9 +72,9 @@ def open_store(url: str, *, migrate: bool = False) -> Store:
 
 
 __all__ = [
-    "AccessEntry", "Actor", "ChainReport", "Client", "ClientMatch", "ClientOverview",
-    "ClientSummary", "Consent", "Finding", "Handout", "IntakeGrant", "IntakeLink", "Note",
-    "Practice",
-    "RetentionRow", "Session", "SessionHistory", "SessionSummary", "Store", "Treatment", "User",
-    "WaitingIntake", "current_revision", "head_revision", "make_engine", "open_store", "upgrade",
+    "AccessEntry", "Actor", "AftercareLink", "AftercareView", "ChainReport", "Client",
+    "ClientMatch", "ClientOverview", "ClientSummary", "Consent", "DiaryEntry", "Finding",
+    "Handout", "IntakeGrant", "IntakeLink", "Note", "Practice", "RetentionRow", "Session",
+    "SessionHistory", "SessionSummary", "Store", "Treatment", "User", "WaitingIntake",
+    "current_revision", "head_revision", "make_engine", "open_store", "upgrade",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session as OrmSession
 from knoop.errors import BadInput, DuplicateClient
 from knoop.store import audit
 from knoop.store import validate as v
+from knoop.store.diary import diary_export
 from knoop.store.models import (
     CONSENT_KINDS,
     ClientRow,
@@ -393,6 +394,7 @@ class ClientsMixin(ScopedBase):
                                         r.text_version, r.taken_by, r.created_at).to_dict()
                                 for r in cons],
                    "sessions": [x.to_dict() for x in self._full_many(s, sess)]}
+            out.update(diary_export(s, c.id, self.clock()))
             self._log(s, actor, "export", c.id, f"client:{c.id}/dossier")
             return out
         return self._run(op)

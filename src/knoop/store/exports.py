@@ -20,7 +20,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store import validate as v
-from knoop.store.models import ClientRow, FindingRow, SessionRow, TreatmentRow
+from knoop.store.models import ClientRow, DiaryEntryRow, FindingRow, SessionRow, TreatmentRow
 from knoop.store.scoping import ScopedBase
 from knoop.store.types import Actor
 
@@ -34,6 +34,10 @@ FINDING_COLUMNS = ("client_id", "session_id", "started_at", "finding_id", "muscl
                    "referral_elicited", "twitch", "note")
 TREATMENT_COLUMNS = ("client_id", "session_id", "started_at", "treatment_id", "muscle", "side",
                      "technique", "duration_min", "pressure_tolerance", "note")
+#: The columns of :attr:`ExportPage.diary` (``regions``: the painted regions of the entry's
+#: drawing, if any).
+DIARY_COLUMNS = ("client_id", "entry_id", "at", "nrs", "exercises_done", "much_worse",
+                 "regions")
 #: Clients per page (one short transaction each).
 PAGE = 500
 
@@ -47,6 +51,7 @@ class ExportPage:
     sessions: list[tuple[Any, ...]] = field(default_factory=list)
     findings: list[tuple[Any, ...]] = field(default_factory=list)
     treatments: list[tuple[Any, ...]] = field(default_factory=list)
+    diary: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,13 @@ class ExportsMixin(ScopedBase):
             sid = t[0]
             treatments[sid] += 1
             out.treatments.append((*head[sid], *t[1:]))
+        out.diary = [(e[0], e[1], _iso(e[2]), e[3], e[4], e[5], _json(e[6]) or [])
+                     for e in conn.execute(
+            select(DiaryEntryRow.client_id, DiaryEntryRow.id, _raw(DiaryEntryRow.at),
+                   DiaryEntryRow.nrs, DiaryEntryRow.exercises_done, DiaryEntryRow.much_worse,
+                   _raw(DiaryEntryRow.regions))
+            .where(DiaryEntryRow.practice_id == pid, DiaryEntryRow.client_id.between(lo, hi))
+            .order_by(DiaryEntryRow.client_id, DiaryEntryRow.at, DiaryEntryRow.id)).all()]
         out.sessions = []
         for r in sess:
             before, after, nxt, kb = late[r[0]]

@@ -29,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from knoop.vocabulary import RESULTS, SIDES, TECHNIQUES
 
 ROLES = ("therapist", "admin")
-CONSENT_KINDS = ("treatment", "gp_sharing", "photos", "research")
+CONSENT_KINDS = ("treatment", "gp_sharing", "photos", "research", "aftercare")
 SESSION_STATUSES = ("draft", "open", "closed")
 
 #: A name column sorted by code point on PostgreSQL too, so a range scan is a prefix search.
@@ -338,6 +338,48 @@ class IntakeTokenRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AftercareLinkRow(Base):
+    """The client's own aftercare page and pain diary (``/nazorg/{token}``). Like an intake
+    link the token is never stored, only its sha256; unlike it, it works many times, until it
+    is revoked or has not been used for ``idle_days``."""
+
+    __tablename__ = "aftercare_links"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_aftercare_links_token_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    idle_days: Mapped[int] = mapped_column(Integer)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DiaryEntryRow(Base):
+    """One pain-diary entry written by the client through an aftercare link."""
+
+    __tablename__ = "diary_entries"
+    __table_args__ = (
+        CheckConstraint("nrs IS NULL OR (nrs BETWEEN 0 AND 10)", name="ck_diary_entries_nrs"),
+        Index("ix_diary_entries_client_at", "client_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aftercare_links.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: Pain now 0-10; None only for a one-tap "much worse".
+    nrs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    exercises_done: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    much_worse: Mapped[bool] = mapped_column(Boolean, default=False)
+    strokes: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    regions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    chart_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class AccessLogRow(Base):

@@ -8,21 +8,24 @@ in five batched statements (:meth:`ScopedBase._full_many`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store import validate as v
+from knoop.store.aftercare_links import aftercare_link_of
+from knoop.store.diary import diary_rows
 from knoop.store.intake_links import intake_link_of
-from knoop.store.models import ConsentRow, IntakeTokenRow, SessionRow
+from knoop.store.models import AftercareLinkRow, ConsentRow, IntakeTokenRow, SessionRow
 from knoop.store.rows import SUMMARY_COLUMNS, client_of
 from knoop.store.scoping import SUMMARY_ONLY, ScopedBase
 from knoop.store.types import (
     Actor,
-    Client,
     ClientOverview,
     Consent,
-    Session,
     SessionHistory,
+    SessionPage,
     SessionSummary,
 )
 
@@ -52,14 +55,18 @@ class OverviewsMixin(ScopedBase):
             links = s.scalars(select(IntakeTokenRow).where(IntakeTokenRow.client_id == c.id)
                               .order_by(IntakeTokenRow.created_at.desc(),
                                         IntakeTokenRow.id.desc()))
+            after = s.scalars(select(AftercareLinkRow).where(AftercareLinkRow.client_id == c.id)
+                              .order_by(AftercareLinkRow.id.desc()))
             out = ClientOverview(
                 client_of(c), [SessionSummary(*r) for r in rows], sum(counts.values()),
                 counts.get("draft", 0),
                 [Consent(r.id, r.client_id, r.kind, r.given, r.date, r.text_version,
                          r.taken_by, r.created_at) for r in cons],
-                [intake_link_of(r, now) for r in links])
+                [intake_link_of(r, now) for r in links],
+                [aftercare_link_of(r, now) for r in after])
             self._log(s, actor, "read", c.id, f"client:{c.id}",
-                      f"client page; sessions page {page}, consents, intake links")
+                      f"client page; sessions page {page}, consents, intake and aftercare "
+                      "links")
             return out
         return self._run(op)
 
@@ -77,23 +84,35 @@ class OverviewsMixin(ScopedBase):
                              .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
                              .limit(last)).all()
             sessions = self._full_many(s, list(reversed(rows)))
+            since = sessions[0].started_at - dt.timedelta(seconds=1) if sessions else None
+            diary = diary_rows(s, c.id, since)
             self._log(s, actor, "read", c.id, f"client:{c.id}/sessions",
-                      f"history; last {len(sessions)} of {total}")
-            return SessionHistory(client_of(c), sessions, total)
+                      f"history; last {len(sessions)} of {total}; diary entries={len(diary)}")
+            return SessionHistory(client_of(c), sessions, total, diary)
         return self._run(op)
 
-    def session_with_client(self, actor: Actor, session_id: int
-                            ) -> tuple[Session, Client, bool | None]:
-        """The session page: the whole session, its client and the client's treatment consent
-        in force (True given, False withdrawn, None never asked), one access-log entry."""
-        def op(s: OrmSession) -> tuple[Session, Client, bool | None]:
+    def session_with_client(self, actor: Actor, session_id: int) -> SessionPage:
+        """The session page: the whole session, its client, the treatment consent in force, the
+        previous session and the diary since then; one access-log entry."""
+        def op(s: OrmSession) -> SessionPage:
             r = self._session_row(s, actor, session_id)
             c = self._client_row(s, actor, r.client_id)
             given = s.scalars(select(ConsentRow.given)
                               .where(ConsentRow.client_id == c.id,
                                      ConsentRow.kind == "treatment")
                               .order_by(ConsentRow.id.desc()).limit(1)).first()
-            out = self._full(s, r), client_of(c), None if given is None else bool(given)
+            prev = s.execute(select(*SUMMARY_COLUMNS)
+                             .where(SessionRow.client_id == c.id, SessionRow.id != r.id,
+                                    SessionRow.status != "draft",
+                                    SessionRow.started_at < r.started_at)
+                             .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+                             .limit(1)).first()
+            previous = SessionSummary(*prev) if prev is not None else None
+            diary = (diary_rows(s, c.id, previous.started_at,
+                                r.started_at if r.status == "closed" else None)
+                     if previous is not None else [])
+            out = SessionPage(self._full(s, r), client_of(c),
+                              None if given is None else bool(given), previous, diary)
             self._log(s, actor, "read", r.client_id, f"session:{r.id}", "session page")
             return out
         return self._run(op)

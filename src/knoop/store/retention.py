@@ -127,6 +127,9 @@ class RetentionMixin(ScopedBase):
             s.execute(delete(ConsentRow).where(ConsentRow.client_id == c.id))
             from knoop.store.models import IntakeTokenRow
             s.execute(delete(IntakeTokenRow).where(IntakeTokenRow.client_id == c.id))
+            from knoop.store.models import AftercareLinkRow, DiaryEntryRow
+            s.execute(delete(DiaryEntryRow).where(DiaryEntryRow.client_id == c.id))
+            s.execute(delete(AftercareLinkRow).where(AftercareLinkRow.client_id == c.id))
             s.delete(c)
             self._log(s, actor, "erase", client_id, f"client:{client_id}",
                       f"reason={code}; sessions={n_sessions}")

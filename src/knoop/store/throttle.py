@@ -89,3 +89,17 @@ def reset(s: OrmSession, key: str) -> None:
     r = _row(s, key)
     r.failures = 0
     r.locked_until = None
+
+
+def hit(s: OrmSession, key: str, limit: int, window: dt.timedelta, now: dt.datetime) -> bool:
+    """A plain rate limit (not a failure count): at most ``limit`` hits per fixed ``window``
+    on ``key``; False when this hit is over the limit. The window starts at its first hit
+    (kept in ``last_at``); an over-limit hit does not extend it."""
+    r = _row(s, key)
+    if r.last_at is None or now - r.last_at >= window:
+        r.failures, r.last_at, r.locked_until = 0, now, None
+    r.failures += 1
+    if r.failures > limit:
+        r.locked_until = r.last_at + window
+        return False
+    return True

@@ -355,6 +355,8 @@ class ClientOverview(_Dict):
     drafts: int
     consents: list[Consent]
     links: list[IntakeLink]
+    #: The client's aftercare links, newest first (never the token).
+    aftercare_links: list[AftercareLink] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -365,3 +367,71 @@ class SessionHistory(_Dict):
     client: Client
     sessions: list[Session]
     total: int
+    #: The diary entries from the first of those sessions on, oldest first.
+    diary: list[DiaryEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AftercareLink(_Dict):
+    """An aftercare link as the therapist sees it: never the token (nor its hash).
+
+    ``state`` is ``open``, ``expired`` (not used for ``idle_days``) or ``revoked``."""
+
+    id: int
+    client_id: int
+    created_by: int
+    created_at: dt.datetime
+    idle_days: int
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    expires_at: dt.datetime
+    state: str
+
+
+@dataclass(frozen=True)
+class DiaryEntry(_Dict):
+    """One pain-diary entry of the client (through an aftercare link)."""
+
+    id: int
+    client_id: int
+    at: dt.datetime
+    nrs: int | None
+    exercises_done: bool | None
+    much_worse: bool
+    strokes: list[Any] | None
+    regions: list[Any]
+    chart_version: str | None
+
+    @property
+    def has_drawing(self) -> bool:
+        return bool(self.regions)
+
+
+@dataclass(frozen=True)
+class SessionPage(_Dict):
+    """What the session page shows, read in one transaction with one access-log entry: the
+    whole session, its client, the treatment consent in force (True given, False withdrawn,
+    None never asked), the client's previous session that is not a draft (summary) and the
+    diary entries since that one (up to the session's start once it is closed)."""
+
+    session: Session
+    client: Client
+    treatment_consent: bool | None
+    previous: SessionSummary | None
+    diary: list[DiaryEntry]
+
+
+@dataclass(frozen=True)
+class AftercareView(_Dict):
+    """What one aftercare link shows: the client's first name, the latest session that is not
+    a draft (with its findings and treatments), the client's own diary. Nothing else of the
+    client, never another client."""
+
+    link_id: int
+    practice_id: int
+    client_id: int
+    first_name: str
+    created_by: int
+    session: Session | None
+    entries: list[DiaryEntry]
+    expires_at: dt.datetime

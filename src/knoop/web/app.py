@@ -159,9 +159,11 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
     app.add_middleware(Guard, render_error=render_error, on_response=ensure_pre_cookie)
 
     from knoop.web import (
+        aftercare_page,
         api,
         auth,
         clients,
+        diary_view,
         downloads,
         drawing_api,
         drawing_page,
@@ -184,6 +186,8 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
     app.include_router(session_page.router)
     app.include_router(session_api.api)
     app.include_router(intake.router)
+    app.include_router(aftercare_page.router)
+    app.include_router(diary_view.router)
     app.include_router(downloads.router)
     app.include_router(kbpages.router)
     app.include_router(education.router)

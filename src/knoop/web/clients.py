@@ -58,6 +58,9 @@ CONSENTS = [
      _("Photos may be taken for my own record (never published).")),
     ("research", _("Research"),
      _("My data may be used without my name for research to improve the care.")),
+    ("aftercare", _("Aftercare page and pain diary"),
+     _("I want a personal web page with my aftercare and exercises, and I may keep a pain "
+       "diary there that my therapist reads. Whoever has the link can open the page.")),
 ]
 STATUS_NAMES = {"draft": _("intake by client (draft)"), "open": _("open"),
                 "closed": _("closed")}
@@ -186,6 +189,8 @@ def _client_context(request: Request, user: User, client_id: int,
               "used": fmt_datetime(ln.used_at), "revoked": fmt_datetime(ln.revoked_at)}
              for ln in o.links]
     pages = max(1, -(-o.total // SESSIONS_PER_PAGE))
+    from knoop.web.aftercare_page import aftercare_context
+
     treatment = latest.get("treatment")
     saved = {"nieuw": _("Client saved."), "ja": _("Saved."),
              "toestemming": _("Consent recorded.")}
@@ -195,7 +200,8 @@ def _client_context(request: Request, user: User, client_id: int,
             "treatment_consent": treatment.given if treatment else None,
             "treatment_text": t(CONSENTS[0][2]), "consent_version": CONSENT_VERSION,
             "saved": saved.get(request.query_params.get("opgeslagen", ""), ""),
-            "consent_needed": request.query_params.get("toestemming") == "nodig"}
+            "consent_needed": request.query_params.get("toestemming") == "nodig",
+            **aftercare_context(request, o.aftercare_links)}
 
 
 @router.get("/clienten/{client_id}")

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from knoop.errors import NotFound
-from knoop.store import Session, User
+from knoop.store import DiaryEntry, Session, User
 from knoop.web.deps import MAX_ID, LoggedIn, fmt_date, store_of, translator
 from knoop.web.pages import lang_of, render
 
@@ -51,14 +51,15 @@ def _key(region: str, side: Any) -> RegionKey:
     return region, side if side in ("left", "right") else None
 
 
-def painted(s: Session) -> Painted:
-    """(region, side) -> (painted area in template units², intensity) for one session."""
+def painted(s: Session | DiaryEntry) -> Painted:
+    """(region, side) -> (painted area in template units², intensity) for one session (or
+    one diary drawing)."""
     from knoop.bodymap import chart
 
     c = chart()
     known = c.keys()
     out: Painted = {}
-    rows = s.regions or ((s.painmap or {}).get("regions") or [])
+    rows = s.regions or ((getattr(s, "painmap", None) or {}).get("regions") or [])
     for r in rows:
         k = _key(r.get("region", ""), r.get("side"))
         if k not in known:
@@ -88,16 +89,22 @@ def jaccard(a: Mapping[RegionKey, tuple[float, int]],
 
 
 def nrs_chart(points: list[tuple[str, int | None, int | None]], title: str,
-              before: str, after: str) -> str:
-    """A small SVG line chart of NRS before (dark) and after (light) per session."""
+              before: str, after: str,
+              diary: list[tuple[float, int, bool, str]] | None = None,
+              diary_label: str = "") -> str:
+    """A small SVG line chart of NRS before (dark) and after (light) per session; with
+    ``diary`` also the client's diary scores between the sessions (blue dots at their place in
+    time, in session units; a "much worse" entry ringed red), see ``knoop.web.diary_view``."""
     from xml.sax.saxutils import escape, quoteattr
 
     n = len(points)
-    w, h, left, right, top, bottom = max(560, 90 * n + 60), 220, 34, 16, 14, 42
+    diary = diary or []
+    span = max([n - 1.0] + [p for p, _v, _w, _l in diary])
+    w, h, left, right, top, bottom = max(560, int(90 * (span + 1)) + 60), 220, 34, 16, 14, 42
     pw, ph = w - left - right, h - top - bottom
 
-    def x(i: int) -> float:
-        return left + (pw / 2 if n == 1 else pw * i / (n - 1))
+    def x(i: float) -> float:
+        return left + (pw / 2 if span == 0 else pw * i / span)
 
     def y(v: int) -> float:
         return top + ph * (1 - v / 10)
@@ -125,6 +132,11 @@ def nrs_chart(points: list[tuple[str, int | None, int | None]], title: str,
                 parts.append(f'<circle cx="{x(i):.1f}" cy="{y(val):.1f}" r="4.5" '
                              f'fill="{colour}"><title>{escape(points[i][0])}: {val}</title>'
                              '</circle>')
+    for pos, val, worse, label in diary:
+        ring = ' stroke="#b3261e" stroke-width="2.5"' if worse else ""
+        parts.append(f'<circle cx="{x(pos):.1f}" cy="{y(val):.1f}" r="3.5" fill="#1a5fb4" '
+                     f'class="diary-point"{ring}><title>{escape(diary_label)} '
+                     f'{escape(label)}: {val}</title></circle>')
     ly = h - 6
     parts.append(f'<rect x="{left}" y="{ly - 9}" width="14" height="4" fill="#8c1d18"/>'
                  f'<text x="{left + 20}" y="{ly}" font-size="11" fill="#1f2328">'
@@ -132,6 +144,10 @@ def nrs_chart(points: list[tuple[str, int | None, int | None]], title: str,
                  f'<rect x="{left + 150}" y="{ly - 9}" width="14" height="4" fill="#e0895f"/>'
                  f'<text x="{left + 170}" y="{ly}" font-size="11" fill="#1f2328">'
                  f'{escape(after)}</text>')
+    if diary:
+        parts.append(f'<circle cx="{left + 307}" cy="{ly - 4}" r="4" fill="#1a5fb4"/>'
+                     f'<text x="{left + 316}" y="{ly}" font-size="11" fill="#1f2328">'
+                     f'{escape(diary_label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -164,12 +180,16 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
             "treated": sorted({(_kb_name(x.muscle, lang), x.side) for x in s.treatments}),
         })
         prev, prev_area = p, area
+    from knoop.web.diary_view import diary_history
+
+    diary = diary_history(sessions, hist.diary)
     chart = Markup(nrs_chart([(i["date"][:5], i["nrs_before"], i["nrs_after"]) for i in items],
                              _("Pain (NRS) before and after each session"),
-                             _("NRS before"), _("NRS after"))) if items else ""
+                             _("NRS before"), _("NRS after"), diary["diary_points"],
+                             _("pain diary"))) if items else ""
     return render(request, "clients/history.html", {
         "c": c, "items": items, "chart": chart, "views": HISTORY_VIEWS,
-        "more": hist.total > MAX_SESSIONS})
+        "more": hist.total > MAX_SESSIONS, **diary})
 
 
 @router.get("/clienten/{client_id}/verloop/{session_id}/{view}.svg")

@@ -10,7 +10,7 @@ In order, for every HTTP request:
    bytes received pass the limit. This runs before login, CSRF and JSON parsing.
 3. **Security headers** on every response (CSP, nosniff, frame and referrer policy; HSTS when
    the request came over https), and ``Cache-Control: no-store`` on anything a logged-in user
-   or an intake link sees.
+   or an intake or aftercare link sees.
 4. **Last line of defence.** An exception nobody handled is logged with its traceback and the
    request ID, and answered with a friendly 500 page (or the JSON error shape under ``/api/``);
    a database that does not answer gives 503 instead. Never a traceback page.
@@ -41,6 +41,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/sessions/", 4 * MIB),
     ("/intake/", 4 * MIB),
     ("/praktijk/logo", 1 * MIB),  # a logo of at most 512 kB, as multipart
+    ("/nazorg/", 1 * MIB),
 )
 #: Every other request (login and record forms, GETs).
 DEFAULT_BODY_LIMIT = 256 * KIB
@@ -54,8 +55,8 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-#: The secret part of an intake link, wherever a path is logged.
-INTAKE_TOKEN = re.compile(r"(/intake/)[^/?#\s\"]+")
+#: The secret part of an intake or aftercare link, wherever a path is logged.
+INTAKE_TOKEN = re.compile(r"(/intake/|/nazorg/)[^/?#\s\"]+")
 
 #: Errors that mean the database cannot be reached (503), not that knoop is wrong (500).
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
@@ -65,7 +66,7 @@ CookieHook = Callable[[Request, Response], None]
 
 
 def redact(text: str) -> str:
-    """``text`` with every intake-link token replaced by ``[redacted]``."""
+    """``text`` with every intake- or aftercare-link token replaced by ``[redacted]``."""
     return INTAKE_TOKEN.sub(r"\1[redacted]", text)
 
 
@@ -139,7 +140,8 @@ class Guard:
 
         started = False
         replacing = False
-        no_store = bool(request.cookies.get("knoop_session")) or path.startswith("/intake/")
+        no_store = bool(request.cookies.get("knoop_session")) or \
+            path.startswith(("/intake/", "/nazorg/"))
 
         async def guarded_send(message: Message) -> None:
             nonlocal started

@@ -71,10 +71,11 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
     t = _ = translator(request)
     lang = lang_of(request)
     store = store_of(request)
-    s, c, consent = store.session_with_client(user.actor, session_id)  # outsider: 404
+    page = store.session_with_client(user.actor, session_id)  # outsider: 404
+    s, c = page.session, page.client
     ctx = widget_context(lang)
     decisions = _flag_decisions(s)
-    ctx.update(consent_gate(request, consent))
+    ctx.update(consent_gate(request, page.treatment_consent))
     ctx.update({
         "s": s, "c": c, "when": fmt_datetime(s.started_at),
         "status_name": t(STATUS_NAMES.get(s.status, s.status)),
@@ -113,6 +114,9 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
             "drawingChanged": _("the drawing"), "close": _("Close"),
         }),
     })
+    from knoop.web.diary_view import intake_diary
+
+    ctx.update(intake_diary(page))
     return render(request, "sessions/page.html", ctx)
 
 

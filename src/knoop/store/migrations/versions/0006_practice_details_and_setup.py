@@ -51,6 +51,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('installation')
-    with op.batch_alter_table('practices') as b:
-        for name in ('version', 'logo_type', 'logo', *reversed([c for c, _t in COLUMNS])):
-            b.drop_column(name)
+    # Plain DROP COLUMN (SQLite >= 3.35 too): a batch copy of ``practices`` would drop the
+    # table that every user and client refers to, which the foreign keys refuse.
+    for name in ('version', 'logo_type', 'logo', *reversed([c for c, _t in COLUMNS])):
+        op.drop_column('practices', name)
