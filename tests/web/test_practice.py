@@ -113,7 +113,10 @@ def test_a_therapist_may_not_manage_the_practice(w: World) -> None:
     tc = TestClient(app_for(w.store), raise_server_exceptions=False)
     token = login(tc, "colleague@knoop.test")
     assert 'id="nav-practice"' not in tc.get("/clienten").text
-    assert tc.get("/praktijk").status_code == 403
+    page = tc.get("/praktijk")
+    assert page.status_code == 403
+    assert "Alleen een beheerder van je praktijk" in page.text
+    assert "verlopen" not in page.text and "only an admin" not in page.text  # not the CSRF text
     r = tc.post("/praktijk", data={**DETAILS, "csrf": token})
     assert r.status_code == 403
     r = tc.post(f"/praktijk/collegas/{w.colleague.id}/rol", data={"role": "admin",

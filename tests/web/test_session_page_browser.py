@@ -191,3 +191,22 @@ def test_a_finding_taken_back_can_be_put_back(laptop: BrowserContext, base_url: 
     (f,) = [f for f in latestfindings(s).values() if f.muscle == "trapezius"]
     assert (f.result, f.trigger_point, f.pain_recognised, f.taut_band) == \
         ("active", "trapezius_upper_front", True, False)
+
+
+@pytest.mark.parametrize("width", [1280, 1366])
+def test_a_draft_intake_fits_the_laptop_window_with_its_take_over_button(
+        browser: Browser, base_url: str, world: World, width: int) -> None:
+    """A client's intake waiting to be taken over: the header (with "Intake overnemen") stays
+    inside the window; nothing scrolls sideways."""
+    draft = world.store.create_session(world.owner.actor, world.client.id, status="draft",
+                                       painmap=HEADACHE).id
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = ctx.new_page()
+        open_session(page, base_url, draft)
+        take_over = box(page, "#accept-draft")
+        assert take_over["x"] + take_over["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth <= "
+                             "document.documentElement.clientWidth")
+    finally:
+        ctx.close()

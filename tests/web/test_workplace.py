@@ -482,7 +482,13 @@ def test_red_flags_must_be_acknowledged_before_charting_and_the_ack_is_stored(w:
     (d,) = w.store.get_session(w.owner.actor, w.session_id).flag_decisions
     assert (d.flag, d.decision, d.reason, d.decided_by) == \
         ("chest_pain_exertion", "overridden", why, w.owner.id)
-    assert why in tc.get(f"/sessies/{w.session_id}").text
+    page = tc.get(f"/sessies/{w.session_id}").text
+    assert why in page
+    acked = page.split('id="acked-note"')[1].split("</ul>")[0]
+    from knoop.ranking.redflags import flag_title
+
+    assert flag_title("chest_pain_exertion", "nl") in acked
+    assert ": chest_pain_exertion," not in acked  # the flag in words, never its ID
     r = tc.post(f"/api/v1/sessions/{w.session_id}/treatments", headers=h, json={
         "muscle": "trapezius", "side": "left", "technique": "massage"})
     assert r.status_code == 200

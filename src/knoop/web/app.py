@@ -73,9 +73,16 @@ def api_error(request: Request, status: int, body: ErrorResponse) -> Response:
     return Response(json_bytes(body), status_code=status, media_type="application/json")
 
 
-def _error_page(request: Request, status: int, detail: str | None = None) -> Response:
+#: A 403 that is not a refused form: the user may not do this (e.g. a therapist on the
+#: practice administration).
+NOT_YOURS = _("Only an admin of your practice can do this. Ask your practice's admin.")
+
+
+def _error_page(request: Request, status: int, detail: str | None = None, *,
+                text: str | None = None) -> Response:
     t = translations(lang_of(request)).gettext
-    title, text = ERROR_TEXT.get(status, ERROR_TEXT[500])
+    title, default = ERROR_TEXT.get(status, ERROR_TEXT[500])
+    text = text or default
     return render(request, "error.html", {"title": t(title), "text": t(text),
                                           "detail": detail,
                                           "request_id": request_id(request) if status >= 500
@@ -238,6 +245,8 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
             return resp
         if isinstance(exc, CsrfError) and not _is_api(request):
             return _error_page(request, 403)
+        if isinstance(exc, Forbidden) and not _is_api(request):
+            return _error_page(request, 403, text=NOT_YOURS)
         if _is_api(request):
             return api_error(request, exc.http_status, exc.to_dict())
         status = exc.http_status if exc.http_status in ERROR_TEXT else 422

@@ -35,10 +35,14 @@ from knoop.web.session_view import (
 router = APIRouter(include_in_schema=False)
 
 
-def _flag_decisions(s: Session) -> list[dict[str, Any]]:
-    """Who decided what on which red flag, for the page (acknowledged or overridden)."""
-    return [{"flag": d.flag, "urgency": d.urgency, "decision": d.decision, "reason": d.reason,
-             "when": fmt_datetime(d.decided_at)} for d in s.flag_decisions]
+def _flag_decisions(s: Session, lang: str) -> list[dict[str, Any]]:
+    """Who decided what on which red flag, for the page (acknowledged or overridden);
+    ``title`` is the flag in words (never its ID)."""
+    from knoop.ranking.redflags import flag_title
+
+    return [{"flag": d.flag, "title": flag_title(d.flag, lang), "urgency": d.urgency,
+             "decision": d.decision, "reason": d.reason, "when": fmt_datetime(d.decided_at)}
+            for d in s.flag_decisions]
 
 
 def _sent_at(intake: dict[str, Any] | None) -> str:
@@ -74,7 +78,7 @@ def session_page(request: Request, session_id: SessionId, user: User = LoggedIn)
     page = store.session_with_client(user.actor, session_id)  # outsider: 404
     s, c = page.session, page.client
     ctx = widget_context(lang)
-    decisions = _flag_decisions(s)
+    decisions = _flag_decisions(s, lang)
     ctx.update(consent_gate(request, page.treatment_consent))
     ctx.update({
         "s": s, "c": c, "when": fmt_datetime(s.started_at),
