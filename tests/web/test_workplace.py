@@ -522,6 +522,7 @@ def test_an_intake_link_works_once_and_lands_as_a_draft(w: World) -> None:
     form = {"csrf": csrf_of(page.text), "complaint": "Nekpijn", "nrs_before": "12"}
     r = anon.post(path, data=form)
     assert r.status_code == 422 and "Pijn nu (NRS 0–10)" in r.text
+    assert "vul een heel getal in van 0 tot en met 10" in r.text  # says what is allowed
     assert 'value="Nekpijn"' not in r.text or "Nekpijn" in r.text
     form.update(nrs_before="6", symptoms=["dizziness"], screening=["fever_or_unwell"],
                 drawing='{"strokes": [{"view": "back", "points": [[300, 170], [330, 175]], '

@@ -165,7 +165,8 @@ def diary_answers(form: FormData) -> dict[str, Any]:
     if not raw and not worse:
         raise BadInput("nrs: required", field="nrs", kind="required")
     if raw and (not raw.isdigit() or not 0 <= int(raw) <= 10):
-        raise BadInput("nrs: a whole number 0-10", field="nrs", kind="range")
+        raise BadInput("nrs: a whole number 0-10", field="nrs", kind="range",
+                       allowed=[str(n) for n in range(11)])
     ex = str(form.get("exercises") or "")
     if ex not in ("", "yes", "no"):
         raise BadInput("exercises_done: yes or no", field="exercises_done")

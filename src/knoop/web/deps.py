@@ -296,6 +296,9 @@ def input_error(request: Request, exc: KnoopError) -> str:
         text = _("this value is not valid") + f" ({detail})"
     elif "{label}" in template:  # a whole sentence: "Geboortedatum ligt in de toekomst"
         return _(template).replace("{label}", label or _("This value"))
+    elif exc.kind == "range" and exc.allowed and all(a.isdigit() for a in exc.allowed):
+        text = _("enter a whole number from %(lo)s to %(hi)s") % {
+            "lo": exc.allowed[0], "hi": exc.allowed[-1]}
     elif "%s" in template:
         text = _(template) % (exc.limit if exc.limit is not None else "")
     else:

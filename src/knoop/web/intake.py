@@ -69,7 +69,7 @@ def _answers(form: FormData) -> dict[str, Any]:
     if nrs_raw:
         if not nrs_raw.isdigit() or not 0 <= int(nrs_raw) <= 10:
             raise BadInput("nrs_before: must be a whole number 0-10", field="nrs_before",
-                           kind="range")
+                           kind="range", allowed=[str(n) for n in range(11)])
         nrs = int(nrs_raw)
     symptoms = [s for s in form.getlist("symptoms") if isinstance(s, str)]
     screening = [s for s in form.getlist("screening") if isinstance(s, str)]
