@@ -97,10 +97,6 @@ class OverviewsMixin(ScopedBase):
         def op(s: OrmSession) -> SessionPage:
             r = self._session_row(s, actor, session_id)
             c = self._client_row(s, actor, r.client_id)
-            given = s.scalars(select(ConsentRow.given)
-                              .where(ConsentRow.client_id == c.id,
-                                     ConsentRow.kind == "treatment")
-                              .order_by(ConsentRow.id.desc()).limit(1)).first()
             prev = s.execute(select(*SUMMARY_COLUMNS)
                              .where(SessionRow.client_id == c.id, SessionRow.id != r.id,
                                     SessionRow.status != "draft",
@@ -112,7 +108,7 @@ class OverviewsMixin(ScopedBase):
                                 r.started_at if r.status == "closed" else None)
                      if previous is not None else [])
             out = SessionPage(self._full(s, r), client_of(c),
-                              None if given is None else bool(given), previous, diary)
+                              self._treatment_consent(s, c.id), previous, diary)
             self._log(s, actor, "read", r.client_id, f"session:{r.id}", "session page")
             return out
         return self._run(op)

@@ -215,13 +215,19 @@ class ScopedBase(StoreBase):
                               "(or, for an emergency, overridden with a reason) first",
                               field="flags", allowed=[str(f) for f in open_])
 
-    def _consent_gate(self, s: OrmSession, client_id: int) -> None:
-        """No treatment (and no session started by the therapist) without the client's
-        treatment consent: the latest treatment consent recorded must be given."""
+    @staticmethod
+    def _treatment_consent(s: OrmSession, client_id: int) -> bool | None:
+        """The client's treatment consent in force: the latest one recorded (True given, False
+        withdrawn), None when never asked."""
         latest = s.scalar(select(ConsentRow.given).where(ConsentRow.client_id == client_id,
                                                          ConsentRow.kind == "treatment")
                           .order_by(ConsentRow.id.desc()).limit(1))
-        if not latest:
+        return None if latest is None else bool(latest)
+
+    def _consent_gate(self, s: OrmSession, client_id: int) -> None:
+        """No treatment (and no session started by the therapist) without the client's
+        treatment consent: the latest treatment consent recorded must be given."""
+        if not self._treatment_consent(s, client_id):
             raise ConsentMissing("the client has not given treatment consent: record it first",
                                  field="consent")
 
