@@ -90,6 +90,8 @@ def test_an_admin_invites_a_colleague_changes_the_role_and_deactivates(w: World)
                                             "nina@knoop.test", "invite_role": "therapist",
                                             "invite_password": PASSWORD, "csrf": token})
     assert r.status_code == 200 and "Account gemaakt voor Nina Nieuw" in r.text
+    assert [h.status_code for h in r.history] == [303]  # a reload does not post again
+    assert r.url.query == b"collega=" + str(w.store.user_by_email("nina@knoop.test").id).encode()
     nina = w.store.user_by_email("nina@knoop.test")
     r = tc.post(f"/praktijk/collegas/{nina.id}/rol", data={"role": "admin", "csrf": token})
     assert r.status_code == 200 and "Rol gewijzigd." in r.text
@@ -106,7 +108,17 @@ def test_the_last_admin_cannot_demote_themselves(w: World) -> None:
     tc, token = admin_client(w)
     r = tc.post(f"/praktijk/collegas/{w.owner.id}/rol", data={"role": "therapist",
                                                               "csrf": token})
-    assert r.status_code == 409 and "minstens één actieve beheerder" in r.text
+    assert r.status_code == 409 and "Rol: de praktijk heeft minstens één actieve beheerder" in r.text
+
+
+def test_the_last_admin_cannot_deactivate_themselves_and_is_told_so_about_the_account(
+        w: World) -> None:
+    tc, token = admin_client(w)
+    r = tc.post(f"/praktijk/collegas/{w.owner.id}/actief", data={"active": "no", "csrf": token})
+    assert r.status_code == 409
+    error = r.text.split('id="team-error">')[1].split("</p>")[0]
+    assert error == "Account: de praktijk heeft minstens één actieve beheerder nodig"
+    assert w.store.user_by_email(w.owner.email).active
 
 
 def test_a_therapist_may_not_manage_the_practice(w: World) -> None:

@@ -121,7 +121,7 @@ class UsersMixin(PracticesMixin):
             if actor is not None and not actor.is_admin:
                 raise Forbidden("only an admin can (de)activate users")
             if not active:
-                self._keep_an_admin(s, r)
+                self._keep_an_admin(s, r, field="active")
             r.active = bool(active)
             if not active:
                 s.execute(delete(LoginSessionRow).where(LoginSessionRow.user_id == user_id))
@@ -140,7 +140,7 @@ class UsersMixin(PracticesMixin):
             if actor is not None and not actor.is_admin:
                 raise Forbidden("only an admin can change roles")
             if role != "admin":
-                self._keep_an_admin(s, r)
+                self._keep_an_admin(s, r, field="role")
             old, r.role = r.role, role
             audit.append(s, at=self.clock(), actor=actor, action="user_role",
                          obj=f"user:{user_id}", detail=f"role={old}->{role}",
@@ -148,9 +148,10 @@ class UsersMixin(PracticesMixin):
             return user_of(r)
         return self._run(op)
 
-    def _keep_an_admin(self, s: OrmSession, r: UserRow) -> None:
+    def _keep_an_admin(self, s: OrmSession, r: UserRow, *, field: str) -> None:
         """Refuse to take away the practice's last active admin (under a lock on the
-        practice, so two admins demoting each other at once cannot both succeed)."""
+        practice, so two admins demoting each other at once cannot both succeed); `field` is
+        the one the refused change was made in (``role`` or ``active``)."""
         if r.role != "admin" or not r.active:
             return
         s.get(PracticeRow, r.practice_id, with_for_update=True)
@@ -158,7 +159,7 @@ class UsersMixin(PracticesMixin):
             UserRow.practice_id == r.practice_id, UserRow.role == "admin",
             UserRow.active.is_(True), UserRow.id != r.id))
         if not others:
-            raise Conflict("the practice needs at least one active admin", field="role",
+            raise Conflict("the practice needs at least one active admin", field=field,
                            kind="last_admin")
 
     def enable_totp(self, actor: Actor | None, user_id: int) -> tuple[str, str]:

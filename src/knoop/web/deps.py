@@ -244,6 +244,7 @@ FIELD_LABELS = {
     "name": _("Name"), "address": _("Address"), "postcode": _("Postcode"), "city": _("City"),
     "agb_code": _("AGB code"), "registration": _("Registration numbers"),
     "website": _("Website"), "logo": _("Logo"), "role": _("Role"), "admin_name": _("Your name"),
+    "active": _("Account"),
     "practice_name": _("Practice name"), "consent": _("Consent"),
     "nrs": _("Pain now (NRS 0–10)"), "exercises_done": _("Exercises done"),
     "much_worse": _("Much worse"), "idle_days": _("Stops after unused for"),

@@ -66,6 +66,11 @@ def _page(request: Request, user: User, *, values: dict[str, str] | None = None,
              "role_name": t(ROLE_NAMES[u.role]), "active": u.active,
              "since": fmt_date(u.created_at), "me": u.id == user.id}
             for u in store.users(user.actor)]
+    made = request.query_params.get("collega", "")
+    invited = invited or next((_(
+        "Account made for %(who)s. Give the initial password in person or by phone (never in "
+        "the same e-mail as the address); they log in at this address with their e-mail.")
+        % {"who": u["name"] or u["email"]} for u in team if str(u["id"]) == made), "")
     return render(request, "practice/page.html", {
         "p": p, "v": values, "error": error, "error_field": error_field, "section": section,
         "team": team, "roles": [(r, t(ROLE_NAMES[r])) for r in ROLES], "invited": invited,
@@ -158,10 +163,7 @@ def invite(request: Request, user: User = LoggedIn, form: FormData = CsrfForm) -
         return _page(request, user, invite=values, error=input_error(request, exc),
                      error_field="invite_" + (exc.field or ""), section="team",
                      status_code=422 if isinstance(exc, BadInput) else 409)
-    return _page(request, user, invited=_(
-        "Account made for %(who)s. Give the initial password in person or by phone (never in "
-        "the same e-mail as the address); they log in at this address with their e-mail.")
-        % {"who": u.name or u.email})
+    return RedirectResponse(f"/praktijk?collega={u.id}#team", status_code=303)
 
 
 def _user_change(request: Request, user: User, work: Any, saved: str) -> Response:
