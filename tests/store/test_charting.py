@@ -39,6 +39,21 @@ def test_findings_treatments_and_note_make_a_soap_text(world: World) -> None:
     assert got.ranking["candidates"][0]["muscle"] == "trapezius"
 
 
+def test_the_intakes_complaints_and_causes_reach_s_and_follow_a_change(world: World) -> None:
+    st = world.store
+    s = st.create_session(world.owner, world.client.id, painmap=HEADACHE, nrs_before=6,
+                          complaint="Hoofdpijn na een werkdag", symptoms=["dizziness"],
+                          causes=["static_posture", "stress"])
+    note = st.set_note(world.owner, s.id, plan="Zelfmassage.")
+    subj = note.soap_text.split("\n")[0]
+    assert subj.startswith("S: Hoofdpijn na een werkdag. Overige klachten: duizeligheid of "
+                           "evenwichtsstoornis. Uitlokkende factoren: langdurig dezelfde "
+                           "houding, stress en spanning. Pijntekening: slaap rechts")
+    st.update_session(world.owner, s.id, symptoms=["tearing_eye"], causes=[])
+    subj = st.get_session(world.owner, s.id).note.soap_text.split("\n")[0]
+    assert "Overige klachten: tranend oog." in subj and "Uitlokkende" not in subj
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({"muscle": "biceps", "side": "left", "result": "active"}, "muscle"),
     ({"muscle": "trapezius", "side": "both", "result": "active"}, "side"),

@@ -75,3 +75,13 @@ def test_english_on_request() -> None:
     text = _soap(lang="en")
     assert "Pain (NRS) at the start: 7/10." in text and "left: active (pain recognised" in text
     assert "Red-flag screening: no red flag." in text
+
+
+def test_s_names_the_other_complaints_and_provoking_factors_the_client_named() -> None:
+    s = _soap(symptoms=["duizeligheid of evenwichtsstoornis", "tranend oog"],
+              causes=["langdurig dezelfde houding"]).split("\n")[0]
+    assert s == ("S: Hoofdpijn. Overige klachten: duizeligheid of evenwichtsstoornis, tranend "
+                 "oog. Uitlokkende factoren: langdurig dezelfde houding. Pijn (NRS) bij aanvang: "
+                 "7/10.")
+    s_en = _soap("en", symptoms=["tearing eye"], causes=["stress and tension"]).split("\n")[0]
+    assert "Other complaints: tearing eye. Provoking factors: stress and tension." in s_en

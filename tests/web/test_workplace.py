@@ -393,7 +393,8 @@ def test_autosave_and_charting_go_through_the_store(w: World) -> None:
     r = tc.post(f"/api/v1/sessions/{w.session_id}/note", headers=h,
                 json={"subjective": "Hoofdpijn", "assessment": "Myofasciaal", "plan": ""})
     soap = r.json()["soap_text"]
-    assert soap.startswith("S: Hoofdpijn. Pijntekening: ") and "bij aanvang: 6/10." in soap
+    assert soap.startswith("S: Hoofdpijn. Overige klachten: duizeligheid of evenwichtsstoornis. "
+                           "Pijntekening: ") and "bij aanvang: 6/10." in soap
     page = tc.get(f"/sessies/{w.session_id}").text
     assert "Myofasciaal" in page and 'id="draw-init"' in page
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import defer, object_session
 
 from knoop.errors import Conflict, ConsentMissing, NotFound, RedFlagOpen, StaleVersion
 from knoop.kb import KB_VERSION, KnowledgeBase, knowledge_base
+from knoop.kb.models import CAUSES
 from knoop.ranking import default_ranker
 from knoop.ranking.redflags import flag_title
 from knoop.store import audit
@@ -251,6 +252,9 @@ class ScopedBase(StoreBase):
             region_name=lambda g: (kb.contract.regions[g].nl if g in kb.contract.regions
                                    else g).lower(),
             tp_name=lambda m, tp: _tp_name(kb, m, tp),
+            symptoms=[kb.contract.symptoms[x].nl.lower() for x in (r.symptoms or [])
+                      if x in kb.contract.symptoms],
+            causes=[CAUSES[x]["nl"].lower() for x in (r.causes or []) if x in CAUSES],
             muscle_name=lambda m: kb.muscles[m].names.nl if m in kb.muscles else m)
 
     def _flag_outcomes(self, s: OrmSession, r: SessionRow) -> list[FlagOutcome]:

@@ -37,6 +37,11 @@ DRAWING_KEYS = ("strokes", "regions", "exclude", "symptoms", "screening")
 MIN_REASON = 10
 
 
+#: Session fields the SOAP text is written from (besides the drawing, findings and treatments).
+SOAP_FIELDS = frozenset({"complaint", "symptoms", "causes", "screening", "nrs_before", "nrs_after",
+                         "next_appointment"})
+
+
 class SessionsMixin(ScopedBase):
     # ---- sessions --------------------------------------------------------------------------
     def _session_values(self, data: dict[str, Any], old: SessionRow | None) -> dict[str, Any]:
@@ -231,7 +236,7 @@ class SessionsMixin(ScopedBase):
             self._touch(s, r.client_id)
             self._log(s, actor, "update", r.client_id, f"session:{r.id}",
                       "fields=" + ",".join(sorted(fields)))
-            if {"nrs_before", "nrs_after", "next_appointment"} & set(vals):
+            if (SOAP_FIELDS | {"painmap", "strokes"}) & (set(vals) | set(fields)):
                 self._regenerate_soap(s, r)
             return self._full(s, r)
         return self._run(op)

@@ -1,6 +1,7 @@
 """The SOAP note as text, from the structured data of a session: pure, no database.
 
-S: the client's words (the complaint), the drawn pain (each region with its intensity and
+S: the client's words (the complaint), the other complaints and provoking factors the client
+named (the intake's symptoms and causes), the drawn pain (each region with its intensity and
 quality, strongest first) and the NRS at the start; O: every palpation finding with its
 trigger point and criteria (present, and absent when tested); A: the therapist's assessment
 and the red-flag screening (none, or each flag with its urgency and what was decided: an
@@ -36,6 +37,7 @@ PHRASES = {
     "nl": {"nrs_before": "Pijn (NRS) bij aanvang: {n}/10.", "treated": "Behandeld: {what}.",
            "tolerance": "druktolerantie {t}", "nrs_after": "Pijn (NRS) na behandeling: {n}/10.",
            "next": "Volgende afspraak: {when}.", "drawn": "Pijntekening: {r}.",
+           "symptoms": "Overige klachten: {s}.", "causes": "Uitlokkende factoren: {c}.",
            "tp": "triggerpunt {tp}", "absent": "geen {c}",
            "no_flags": "Screening rode vlaggen: geen rode vlag.",
            "flag": "Rode vlag ({u}): {flag}",
@@ -44,6 +46,7 @@ PHRASES = {
     "en": {"nrs_before": "Pain (NRS) at the start: {n}/10.", "treated": "Treated: {what}.",
            "tolerance": "pressure tolerance {t}", "nrs_after": "Pain (NRS) after treatment: {n}/10.",
            "next": "Next appointment: {when}.", "drawn": "Pain drawing: {r}.",
+           "symptoms": "Other complaints: {s}.", "causes": "Provoking factors: {c}.",
            "tp": "trigger point {tp}", "absent": "no {c}",
            "no_flags": "Red-flag screening: no red flag.",
            "flag": "Red flag ({u}): {flag}",
@@ -139,14 +142,21 @@ def soap_text(*, complaint: str, nrs_before: int | None, nrs_after: int | None,
               regions: Sequence[Mapping[str, Any]] = (),
               region_name: Callable[[str], str] = str,
               tp_name: Callable[[str, str], str] = lambda _m, tp: tp,
+              symptoms: Sequence[str] = (), causes: Sequence[str] = (),
               lang: str = "nl") -> str:
     """Four lines, S/O/A/P. ``next_appointment`` is naive UTC (as stored), shown in Dutch
     local time; ``muscle_name``, ``region_name`` and ``tp_name`` (muscle, trigger point) give
     names in ``lang``; ``regions`` are the pain map's regions (region, side, intensity,
-    quality); ``flags`` the session's red flags with their decisions."""
+    quality); ``flags`` the session's red flags with their decisions; ``symptoms`` and
+    ``causes`` the other complaints and provoking factors the client named, already in words
+    (lower case, in ``lang``)."""
     lang = "en" if lang == "en" else "nl"
     say = PHRASES[lang]
     subj = [subjective] if subjective else ([complaint] if complaint else [])
+    if symptoms:
+        subj.append(say["symptoms"].format(s=", ".join(symptoms)))
+    if causes:
+        subj.append(say["causes"].format(c=", ".join(causes)))
     if regions:
         subj.append(say["drawn"].format(r=drawn_regions(regions, region_name, lang)))
     if nrs_before is not None:
