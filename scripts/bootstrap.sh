@@ -39,4 +39,7 @@ if ! python3 -m uv --version >/dev/null 2>&1; then
   echo "bootstrap: installing uv"
   python3 -m pip install -q uv
 fi
-python3 -m uv sync --locked -q
+# Bytecode compiled once at install: with PYTHONDONTWRITEBYTECODE set (common in containers)
+# every CLI call would otherwise compile each module it imports again (knoop --help: ~3 s).
+python3 -m uv sync --locked -q --compile-bytecode
+.venv/bin/python -m compileall -q -j 0 src >/dev/null || true
