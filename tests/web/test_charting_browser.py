@@ -129,3 +129,12 @@ def test_tap_a_region_pick_the_trapezius_and_chart_none_found(
     s = world.store.get_session(world.owner.actor, world.session_id)
     f = [x for x in s.findings if x.muscle == "trapezius" and x.side == "left"]
     assert f and f[-1].result == "none_found" and f[-1].trigger_point == tp
+
+    # "Ongedaan maken" on the chart takes the finding back on the server too, not only on screen
+    t = updated_at(page)
+    page.locator("#undo").click()
+    wait_for_update(page, t)
+    expect(page.locator("#findings-list li[data-muscle=trapezius]")).to_have_count(0)
+    s = world.store.get_session(world.owner.actor, world.session_id)
+    assert not [x for x in s.findings if x.muscle == "trapezius" and x.side == "left"]
+    assert errors == []

@@ -557,8 +557,15 @@
   undoBtn.addEventListener("click", function () {
     var h = history.pop();
     if (!h) return;
+    var before = state.findings;
     state.strokes = h.strokes; state.regions = h.regions; state.exclude = h.exclude; state.findings = h.findings;
     renderAll(); changed(true);
+    if (MODE === "session") {  // a finding the undo puts back or takes away is saved too
+      var keys = new Set(Array.from(before.keys()).concat(Array.from(h.findings.keys())));
+      keys.forEach(function (k) {
+        if (before.get(k) !== h.findings.get(k)) { var p = k.split("|"); emitFinding(p[0], p[1]); }
+      });
+    }
   });
   clearBtn.addEventListener("click", function () {
     snapshot();
