@@ -53,9 +53,12 @@ def two_servers(pg_server, tmp_path: Path) -> Iterator[tuple[str, str]]:  # type
             stderr=subprocess.DEVNULL))
         bases.append(f"http://127.0.0.1:{port}")
     try:
-        for base in bases:
-            deadline = time.time() + 30
+        for proc, base in zip(procs, bases, strict=True):
+            # a generous limit for a loaded machine; a server that exits fails at once
+            deadline = time.time() + 120
             while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"server {base} exited with {proc.returncode}")
                 try:
                     if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                         break
