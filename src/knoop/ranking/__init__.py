@@ -15,7 +15,8 @@ from typing import Any
 
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
-from knoop.ranking.reasons import Wording, reasons
+from knoop.ranking.reasons import Wording
+from knoop.ranking.reasons import reasons as reasons_of
 from knoop.ranking.redflags import RedFlag, screen
 from knoop.ranking.scoreindex import ScoreIndex
 from knoop.ranking.scoring import (
@@ -33,6 +34,9 @@ from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
 
 LANGS = ("nl", "en")
 MIN_LISTED = 20
+#: How many candidates the API and ``knoop rank`` give reasons by default (the session page
+#: lists 20); every candidate with a score is still listed.
+REASONS_SHOWN = 20
 NOTES = {
     "empty": {"nl": "Nog niets ingetekend: teken waar het pijn doet om te zien welke spieren je "
                     "kunt onderzoeken.",
@@ -54,17 +58,20 @@ class Candidate:
     score: float
     name: str
     trigger_points: list[str]
-    reasons_for: list[str]
-    reasons_against: list[str]
+    #: None (and absent from :meth:`to_dict`) for a candidate past the ``reasons`` asked for
+    reasons_for: list[str] | None
+    reasons_against: list[str] | None
     finding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "rank": self.rank, "muscle": self.muscle, "side": self.side,
             "score": round(self.score, 3), "name": self.name,
-            "trigger_points": self.trigger_points, "reasons_for": self.reasons_for,
-            "reasons_against": self.reasons_against,
+            "trigger_points": self.trigger_points,
         }
+        if self.reasons_for is not None:
+            d["reasons_for"] = self.reasons_for
+            d["reasons_against"] = self.reasons_against
         if self.finding:
             d["finding"] = self.finding
         return d
@@ -205,11 +212,13 @@ class Ranker:
         return [(sides[i], kept[i], findings.get(i)) for i in order]
 
     def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None, *,
-             keep_findings: bool = False) -> Ranking:
+             keep_findings: bool = False, reasons: int | None = None) -> Ranking:
         """Rank ``pm``. ``top`` limits the candidates listed (default: all with a score > 0);
         with ``keep_findings`` the muscles with a palpation finding are listed too, wherever
-        they rank. Reasons are worked out only for the candidates listed; every candidate's
-        score still decides the order and "together"."""
+        they rank. ``reasons``: how many of the listed candidates get their reasons (and their
+        best-fitting trigger point first), from the top (default: all listed); the others carry
+        rank, muscle, side, score and trigger points only. Every candidate's score still decides
+        the order and "together"."""
         if lang not in LANGS:
             lang = "nl"
         w = self.wording[lang]
@@ -232,12 +241,19 @@ class Ranker:
         context = _Context(painted, {s: self.symptom_weight[s] for s in symptoms},
                            nerve_regions(pm, self.kb.contract))
         candidates: list[Candidate] = []
-        for i, (ms, _score, _finding) in listed:
+        explained = len(listed) if reasons is None else max(reasons, 0)
+        for n, (i, (ms, score, finding)) in enumerate(listed):
+            if n >= explained:
+                m = self.kb.muscles[ms[0]]
+                candidates.append(Candidate(
+                    i, ms[0], ms[1], score, m.names.nl if lang == "nl" else m.names.en,
+                    [tp.id for tp in m.trigger_points], None, None, finding))
+                continue
             ev = self._evidence_of(ms, pm, context)
             z = self.zones[ms]
             m = self.kb.muscles[ev.muscle]
             tp_size = next((len(tp.essential) for tp in z.trigger_points if tp.id == ev.best_tp), 0)
-            pro, con = reasons(ev, symptoms, w, tp_size)
+            pro, con = reasons_of(ev, symptoms, w, tp_size)
             tps = [tp.id for tp in m.trigger_points]
             if ev.best_tp:
                 tps.remove(ev.best_tp)
@@ -281,4 +297,4 @@ def rank(data: Any, lang: str = "nl", top: int | None = None) -> Ranking:
     return r.rank(r.parse(data), lang, top)
 
 
-__all__ = ["PainMap", "Ranker", "Ranking", "default_ranker", "parse_painmap_text", "rank"]
+__all__ = ["REASONS_SHOWN", "PainMap", "Ranker", "Ranking", "default_ranker", "parse_painmap_text", "rank"]

@@ -174,9 +174,14 @@ class CandidateOut(BaseModel):
     muscle: str
     side: str
     score: float
-    trigger_points: list[str] = []
-    reasons_for: list[str] = []
-    reasons_against: list[str] = []
+    trigger_points: list[str] = Field(default=[], description=(
+        "The muscle's trigger points; for a candidate with reasons the best-fitting one "
+        "first, otherwise in the knowledge base's order."))
+    reasons_for: list[str] | None = Field(default=None, description=(
+        "Only for the first `reasons` candidates (default 20): absent (never null) for the "
+        "others."))
+    reasons_against: list[str] | None = Field(default=None, description=(
+        "As reasons_for: present exactly when reasons_for is."))
     model_config = ConfigDict(extra="allow")
 
 
