@@ -66,11 +66,11 @@ def test_the_command_list_shows_each_commands_own_summary() -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["rank", "-"]])
-def test_help_and_rank_load_no_database_web_or_pdf_library(args: list[str]) -> None:
+def test_help_and_rank_load_no_database_web_pdf_pydantic_or_yaml_library(args: list[str]) -> None:
     code = ("import sys\nfrom knoop.cli import main\n"
             f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
             "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'weasyprint', 'shapely',"
-            " 'numpy', 'argon2', 'uvicorn', 'jinja2'}\n"
+            " 'numpy', 'argon2', 'uvicorn', 'jinja2', 'pydantic', 'yaml'}\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], input=json.dumps(PAINMAP),
                             capture_output=True, text=True, timeout=120, check=False)
