@@ -36,25 +36,20 @@ def together(candidates: Sequence[tuple[str, str]], zones: Mapping[tuple[str, st
     keys = list(painted)
     intensity = [painted[k] for k in keys]
     current = [0.0] * len(keys)
-    # Per candidate only the painted keys its zones explain (position, weight), in key order: a
-    # key it does not explain adds nothing (w = 0 <= current), so the sums are the same floats
-    # as over every key, for a fraction of the work.
-    pool: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    pool = {}
     for ms in candidates[:POOL]:
         get = zones[ms].weights.get
-        pool[ms] = [(j, w) for j, k in enumerate(keys) if (w := get(k, 0.0)) > 0]
+        pool[ms] = [get(k, 0.0) for k in keys]
     picks: list[Pick] = []
     while pool and len(picks) < MAX_MUSCLES:
         best, best_gain = None, 0.0
         for ms, weights in pool.items():
-            gain = sum(intensity[j] * (w - current[j]) for j, w in weights if w > current[j])
+            gain = sum(i * (w - c) for i, w, c in zip(intensity, weights, current) if w > c)
             if gain > best_gain + 1e-12:
                 best, best_gain = ms, gain
         share = best_gain / total
         if best is None or (share < MIN_GAIN and len(picks) >= 2) or share <= 0:
             break
-        for j, w in pool.pop(best):
-            if w > current[j]:
-                current[j] = w
+        current = [max(c, w) for c, w in zip(current, pool.pop(best))]
         picks.append(Pick(best[0], best[1], share))
     return picks
