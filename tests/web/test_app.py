@@ -103,6 +103,18 @@ def test_the_rank_api_lists_every_candidate_with_reasons_for_the_first_20(
     assert len(three) == 10 and [("reasons_for" in c) for c in three] == [True] * 3 + [False] * 7
 
 
+def test_the_openapi_schema_says_reasons_are_optional_lists_never_null(
+        client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    cand = schemas["CandidateOut"]
+    for name in ("reasons_for", "reasons_against"):
+        assert name not in cand["required"]
+        assert cand["properties"][name]["type"] == "array" and "anyOf" not in \
+            cand["properties"][name]
+        assert "absent" in cand["properties"][name]["description"] or name == "reasons_against"
+    assert {"rank", "muscle", "side", "score"} <= set(cand["required"])
+
+
 @pytest.mark.parametrize("value", ["some", "-1", "1000", ""])
 def test_the_rank_api_refuses_a_bad_reasons_count_naming_the_field(client: TestClient,
                                                                    value: str) -> None:
