@@ -97,13 +97,16 @@ def main() -> None:
         r_rps, r_p99, r_cpu = wrk(f"{base}/api/v1/rank", Path(f.name), server.pid)
         print(f"GET /healthz:      {h_rps:8.0f} req/s, p99 {h_p99}, server CPU {h_cpu:.2f} ms/req")
         print(f"POST /api/v1/rank: {r_rps:8.0f} req/s, p99 {r_p99}, server CPU {r_cpu:.2f} ms/req"
-              "  (random 1-8-region maps)")
+              "  (random 1-8-region maps; the default request: every candidate, reasons for "
+              "the first 20)")
         print(f"ratio rank/healthz: {r_rps / h_rps:.2f} req/s, {h_cpu / r_cpu:.2f} by server CPU "
               "(goal >= 0.5)")
-        t_rps, _t_p99, t_cpu = wrk(f"{base}/api/v1/rank?top=20", Path(f.name), server.pid)
-        print(f"POST /api/v1/rank?top=20 (reasons for 20, as the session page lists): "
-              f"{t_rps:.0f} req/s, server CPU {t_cpu:.2f} ms/req; ratio {t_rps / h_rps:.2f} "
-              f"req/s, {h_cpu / t_cpu:.2f} by server CPU")
+        for query, label in (("top=20", "the best 20 only, as the session page lists"),
+                             ("reasons=all", "every candidate with its reasons")):
+            t_rps, _t_p99, t_cpu = wrk(f"{base}/api/v1/rank?{query}", Path(f.name), server.pid)
+            print(f"POST /api/v1/rank?{query} ({label}): {t_rps:.0f} req/s, server CPU "
+                  f"{t_cpu:.2f} ms/req; ratio {t_rps / h_rps:.2f} req/s, "
+                  f"{h_cpu / t_cpu:.2f} by server CPU")
     finally:
         server.terminate()
         server.wait(10)

@@ -318,6 +318,8 @@ def validation_message(err: dict[str, Any]) -> tuple[str, list[str] | None]:
         return "must be a finite number", None
     if kind == "json_invalid":
         return f"not valid JSON ({ctx.get('error', 'invalid')})", None
+    if kind == "string_pattern_mismatch" and tuple(err.get("loc", ())) == ("query", "reasons"):
+        return "must be a whole number 0-999 or 'all'", None
     if kind == "string_pattern_mismatch":
         return "must be an ID of lower-case letters, digits and _", None
     if kind in ("model_attributes_type", "dict_type", "model_type") and \

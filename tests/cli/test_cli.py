@@ -66,11 +66,11 @@ def test_the_command_list_shows_each_commands_own_summary() -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["rank", "-"]])
-def test_help_and_rank_load_no_database_web_or_pdf_library(args: list[str]) -> None:
+def test_help_and_rank_load_no_database_web_pdf_pydantic_or_yaml_library(args: list[str]) -> None:
     code = ("import sys\nfrom knoop.cli import main\n"
             f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
             "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'weasyprint', 'shapely',"
-            " 'numpy', 'argon2', 'uvicorn', 'jinja2'}\n"
+            " 'numpy', 'argon2', 'uvicorn', 'jinja2', 'pydantic', 'yaml'}\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], input=json.dumps(PAINMAP),
                             capture_output=True, text=True, timeout=120, check=False)
@@ -148,6 +148,40 @@ def test_rank_batch_keeps_order_and_reports_the_bad_line(tmp_path: Path) -> None
     assert lines[1]["line"] == 2 and lines[1]["error"]["code"] == "invalid_painmap"
     assert lines[2]["candidates"][0]["side"] == "right"
     assert "line 2" in result.stderr
+
+
+def test_each_batch_line_equals_the_single_map_ranking_of_that_map(tmp_path: Path) -> None:
+    from knoop.kb.contract import contract
+
+    regions = sorted(contract().regions.values(), key=lambda r: r.id)
+    maps: list[dict[str, object]] = [PAINMAP, {"regions": [], "symptoms": ["dizziness"]}]
+    for n in (3, 7, 12):  # wide drawings: more candidates than get reasons
+        picked = regions[n * 5:n * 5 + n]
+        maps.append({"regions": [{"region": r.id, **({"side": "left"} if r.paired else {}),
+                                  "intensity": 1 + i % 10} for i, r in enumerate(picked)],
+                     "screening": ["fever_or_unwell"] if n == 7 else []})
+    batch = tmp_path / "maps.jsonl"
+    batch.write_text("".join(json.dumps(m) + "\n" for m in maps))
+    for extra in ([], ["--top", "5", "--reasons", "2", "--lang", "en"]):
+        lines = run("rank", "--batch", str(batch), *extra).stdout.splitlines()
+        assert len(lines) == len(maps)
+        for i, m in enumerate(maps):
+            single = run("rank", "-", "--format", "json", *extra, stdin=json.dumps(m))
+            assert single.returncode == 0, single.stderr
+            assert json.loads(lines[i]) == json.loads(single.stdout), (extra, i)
+
+
+def test_rank_gives_reasons_for_the_first_20_unless_told_otherwise(tmp_path: Path) -> None:
+    wide = {"regions": [{"region": r, "side": "left"} for r in (
+        "temple", "neck_back_upper", "mastoid", "shoulder_top", "knee_front", "heel")]}
+    default = json.loads(run("rank", "-", stdin=json.dumps(wide)).stdout)["candidates"]
+    every = json.loads(run("rank", "-", "--reasons", "all", stdin=json.dumps(wide)).stdout)[
+        "candidates"]
+    assert len(default) == len(every) > 20
+    assert [("reasons_for" in c) for c in default] == [True] * 20 + [False] * (len(default) - 20)
+    assert all("reasons_for" in c for c in every)
+    bad = run("rank", "-", "--reasons", "some", stdin=json.dumps(wide))
+    assert bad.returncode == 2 and "--reasons" in bad.stderr and "'all'" in bad.stderr
 
 
 def test_eval_prints_hit_and_recall_per_k() -> None:

@@ -83,6 +83,47 @@ def test_the_rank_api_ranks_a_pain_map(client: TestClient) -> None:
     assert body["candidates"][0]["muscle"] == "trapezius"
 
 
+WIDE = {"regions": [{"region": r, "side": "left"} for r in (
+    "temple", "neck_back_upper", "mastoid", "shoulder_top", "knee_front", "heel")]}
+
+
+def test_the_rank_api_lists_every_candidate_with_reasons_for_the_first_20(
+        client: TestClient) -> None:
+    listed = client.post("/api/v1/rank", json=WIDE).json()["candidates"]
+    every = client.post("/api/v1/rank", params={"reasons": "all"}, json=WIDE).json()[
+        "candidates"]
+    three = client.post("/api/v1/rank", params={"reasons": 3, "top": 10}, json=WIDE).json()[
+        "candidates"]
+    assert len(listed) == len(every) > 20
+    assert [("reasons_for" in c, "reasons_against" in c) for c in listed] == \
+        [(True, True)] * 20 + [(False, False)] * (len(listed) - 20)
+    assert listed[:20] == every[:20]
+    assert [c["score"] for c in listed] == [c["score"] for c in every]
+    assert all(c["trigger_points"] and "reasons_for" in c for c in every)
+    assert len(three) == 10 and [("reasons_for" in c) for c in three] == [True] * 3 + [False] * 7
+
+
+def test_the_openapi_schema_says_reasons_are_optional_lists_never_null(
+        client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    cand = schemas["CandidateOut"]
+    for name in ("reasons_for", "reasons_against"):
+        assert name not in cand["required"]
+        assert cand["properties"][name]["type"] == "array" and "anyOf" not in \
+            cand["properties"][name]
+        assert "absent" in cand["properties"][name]["description"] or name == "reasons_against"
+    assert {"rank", "muscle", "side", "score"} <= set(cand["required"])
+
+
+@pytest.mark.parametrize("value", ["some", "-1", "1000", ""])
+def test_the_rank_api_refuses_a_bad_reasons_count_naming_the_field(client: TestClient,
+                                                                   value: str) -> None:
+    r = client.post("/api/v1/rank", params={"reasons": value}, json=WIDE)
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["field"] == "query.reasons" and "'all'" in err["message"]
+
+
 @pytest.mark.parametrize("body, field", [
     ({"regions": [{"region": "tempel", "side": "left"}]}, "regions[0].region"),
     ({"regions": [{"region": "temple", "side": "left", "intensity": 12}]},

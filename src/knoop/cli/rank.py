@@ -21,9 +21,9 @@ def _table(ranking: dict[str, Any]) -> str:
     for c in ranking["candidates"]:
         lines.append(f"{c['rank']:>3}  {c['score']:>5.2f}  {c['side']:<5}  {c['name']} "
                      f"[{c['muscle']}]")
-        for r in c["reasons_for"][:3]:
+        for r in c.get("reasons_for", ())[:3]:
             lines.append(f"{'':17}+ {r}")
-        for r in c["reasons_against"][:2]:
+        for r in c.get("reasons_against", ())[:2]:
             lines.append(f"{'':17}- {r}")
     if ranking["together"]:
         lines.append("")
@@ -41,11 +41,15 @@ def _table(ranking: dict[str, Any]) -> str:
               help="Output format (default: table in a terminal, JSON when piped).")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="List only the best N.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--reasons", "reasons_arg", default="20", show_default=True, metavar="N|all",
+              help="Give reasons for the first N candidates, or all; the others are listed "
+                   "with their score and trigger points only.")
 def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int | None,
-         lang: str) -> None:
+         lang: str, reasons_arg: str) -> None:
     """Rank the muscles to examine for the pain map in SOURCE (a file, or - for stdin)."""
     from knoop.ranking import default_ranker
 
+    reasons = _reasons(reasons_arg)
     ranker = default_ranker()
     if batch is not None:
         if source is not None:
@@ -57,7 +61,7 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
             if not line.strip():
                 continue
             try:
-                out = ranker.rank(ranker.parse_text(line), lang, top).to_dict()
+                out = ranker.rank(ranker.parse_text(line), lang, top, reasons=reasons).to_dict()
             except KnoopError as exc:
                 bad += 1
                 out = {"line": n, **exc.to_dict()}
@@ -73,12 +77,23 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
         return
     if source is None:
         raise click.UsageError("give a pain-map FILE, or - to read standard input")
-    result = ranker.rank(ranker.parse_text(source.read()), lang, top).to_dict()
+    result = ranker.rank(ranker.parse_text(source.read()), lang, top, reasons=reasons).to_dict()
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         click.echo(_table(result))
+
+
+def _reasons(value: str) -> int | None:
+    """``--reasons``: a whole number 0 or more, or ``all`` (None)."""
+    value = value.strip()
+    if value.lower() == "all":
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        raise click.BadParameter(f"must be a whole number 0-999999 or 'all'; got {value!r}",
+                                 param_hint="--reasons")
+    return int(value)
 
 
 def _json_line(data: dict[str, Any]) -> bytes:

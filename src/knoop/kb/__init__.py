@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from knoop.errors import UnknownMuscle
 from knoop.kb.contract import Contract, contract
-from knoop.kb.models import Muscle
 from knoop.kb.nerves import Nerve, nerves
+
+if TYPE_CHECKING:
+    from knoop.kb.models import Muscle
 
 #: Version of the knowledge-base content; stamped into every ranking, session and export.
 #: Bump it with a line in ``kb/CHANGELOG.md`` whenever a muscle file changes.
@@ -62,6 +65,16 @@ def load_knowledge_base() -> KnowledgeBase:
 
     return KnowledgeBase(version=KB_VERSION, contract=contract(),
                          muscles=load_files(packaged_files()), nerves=nerves())
+
+
+def __getattr__(name: str) -> Any:
+    """``knoop.kb.Muscle`` on first use: the pydantic models are imported only by what reads
+    muscles (``knoop rank`` starts from the compiled ranker without them)."""
+    if name == "Muscle":
+        from knoop.kb.models import Muscle
+
+        return Muscle
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["KB_VERSION", "KnowledgeBase", "Muscle", "Nerve", "knowledge_base", "load_knowledge_base"]

@@ -17,14 +17,14 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from knoop.kb import KnowledgeBase
+
+T = TypeVar("T")
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "__kbcache__"
@@ -34,7 +34,7 @@ SOURCES = ("__init__.py", "models.py", "contract.py", "nerves.py", "loader.py", 
 def cache_key(version: str) -> str:
     """A hash of everything the knowledge base of ``version`` is made of."""
     h = hashlib.sha256(f"{version}\0{sys.version}\0".encode())
-    root = resources.files("knoop.kb")
+    root = HERE  # the package folder (importlib.resources costs ~10 ms to import)
     files = [root / "nerves.yaml",
              *sorted(root.joinpath("contract").iterdir(), key=lambda p: p.name),
              *sorted(root.joinpath("muscles").iterdir(), key=lambda p: p.name)]
@@ -50,25 +50,34 @@ def compiled(version: str, build: Callable[[], KnowledgeBase], folder: Path = FO
              ) -> KnowledgeBase:
     """The knowledge base of ``version`` from its cache file in ``folder``, else ``build()``
     (then written there)."""
-    path = folder / f"kb-{cache_key(version)}.pickle"
+    return kept(folder / f"kb-{cache_key(version)}.pickle", build,
+                lambda kb: kb.version == version)
+
+
+def kept(path: Path, build: Callable[[], T], valid: Callable[[T], bool]) -> T:
+    """The object pickled at ``path`` (named ``<kind>-<hash>.pickle``) if it loads and is
+    ``valid``, else ``build()``, then written there (replacing older files of that kind)."""
     # missing, damaged or from another pydantic: build it again
     with contextlib.suppress(Exception):
-        kb: KnowledgeBase = pickle.loads(path.read_bytes())
-        if kb.version == version:
-            return kb
-    kb = build()
-    _write(path, pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
-    return kb
+        obj: T = pickle.loads(path.read_bytes())
+        if valid(obj):
+            return obj
+    obj = build()
+    _write(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    return obj
 
 
 def _write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
+        import tempfile  # only to write
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
-        for old in path.parent.glob("kb-*.pickle"):
+        kind = path.name.split("-", 1)[0]
+        for old in path.parent.glob(f"{kind}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:  # a read-only installation: load from YAML every time

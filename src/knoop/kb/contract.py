@@ -7,12 +7,16 @@ without the shared folder; a test checks that the copy matches the shared origin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
+from typing import Any
 
-import yaml
 
-#: The C parser where PyYAML has it (about 10x faster), else the pure-Python one; both safe.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def yaml_load(text: str) -> Any:
+    """Parse YAML with the C parser where PyYAML has it (about 10x faster), else the
+    pure-Python one; both safe. PyYAML is imported here, on first use: a process that reads the
+    compiled knowledge base (``knoop rank``) never needs it."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,10 @@ class Contract:
 
 
 def _read(name: str) -> dict:
+    from importlib import resources  # on first use: it costs ~10 ms to import
+
     text = resources.files("knoop.kb").joinpath("contract", name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=FAST_LOADER)
+    return yaml_load(text)
 
 
 #: The contract of this process, once loaded (or adopted from the compiled knowledge base).

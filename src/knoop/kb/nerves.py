@@ -8,18 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from knoop.errors import KnowledgeBaseError
-from knoop.kb.contract import Contract, contract
+from knoop.kb.contract import Contract, contract, yaml_load
 
 FILE = "nerves.yaml"
-
-#: The C parser where PyYAML has it (about 10x faster), else the pure-Python one; both safe.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -63,5 +57,7 @@ def parse_nerves(data: Any, c: Contract | None = None) -> dict[str, Nerve]:
 @cache
 def nerves() -> dict[str, Nerve]:
     """The packaged nerve table (loaded and validated once per process)."""
+    from importlib import resources  # on first use: it costs ~10 ms to import
+
     text = resources.files("knoop.kb").joinpath(FILE).read_text(encoding="utf-8")
-    return parse_nerves(yaml.load(text, Loader=FAST_LOADER))
+    return parse_nerves(yaml_load(text))

@@ -15,8 +15,9 @@ from typing import Any
 
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
-from knoop.ranking.reasons import Wording, reasons
-from knoop.ranking.redflags import RedFlag, screen
+from knoop.ranking.reasons import Wording
+from knoop.ranking.reasons import reasons as reasons_of
+from knoop.ranking.redflags import RedFlag, load_rules, screen
 from knoop.ranking.scoreindex import ScoreIndex
 from knoop.ranking.scoring import (
     Evidence,
@@ -33,6 +34,9 @@ from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
 
 LANGS = ("nl", "en")
 MIN_LISTED = 20
+#: How many candidates the API and ``knoop rank`` give reasons by default (the session page
+#: lists 20); every candidate with a score is still listed.
+REASONS_SHOWN = 20
 NOTES = {
     "empty": {"nl": "Nog niets ingetekend: teken waar het pijn doet om te zien welke spieren je "
                     "kunt onderzoeken.",
@@ -54,17 +58,20 @@ class Candidate:
     score: float
     name: str
     trigger_points: list[str]
-    reasons_for: list[str]
-    reasons_against: list[str]
+    #: None (and absent from :meth:`to_dict`) for a candidate past the ``reasons`` asked for
+    reasons_for: list[str] | None
+    reasons_against: list[str] | None
     finding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "rank": self.rank, "muscle": self.muscle, "side": self.side,
             "score": round(self.score, 3), "name": self.name,
-            "trigger_points": self.trigger_points, "reasons_for": self.reasons_for,
-            "reasons_against": self.reasons_against,
+            "trigger_points": self.trigger_points,
         }
+        if self.reasons_for is not None:
+            d["reasons_for"] = self.reasons_for
+            d["reasons_against"] = self.reasons_against
         if self.finding:
             d["finding"] = self.finding
         return d
@@ -99,7 +106,17 @@ class Ranker:
     """Holds the expanded zones of every muscle; build once, rank many pain maps."""
 
     def __init__(self, kb: KnowledgeBase, adjacency: Mapping[Key, frozenset[Key]]) -> None:
-        self.kb = kb
+        # Everything ranking needs is kept as plain data (no pydantic objects), so that the
+        # default ranker can be kept compiled and loaded without the knowledge-base models
+        # (see ``default_ranker``); ``kb`` itself is loaded again on first use after that.
+        self._kb: KnowledgeBase | None = kb
+        self.version = kb.version
+        self.contract = kb.contract
+        self.muscle_ids = frozenset(kb.muscles)
+        self.names = {mid: (m.names.nl, m.names.en) for mid, m in kb.muscles.items()}
+        self.trigger_point_ids = {mid: tuple(tp.id for tp in m.trigger_points)
+                                  for mid, m in kb.muscles.items()}
+        self.rules = load_rules()
         self.zones: dict[tuple[str, str], MuscleZone] = build_zones(kb, adjacency)
         self.index = build_index(self.zones)
         self.by_symptom: dict[str, list[tuple[str, str]]] = {}
@@ -114,18 +131,28 @@ class Ranker:
             s: math.log(1 + n / max(1, sum(1 for m in kb.muscles.values() if s in m.symptoms)))
             for s in kb.contract.symptoms}
 
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base (the shipped one, loaded on first use, for a compiled ranker)."""
+        if self._kb is None:
+            self._kb = knowledge_base()
+        return self._kb
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_kb": None}
+
     def parse(self, data: Any) -> PainMap:
-        return parse_painmap(data, self.kb.contract, set(self.kb.muscles))
+        return parse_painmap(data, self.contract, self.muscle_ids)
 
     def parse_text(self, text: str) -> PainMap:
-        return parse_painmap_text(text, self.kb.contract, set(self.kb.muscles))
+        return parse_painmap_text(text, self.contract, self.muscle_ids)
 
     def symptoms(self, pm: PainMap, consumed: frozenset[str] | None = None) -> list[str]:
         """Reported and implied symptoms that count as evidence for muscles: a warning sign
         that fired a red-flag rule is reported as that flag instead."""
         if consumed is None:
-            consumed = screen(pm, self.kb.contract).consumed_symptoms
-        return [s for s in implied_symptoms(pm, self.kb.contract) if s not in consumed]
+            consumed = screen(pm, self.contract, rules=self.rules).consumed_symptoms
+        return [s for s in implied_symptoms(pm, self.contract) if s not in consumed]
 
     def evidence(self, pm: PainMap, symptoms: list[str] | None = None) -> list[Evidence]:
         """Scored evidence for every muscle-side with any support, best first.
@@ -136,7 +163,7 @@ class Ranker:
         if symptoms is None:
             symptoms = self.symptoms(pm)
         weights = {s: self.symptom_weight[s] for s in symptoms}
-        nerve = nerve_regions(pm, self.kb.contract)
+        nerve = nerve_regions(pm, self.contract)
         touched: set[tuple[str, str]] = set()
         for key in painted:
             touched.update(self.index.get(key, ()))
@@ -205,22 +232,24 @@ class Ranker:
         return [(sides[i], kept[i], findings.get(i)) for i in order]
 
     def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None, *,
-             keep_findings: bool = False) -> Ranking:
+             keep_findings: bool = False, reasons: int | None = None) -> Ranking:
         """Rank ``pm``. ``top`` limits the candidates listed (default: all with a score > 0);
         with ``keep_findings`` the muscles with a palpation finding are listed too, wherever
-        they rank. Reasons are worked out only for the candidates listed; every candidate's
-        score still decides the order and "together"."""
+        they rank. ``reasons``: how many of the listed candidates get their reasons (and their
+        best-fitting trigger point first), from the top (default: all listed); the others carry
+        rank, muscle, side, score and trigger points only. Every candidate's score still decides
+        the order and "together"."""
         if lang not in LANGS:
             lang = "nl"
         w = self.wording[lang]
-        screening = screen(pm, self.kb.contract, lang)
+        screening = screen(pm, self.contract, lang, self.rules)
         flags = screening.flags
         notes: list[str] = []
         if any(f.urgency != "caution" for f in flags):
             notes.append(NOTES["flags"][lang])
         if not pm.regions and not pm.symptoms and not pm.findings:
             notes.append(NOTES["empty"][lang])
-            return Ranking(self.kb.version, lang, [], [], flags, notes)
+            return Ranking(self.version, lang, [], [], flags, notes)
         notes.append(NOTES["wording"][lang])
         symptoms = self.symptoms(pm, screening.consumed_symptoms)
         scored = self.scores(pm, symptoms)
@@ -230,24 +259,29 @@ class Ranker:
                                               if e[2]] if keep_findings else [])
         painted = painted_weights(pm)
         context = _Context(painted, {s: self.symptom_weight[s] for s in symptoms},
-                           nerve_regions(pm, self.kb.contract))
+                           nerve_regions(pm, self.contract))
         candidates: list[Candidate] = []
-        for i, (ms, _score, _finding) in listed:
+        explained = len(listed) if reasons is None else max(reasons, 0)
+        for n, (i, (ms, score, finding)) in enumerate(listed):
+            if n >= explained:
+                candidates.append(Candidate(
+                    i, ms[0], ms[1], score, self.names[ms[0]][lang == "en"],
+                    list(self.trigger_point_ids[ms[0]]), None, None, finding))
+                continue
             ev = self._evidence_of(ms, pm, context)
             z = self.zones[ms]
-            m = self.kb.muscles[ev.muscle]
             tp_size = next((len(tp.essential) for tp in z.trigger_points if tp.id == ev.best_tp), 0)
-            pro, con = reasons(ev, symptoms, w, tp_size)
-            tps = [tp.id for tp in m.trigger_points]
+            pro, con = reasons_of(ev, symptoms, w, tp_size)
+            tps = list(self.trigger_point_ids[ev.muscle])
             if ev.best_tp:
                 tps.remove(ev.best_tp)
                 tps.insert(0, ev.best_tp)
             candidates.append(Candidate(
-                i, ev.muscle, ev.side, ev.score, m.names.nl if lang == "nl" else m.names.en,
+                i, ev.muscle, ev.side, ev.score, self.names[ev.muscle][lang == "en"],
                 tps, pro, con, ev.finding))
         pool = [ms for ms, _score, finding in scored if finding != "none_found"]
         picks = together(pool, self.zones, painted)
-        return Ranking(self.kb.version, lang, candidates, picks, flags, notes,
+        return Ranking(self.version, lang, candidates, picks, flags, notes,
                        None if top is None else len(scored))
 
 
@@ -268,11 +302,19 @@ class _Context:
 
 @cache
 def default_ranker() -> Ranker:
-    """The ranker over the shipped knowledge base and the chart's packaged adjacency (built once
-    per process; no geometry library needed)."""
-    from knoop.bodymap.adjacency import packaged_adjacency
+    """The ranker over the shipped knowledge base and the chart's packaged adjacency (once per
+    process; kept compiled, see :mod:`knoop.ranking.compiled`; no geometry library needed)."""
+    from knoop.kb.contract import adopt
+    from knoop.ranking.compiled import compiled_ranker
 
-    return Ranker(knowledge_base(), packaged_adjacency())
+    def build() -> Ranker:
+        from knoop.bodymap.adjacency import packaged_adjacency
+
+        return Ranker(knowledge_base(), packaged_adjacency())
+
+    ranker = compiled_ranker(build)
+    adopt(ranker.contract)
+    return ranker
 
 
 def rank(data: Any, lang: str = "nl", top: int | None = None) -> Ranking:
@@ -281,4 +323,4 @@ def rank(data: Any, lang: str = "nl", top: int | None = None) -> Ranking:
     return r.rank(r.parse(data), lang, top)
 
 
-__all__ = ["PainMap", "Ranker", "Ranking", "default_ranker", "parse_painmap_text", "rank"]
+__all__ = ["REASONS_SHOWN", "PainMap", "Ranker", "Ranking", "default_ranker", "parse_painmap_text", "rank"]

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import AbstractSet, Any, NoReturn
 
 from knoop.errors import PainMapError
 from knoop.kb.contract import Contract, contract
@@ -128,7 +128,7 @@ def _keys(path: str, obj: dict, allowed: tuple[str, ...]) -> None:
 
 
 def parse_painmap(data: Any, c: Contract | None = None,
-                  muscles: set[str] | None = None) -> PainMap:
+                  muscles: AbstractSet[str] | None = None) -> PainMap:
     """Validate decoded JSON into a :class:`PainMap`. ``muscles``: known muscle IDs."""
     c = c or contract()
     known_muscles = muscles if muscles is not None else set(c.muscles)
@@ -245,7 +245,7 @@ def _client(raw: Any) -> ClientContext | None:
 
 
 def parse_painmap_text(text: str, c: Contract | None = None,
-                       muscles: set[str] | None = None) -> PainMap:
+                       muscles: AbstractSet[str] | None = None) -> PainMap:
     """Parse JSON text; invalid JSON is a :class:`PainMapError` with line and column."""
     try:
         data = json.loads(text)

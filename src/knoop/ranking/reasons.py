@@ -57,8 +57,13 @@ class Wording:
     """Turns region keys, symptom IDs and trigger point IDs into words in one language."""
 
     def __init__(self, kb: KnowledgeBase, lang: str) -> None:
-        self.kb, self.lang, self.t = kb, lang, T[lang]
-        self.tp_names = {tp.id: tp.name for m in kb.muscles.values() for tp in m.trigger_points}
+        # plain data only (no pydantic objects): the ranker is kept compiled (see
+        # ``Ranker`` and ``default_ranker``) and loads without the knowledge-base models
+        self.contract, self.lang, self.t = kb.contract, lang, T[lang]
+        self.tp_names = {tp.id: tp.name.get(lang) for m in kb.muscles.values()
+                         for tp in m.trigger_points}
+        self.muscle_nerves = {mid: tuple(m.nerves) for mid, m in kb.muscles.items()}
+        self.nerve_list = dict(kb.nerves)
         self._labels: dict[Key, str] = {}
         self._lists: dict[frozenset[Key], str] = {}
         short = collections.Counter(self._short(r.id) for r in kb.contract.regions.values())
@@ -66,7 +71,7 @@ class Wording:
         self._ambiguous = {rid for rid in kb.contract.regions if short[self._short(rid)] > 1}
 
     def _full(self, region: str) -> str:
-        r = self.kb.contract.regions[region]
+        r = self.contract.regions[region]
         name = r.nl if self.lang == "nl" else r.en
         return name[0].lower() + name[1:]
 
@@ -104,19 +109,18 @@ class Wording:
         return text
 
     def symptom(self, sid: str) -> str:
-        s = self.kb.contract.symptoms[sid]
+        s = self.contract.symptoms[sid]
         text = s.nl if self.lang == "nl" else s.en
         return text[0].lower() + text[1:]
 
     def nerves(self, muscle: str, keys: list[Key]) -> str:
         """The names of the nerves of ``muscle`` that serve any of ``keys``."""
-        names = [n.name(self.lang) for nid in self.kb.muscles[muscle].nerves
-                 if (n := self.kb.nerves[nid]).territory & {k[0] for k in keys}]
+        names = [n.name(self.lang) for nid in self.muscle_nerves[muscle]
+                 if (n := self.nerve_list[nid]).territory & {k[0] for k in keys}]
         return ", ".join(names)
 
     def trigger_point(self, tp_id: str) -> str:
-        name = self.tp_names.get(tp_id)
-        return name.get(self.lang) if name else tp_id
+        return self.tp_names.get(tp_id) or tp_id
 
 
 def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
@@ -155,7 +159,7 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
     # Only a complaint that points to some muscles and not others says something when this
     # muscle lacks it; a general one (pain disturbs sleep) fits any painful muscle.
     missing = [s for s in symptoms if s not in ev.symptom_matches
-               and w.kb.contract.symptoms[s].kind != "general"]
+               and w.contract.symptoms[s].kind != "general"]
     if missing:
         con.append(t["no_symptoms"].format(s=", ".join(w.symptom(s) for s in missing)))
     return pro, con

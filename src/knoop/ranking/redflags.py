@@ -17,13 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, NoReturn
 
-import yaml
-
 from knoop.errors import RedFlagRuleError as RuleError
-from knoop.kb.contract import Contract, contract
+from knoop.kb.contract import Contract, contract, yaml_load
 from knoop.ranking.painmap import QUALITIES, PainMap, PainRegion
 
 URGENCIES = ("emergency", "urgent", "gp", "caution")
@@ -51,9 +48,6 @@ ADVICE = {
         "en": "Caution: adapt the pressure.",
     },
 }
-
-#: The C parser where PyYAML has it (about 10x faster), else the pure-Python one; both safe.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -339,6 +333,8 @@ def parse_rules(data: Any, c: Contract | None = None) -> tuple[Rule, ...]:
 @cache
 def load_rules() -> tuple[Rule, ...]:
     """The packaged rule table, validated (once per process)."""
+    from importlib import resources  # on first use: it costs ~10 ms to import
+
     text = resources.files("knoop.ranking").joinpath("data", RULES_FILE).read_text(
         encoding="utf-8")
-    return parse_rules(yaml.load(text, Loader=FAST_LOADER))
+    return parse_rules(yaml_load(text))

@@ -27,11 +27,17 @@ def rank_painmap(
                                                          {"value": PAINMAP_EXAMPLE}})],
     lang: Literal["nl", "en"] = Query("nl", description="Language of reasons and messages."),
     top: int | None = Query(None, ge=1, le=500, description="List only the best N."),
+    reasons: str = Query("20", pattern=r"^(all|[0-9]{1,3})$", description=(
+        "How many candidates, from the top, get reasons_for and reasons_against: a whole "
+        "number 0-999 or `all`. The others are listed with rank, muscle, side, score and "
+        "trigger_points; their reason fields are absent.")),
 ) -> Response:
-    """Rank the muscles to examine for a pain map: candidates with reasons, "together" and
-    red flags (never a diagnosis). Runs in the thread pool, off the event loop."""
+    """Rank the muscles to examine for a pain map: every candidate with a score (reasons for
+    the first 20, or as many as `reasons` says), "together" and red flags (never a
+    diagnosis). Runs in the thread pool, off the event loop."""
     from knoop.ranking import default_ranker
 
     r = default_ranker()
     pm = r.parse(painmap.model_dump(exclude_unset=True))  # contract IDs: the core's rule
-    return json_response(r.rank(pm, lang, top).to_dict())
+    n = None if reasons == "all" else int(reasons)
+    return json_response(r.rank(pm, lang, top, reasons=n).to_dict())

@@ -166,6 +166,13 @@ class RedFlagOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+def _optional_list(schema: dict[str, Any]) -> None:
+    """The JSON schema of a list field that is either there or absent, never null."""
+    schema.pop("anyOf", None)
+    schema.pop("default", None)
+    schema.update(type="array", items={"type": "string"})
+
+
 class CandidateOut(BaseModel):
     """One muscle (on one side) to examine; ``score`` 0..1 is the share of the evidence it
     accounts for."""
@@ -174,9 +181,16 @@ class CandidateOut(BaseModel):
     muscle: str
     side: str
     score: float
-    trigger_points: list[str] = []
-    reasons_for: list[str] = []
-    reasons_against: list[str] = []
+    trigger_points: list[str] = Field(default=[], description=(
+        "The muscle's trigger points; for a candidate with reasons the best-fitting one "
+        "first, otherwise in the knowledge base's order."))
+    reasons_for: list[str] | None = Field(default=None, json_schema_extra=_optional_list,
+                                          description=(
+        "Only for the first `reasons` candidates (default 20): absent (never null) for the "
+        "others."))
+    reasons_against: list[str] | None = Field(default=None, json_schema_extra=_optional_list,
+                                              description=(
+        "As reasons_for: present exactly when reasons_for is."))
     model_config = ConfigDict(extra="allow")
 
 
