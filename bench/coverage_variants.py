@@ -11,6 +11,11 @@ where painting one more region of a muscle's essential zone lowers its score.
 
     .venv/bin/python bench/coverage_variants.py            # every variant
     .venv/bin/python bench/coverage_variants.py local lam0.25 --monotone
+    .venv/bin/python bench/coverage_variants.py shipped base+scap2.0 ball1w+scap2.0
+
+A name is ``COVERAGE`` or ``COVERAGE+SYMPTOMS`` (how the symptoms weigh, see
+:func:`symptom_variants`; default ``sbase``, the fixed 0.30 before round 2); ``shipped`` scores
+with the package as it is. The last column is the SCM's lead in the tearing-eye case.
 
 Changes nothing in the package; prints figures, asserts nothing."""
 
@@ -31,6 +36,9 @@ from knoop.ranking.zones import Key, MuscleZone, TriggerPointZone
 
 VIGNETTES = Path(__file__).resolve().parent.parent / "tests/data/vignettes_dev.json"
 Coverage = Callable[[TriggerPointZone, set[Key], Mapping[Key, float]], float]
+#: (matched symptoms, reported symptoms with their weights) -> (symptom evidence added to the
+#: numerator, weight added to the denominator) of the score
+Symptoms = Callable[[list[str], Mapping[str, float]], tuple[float, float]]
 
 
 def _share(e: frozenset[Key], keys: set[Key], painted: Mapping[Key, float]) -> float:
@@ -80,11 +88,74 @@ def variants(adjacency: Mapping[Key, frozenset[Key]]) -> dict[str, Coverage]:
                                        ) / 2,
         "local": lambda tp, k, p: h(tp, k) / (len(tp.essential & near(k, 1)) + 1),
         "local2": lambda tp, k, p: h(tp, k) / (len(tp.essential & near(k, 2)) + 1),
+        "maxlocal": lambda tp, k, p: max(h(tp, k) / (len(tp.essential) + 1),
+                                         h(tp, k) / (len(tp.essential & near(k, 1)) + 1)),
+        **{f"ball{r}": ball(r) for r in (1, 2)},
+        **{f"ball{r}w": ball(r, whole=True) for r in (1, 2)},
     }
 
 
-def install(coverage: Coverage) -> None:
-    """Score every map through ``score_zone`` with ``coverage`` as C."""
+def ball(radius: int, whole: bool = False) -> Coverage:
+    """C = best part of the zone drawn, over a fixed family of parts: each zone region with the
+    zone regions within ``radius`` steps of it (and the whole zone when ``whole``): painted part
+    / (part size + 1). The family depends on the zone only, so C is monotone."""
+    from knoop.bodymap.adjacency import packaged_adjacency
+
+    adjacency = packaged_adjacency()
+    parts: dict[frozenset[Key], list[frozenset[Key]]] = {}
+
+    def family(e: frozenset[Key]) -> list[frozenset[Key]]:
+        if e not in parts:
+            out = []
+            for x in e:
+                b = {x}
+                for _ in range(radius):
+                    b |= {n for y in b for n in adjacency.get(y, ()) if n in e}
+                out.append(frozenset(b))
+            parts[e] = out + ([e] if whole else [])
+        return parts[e]
+
+    def c(tp: TriggerPointZone, keys: set[Key], painted: Mapping[Key, float]) -> float:
+        return max(len(b & keys) / (len(b) + 1) for b in family(tp.essential))
+    return c
+
+
+def symptom_variants(n_ref: float) -> dict[str, Symptoms]:
+    """How the reported symptoms enter the score. ``n_ref``: the mean weight (IDF) of a
+    symptom the knowledge base knows."""
+    def base(m: list[str], w: Mapping[str, float]) -> tuple[float, float]:
+        if not w:
+            return 0.0, 0.0
+        return S.W_SYMPTOMS * sum(w[s] for s in m) / sum(w.values()), S.W_SYMPTOMS
+
+    def total(k: float) -> Symptoms:
+        def f(m: list[str], w: Mapping[str, float]) -> tuple[float, float]:
+            return k * sum(w[s] for s in m), k * sum(w.values())
+        return f
+
+    def mean(cap: float) -> Symptoms:
+        def f(m: list[str], w: Mapping[str, float]) -> tuple[float, float]:
+            if not w:
+                return 0.0, 0.0
+            weight = S.W_SYMPTOMS * min(cap, sum(w.values()) / len(w) / n_ref)
+            return weight * sum(w[s] for s in m) / sum(w.values()), weight
+        return f
+
+    def capsum(cap: float) -> Symptoms:
+        def f(m: list[str], w: Mapping[str, float]) -> tuple[float, float]:
+            if not w:
+                return 0.0, 0.0
+            weight = S.W_SYMPTOMS * min(cap, sum(w.values()) / n_ref)
+            return weight * sum(w[s] for s in m) / sum(w.values()), weight
+        return f
+
+    return {"sbase": base, **{f"ssum{k}": total(k) for k in (0.05, 0.08, 0.1)},
+            "smean": mean(10.0), **{f"scap{c}": capsum(c) for c in (1.5, 2.0, 3.0)}}
+
+
+def install(coverage: Coverage, symptoms_term: Symptoms) -> None:
+    """Score every map through ``score_zone`` with ``coverage`` as C and ``symptoms_term`` for
+    the symptoms."""
     original = S.score_zone
 
     def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
@@ -92,13 +163,11 @@ def install(coverage: Coverage) -> None:
                    nerve: Mapping[Key, str] | None = None) -> S.Evidence:
         ev = original(z, painted, total, symptoms, nerve)
         keys = {k for k in painted if k not in (nerve or {})}
-        if total <= 0 or not keys:
-            return ev
-        ev.coverage = max(coverage(tp, keys, painted) for tp in z.trigger_points)
-        y = (sum(symptoms[s] for s in ev.symptom_matches) / sum(symptoms.values())
-             if symptoms else 0.0)
-        raw = S.W_EXPLAINED * ev.explained + S.W_COVERAGE * ev.coverage + S.W_SYMPTOMS * y
-        raw /= S.W_EXPLAINED + S.W_COVERAGE + (S.W_SYMPTOMS if symptoms else 0.0)
+        if total > 0 and keys and z.trigger_points:
+            ev.coverage = max(coverage(tp, keys, painted) for tp in z.trigger_points)
+        y, wy = symptoms_term(ev.symptom_matches, symptoms)
+        raw = S.W_EXPLAINED * ev.explained + S.W_COVERAGE * ev.coverage + y
+        raw /= S.W_EXPLAINED + S.W_COVERAGE + wy
         ev.score = raw * (1 - S.PRIOR_WEIGHT + S.PRIOR_WEIGHT * prior(z.muscle)) \
             if raw > 0 else 0.0
         return ev
@@ -156,8 +225,12 @@ def row(name: str, r: Ranker) -> str:
     ranks = (rank_of(r, "scalenes", {"regions": chest}),
              rank_of(r, "iliopsoas", {"regions": groin}),
              rank_of(r, "sternocleidomastoid", tear), rank_of(r, "temporalis", {"regions": band}))
+    scored = r.evidence(r.parse(tear))
+    scm = max(e.score for e in scored if e.muscle == "sternocleidomastoid")
+    margin = scm - max(e.score for e in scored if e.muscle != "sternocleidomastoid")
     return (f"| {name} | {means['hit@1']:.3f} | {means['hit@3']:.3f} | {means['recall@5']:.3f}"
-            f" | {good}/{total} | " + " | ".join(map(str, ranks)) + f" | {nerves_hold} |")
+            f" | {good}/{total} | " + " | ".join(map(str, ranks)) + f" | {nerves_hold} |"
+            f" {margin:+.3f} |")
 
 
 def monotone_violations(r: Ranker) -> tuple[int, int]:
@@ -193,12 +266,16 @@ def main(argv: list[str]) -> None:
     from knoop.bodymap.adjacency import packaged_adjacency
 
     table = variants(packaged_adjacency())
+    r = default_ranker()
+    used = [w for s, w in r.symptom_weight.items() if s in r.by_symptom]
+    terms = symptom_variants(sum(used) / len(used))
     names = [a for a in argv if not a.startswith("--")] or list(table)
     print("| variant | hit@1 | hit@3 | recall@5 | self-check | scalenes | iliopsoas"
-          " | SCM tearing eye | temporalis band | nerve maps hold |")
+          " | SCM tearing eye | temporalis band | nerve maps hold | SCM margin |")
     for name in names:
-        install(table[name])
-        r = default_ranker()
+        cov, _, sym = name.partition("+")
+        if name != "shipped":  # "shipped": the package's own scoring, nothing replaced
+            install(table[cov], terms[sym or "sbase"])
         print(row(name, r), flush=True)
         if "--monotone" in argv:
             found, tried = monotone_violations(r)
