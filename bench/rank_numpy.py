@@ -1,11 +1,11 @@
 """The scoring model of knoop.ranking as matrix arithmetic with NumPy: the yardstick of
 bench_rank.py (how close the pure-Python scoring gets to a vectorised one). Not used by knoop.
 
-Region keys x muscle-sides weight matrix E (the ``e`` of docs/ranking.md), key x trigger-point
-essential-zone membership P, symptom x muscle-side membership S. For a pain map with weights p
-(intensity ** 1.5): explained = p E / sum(p); coverage = max over a muscle's trigger points of
-(mask P) / (size + 1); symptoms = w S / sum(w); score as in scoring.py, a symmetric drawing also
-per half. Handles pain and symptoms (no tingling/numbness, no findings)."""
+Region keys x muscle-sides weight matrix E (the ``e`` of docs/ranking.md), key x pattern-part
+membership P (the parts of every trigger point's essential zone), symptom x muscle-side
+membership S. For a pain map with weights p (intensity ** 1.5): explained = p E / sum(p);
+coverage = max over a muscle's pattern parts of (mask P) / (size + 1); symptoms = w S / sum(w),
+weighing symptom_weight(sum(w)); score as in scoring.py, a symmetric drawing also per half. Handles pain and symptoms (no tingling/numbness, no findings)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from knoop.ranking.scoring import (
     INTENSITY_POWER,
     W_COVERAGE,
     W_EXPLAINED,
-    W_SYMPTOMS,
     symmetric_halves,
+    symptom_weight,
 )
 
 
@@ -40,9 +40,10 @@ class NumpyScorer:
         members: list[list[int]] = []
         for j, ms in enumerate(self.sides):
             for tp in r.zones[ms].trigger_points:
-                tp_owner.append(j)
-                sizes.append(len(tp.essential) + 1.0)
-                members.append([self.key_pos[k] for k in tp.essential if k in self.key_pos])
+                for part in tp.parts:
+                    tp_owner.append(j)
+                    sizes.append(len(part) + 1.0)
+                    members.append([self.key_pos[k] for k in part if k in self.key_pos])
         self.P = np.zeros((len(keys), len(sizes)))
         for t, rows in enumerate(members):
             self.P[rows, t] = 1.0
@@ -61,7 +62,8 @@ class NumpyScorer:
         self.symptom_weight = r.symptom_weight
         self.is_left = np.array([ms[1] == "left" for ms in self.sides])
 
-    def _raw(self, painted: dict[Any, float], y: np.ndarray | None) -> np.ndarray:
+    def _raw(self, painted: dict[Any, float], y: np.ndarray | None, w_y: float = 0.0
+             ) -> np.ndarray:
         rows = [self.key_pos[k] for k in painted if k in self.key_pos]
         p = np.array([painted[k] for k in painted if k in self.key_pos])
         total = sum(painted.values())
@@ -71,24 +73,25 @@ class NumpyScorer:
         coverage[self.with_tp] = np.maximum.reduceat(cov_tp, self.tp_start)
         raw = W_EXPLAINED * explained + W_COVERAGE * coverage
         if y is not None:
-            raw = (raw + W_SYMPTOMS * y) / (W_EXPLAINED + W_COVERAGE + W_SYMPTOMS)
+            raw = (raw + w_y * y) / (W_EXPLAINED + W_COVERAGE + w_y)
         else:
             raw = raw / (W_EXPLAINED + W_COVERAGE)
         return np.where(raw > 0, raw * self.prior, 0.0)
 
     def top(self, pm: PainMap, symptoms: list[str], n: int = 10) -> list[tuple[Any, float]]:
         painted = {r.key: float(r.intensity) ** INTENSITY_POWER for r in pm.regions}
-        y = None
+        y, w_y = None, 0.0
         if symptoms:
             w = np.zeros(len(self.sym_pos))
             for s in symptoms:
                 w[self.sym_pos[s]] = self.symptom_weight[s]
             y = w @ self.S / w.sum()
-        score = self._raw(painted, y)
+            w_y = symptom_weight(float(w.sum()))
+        score = self._raw(painted, y, w_y)
         halves = symmetric_halves(painted)
         if halves:
-            own = np.where(self.is_left, self._raw(halves["left"], y),
-                           self._raw(halves["right"], y))
+            own = np.where(self.is_left, self._raw(halves["left"], y, w_y),
+                           self._raw(halves["right"], y, w_y))
             score = np.maximum(score, own)
         score = np.round(score, 9)
         k = min(n, int((score > 0).sum()))

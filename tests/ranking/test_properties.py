@@ -107,3 +107,33 @@ def test_scores_lie_between_zero_and_one_and_are_ordered(painmap: dict) -> None:
     assert all(0 < s <= 1 for s in scores)
     assert scores == sorted(scores, reverse=True)
     assert [c.rank for c in ranking.candidates] == list(range(1, len(scores) + 1))
+
+
+def test_painting_one_more_region_of_any_trigger_points_zone_never_lowers_its_score() -> None:
+    """Every zone of four or more regions: one zone region and two far regions drawn at 10,
+    then each other zone region added at 1 (the search of bench/coverage_variants.py)."""
+    r = default_ranker()
+
+    def entry(key: tuple[str, str | None], intensity: int) -> dict:
+        return {"region": key[0], **({"side": key[1]} if key[1] else {}), "intensity": intensity}
+
+    def score(ms: tuple[str, str], regions: list[dict]) -> float:
+        return next((ev.score for ev in r.evidence(r.parse({"regions": regions}))
+                     if (ev.muscle, ev.side) == ms), 0.0)
+
+    far = [("vertex", None), ("heel", "left")]
+    lowered, tried = [], 0
+    for ms, zone in r.zones.items():
+        for tp in zone.trigger_points:
+            if len(tp.ordered) < 4:
+                continue
+            for first in tp.ordered[:2]:
+                base = [entry(first, 10)] + [entry(k, 10) for k in far if k[0] != first[0]]
+                before = score(ms, base)
+                for more in tp.ordered:
+                    if more != first and more[0] not in ("vertex", "heel"):
+                        tried += 1
+                        if score(ms, [*base, entry(more, 1)]) < before - 1e-12:
+                            lowered.append((ms, first, more))
+    assert tried > 500
+    assert lowered == []

@@ -125,11 +125,7 @@ class Ranker:
                 self.by_symptom.setdefault(s, []).append(ms)
         self.score_index = ScoreIndex(self.zones)
         self.wording = {lang: Wording(kb, lang) for lang in LANGS}
-        # Rarer symptoms say more: weight = log(1 + muscles / muscles causing it).
-        n = max(len(kb.muscles), 1)
-        self.symptom_weight = {
-            s: math.log(1 + n / max(1, sum(1 for m in kb.muscles.values() if s in m.symptoms)))
-            for s in kb.contract.symptoms}
+        self.symptom_weight = specificity(kb)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -283,6 +279,19 @@ class Ranker:
         picks = together(pool, self.zones, painted)
         return Ranking(self.version, lang, candidates, picks, flags, notes,
                        None if top is None else len(scored))
+
+
+def specificity(kb: KnowledgeBase) -> dict[str, float]:
+    """Each contract symptom's weight as evidence: rarer symptoms say more. The IDF
+    ``log(1 + N / n_s)`` (N muscles, n_s of them cause symptom s) divided by its mean over the
+    symptoms some muscle causes, so 1 is an average symptom."""
+    n = max(len(kb.muscles), 1)
+    causing = {s: sum(1 for m in kb.muscles.values() if s in m.symptoms)
+               for s in kb.contract.symptoms}
+    idf = {s: math.log(1 + n / max(1, k)) for s, k in causing.items()}
+    known = [idf[s] for s, k in causing.items() if k]
+    mean = sum(known) / len(known) if known else 1.0
+    return {s: v / mean for s, v in idf.items()}
 
 
 @dataclass

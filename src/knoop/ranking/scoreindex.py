@@ -4,8 +4,8 @@
 :class:`~knoop.ranking.scoring.Evidence` (the reasons need it). Ranking a pain map needs only
 the *scores* of every muscle-side, so :class:`ScoreIndex` precomputes, when the knowledge base is
 loaded, for each region key the muscle-sides whose zone holds it with the weight ``e`` it gets
-there, and the trigger points whose essential zone holds it. Scoring a pain map is then a few
-list updates per painted region and one pass over the muscle-sides touched, with the same
+there, and the parts of trigger points' essential zones that hold it. Scoring a pain map is then
+a few list updates per painted region and one pass over the muscle-sides touched, with the same
 arithmetic in the same order as ``score_zone`` (the same floats, so the same order;
 ``tests/ranking/test_scoreindex.py`` checks both agree, and ``bench/bench_rank.py`` compares it
 with a NumPy version of the model).
@@ -23,7 +23,7 @@ from knoop.ranking.scoring import (
     PRIOR_WEIGHT,
     W_COVERAGE,
     W_EXPLAINED,
-    W_SYMPTOMS,
+    symptom_weight,
 )
 from knoop.ranking.zones import Key, MuscleZone
 
@@ -38,12 +38,13 @@ class ScoreIndex:
         position = {ms: i for i, ms in enumerate(self.sides)}
         #: region key -> [(muscle-side index, e)], the weight its zones give the region
         self.explains: dict[Key, list[tuple[int, float]]] = {}
-        #: region key -> trigger-point indices whose essential zone holds it
+        #: region key -> indices of the pattern parts (of every trigger point's essential zone,
+        #: see ``zones.pattern_parts``) that hold it
         self.in_pattern: dict[Key, list[int]] = {}
-        #: trigger-point index -> its essential zone's size + COVERAGE_SMOOTHING (divided by,
-        #: as score_zone does, so the floats are the same)
+        #: part index -> its size + COVERAGE_SMOOTHING (divided by, as score_zone does, so the
+        #: floats are the same)
         self.pattern_size: list[float] = []
-        #: muscle-side index -> its trigger-point indices
+        #: muscle-side index -> the indices of its trigger points' parts
         self.patterns: list[tuple[int, ...]] = []
         self.symptoms: list[frozenset[str]] = []
         self.prior_factor: list[float] = []
@@ -53,11 +54,12 @@ class ScoreIndex:
                 self.explains.setdefault(key, []).append((i, z.weight(key)))
             own: list[int] = []
             for tp in z.trigger_points:
-                t = len(self.pattern_size)
-                own.append(t)
-                self.pattern_size.append(len(tp.essential) + COVERAGE_SMOOTHING)
-                for key in tp.essential:
-                    self.in_pattern.setdefault(key, []).append(t)
+                for part in tp.parts:
+                    t = len(self.pattern_size)
+                    own.append(t)
+                    self.pattern_size.append(len(part) + COVERAGE_SMOOTHING)
+                    for key in part:
+                        self.in_pattern.setdefault(key, []).append(t)
             self.patterns.append(tuple(own))
             self.symptoms.append(z.symptoms)
             self.prior_factor.append(1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(z.muscle))
@@ -82,12 +84,13 @@ class ScoreIndex:
                 counts[t] = counts.get(t, 0) + 1
         total = float(sum(painted.values()))
         touched = set(num)
-        sym_total = 0.0
+        sym_total = w_y = 0.0
         if symptoms:
             sym_total = sum(symptoms.values())
+            w_y = symptom_weight(sym_total)
             for s in symptoms:
                 touched.update(self.by_symptom.get(s, ()))
-        denominator = W_EXPLAINED + W_COVERAGE + (W_SYMPTOMS if symptoms else 0.0)
+        denominator = W_EXPLAINED + W_COVERAGE + w_y
         out: dict[int, float] = {}
         size = self.pattern_size
         for i in touched:
@@ -104,7 +107,7 @@ class ScoreIndex:
             if symptoms:
                 own = self.symptoms[i]
                 y = sum(w for s, w in symptoms.items() if s in own) / sym_total
-            raw = W_EXPLAINED * explained + W_COVERAGE * coverage + W_SYMPTOMS * y
+            raw = W_EXPLAINED * explained + W_COVERAGE * coverage + w_y * y
             raw /= denominator
             out[i] = raw * self.prior_factor[i] if raw > 0 else 0.0
         return out

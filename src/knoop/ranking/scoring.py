@@ -9,13 +9,17 @@ side s and painted regions p with intensity i_p (1-10):
   zone (shared out for very large zones), 0 otherwise. Tingling or numbness is not referred pain:
   a referral zone does not explain it (NUMB_IN_ZONE = 0); it counts 0.8 where a nerve the muscle
   can squeeze serves the region.
-* ``coverage`` C = max over its trigger points of painted / (size + 1) of that trigger point's
-  essential zone (pain only, not tingling): how much of one referral pattern the client drew.
+* ``coverage`` C = max over its trigger points, and over the parts of each one's essential zone
+  (the whole zone; each zone region with the zone regions touching it), of painted / (part
+  size + 1), pain only, not tingling: how much of one part of a referral pattern the client drew.
+  The parts are fixed per zone, so painting more of a zone never lowers C.
 * A symmetric bilateral drawing is also scored per side (see ``symmetric_halves``).
 * ``symptoms`` Y = weighted share of the reported symptoms (and symptoms implied by pain
-  qualities) that the muscle can cause, rarer symptoms weighing more; only when symptoms exist.
+  qualities) that the muscle can cause, each weighted by its specificity v_s (rarer symptoms
+  weigh more; 1 = as specific as the average symptom); only when symptoms exist. The symptoms
+  weigh W_Y = 0.30 * min(2, sum of v_s reported) against the drawing.
 
-score = (0.55 X + 0.30 C + 0.30 Y) / (0.85 + 0.30 if symptoms) * (0.8 + 0.2 prior), in 0..1.
+score = (0.55 X + 0.30 C + W_Y Y) / (0.85 + W_Y) * (0.8 + 0.2 prior), in 0..1.
 Findings then re-rank.
 """
 
@@ -31,6 +35,8 @@ from knoop.ranking.zones import KIND_WEIGHT, Key, MuscleZone
 
 W_EXPLAINED, W_COVERAGE, W_SYMPTOMS = 0.55, 0.30, 0.30
 COVERAGE_SMOOTHING = 1.0
+#: The symptoms together weigh at most this many average symptoms against the drawing.
+SYMPTOM_CAP = 2.0
 PRIOR_WEIGHT = 0.2  # the prior moves a score by at most 20 %
 INTENSITY_POWER = 1.5  # weight of a painted region = intensity ** INTENSITY_POWER
 NONE_FOUND_FACTOR = 0.15
@@ -116,6 +122,14 @@ def symmetric_halves(painted: Mapping[Key, float]) -> dict[str, dict[Key, float]
             for side in ("left", "right")}
 
 
+def symptom_weight(reported: float) -> float:
+    """How much the reported symptoms weigh against the drawing, from the sum of their
+    specificities (1 = an average symptom): W_SYMPTOMS per average symptom, at most
+    SYMPTOM_CAP of them. One common complaint (a stiff neck, 0.72) weighs less than today's
+    fixed 0.30, a sign only one muscle gives (a tearing eye, 1.29) more."""
+    return W_SYMPTOMS * min(SYMPTOM_CAP, reported)
+
+
 def serves(z: MuscleZone, key: Key) -> bool:
     """Does a nerve that ``z``'s muscle can squeeze serve the painted ``key``?"""
     return key[0] in z.territory and key[1] in (z.side, None)
@@ -157,11 +171,17 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
         ev.explained = num / total
         # Pattern coverage counts pain, not tingling or numbness (that follows nerves).
         keys = {k for k in painted if k not in nerve} if nerve else painted.keys()
-        best, best_tp = -1.0, None
+        # C: the best-drawn part of any of its patterns. The reasons (and the trigger point to
+        # palpate first) name the pattern drawn the most as a whole.
+        best, best_whole, best_tp = -1.0, -1.0, None
         for tp in z.trigger_points:
-            cov = len(tp.essential & keys) / (len(tp.essential) + COVERAGE_SMOOTHING)
-            if cov > best:
-                best, best_tp = cov, tp
+            whole = len(tp.essential & keys) / (len(tp.essential) + COVERAGE_SMOOTHING)
+            if whole > best_whole:
+                best_whole, best_tp = whole, tp
+            for part in tp.parts:
+                cov = len(part & keys) / (len(part) + COVERAGE_SMOOTHING)
+                if cov > best:
+                    best = cov
             if not ev.local and not tp.location.isdisjoint(keys):
                 ev.local = True
         ev.coverage = max(best, 0.0)
@@ -178,10 +198,13 @@ def score_zone(z: MuscleZone, painted: Mapping[Key, float], total: float,
                               (not drawn.get(s) or any(serves(z, k) for k in drawn[s]))]
     elif symptoms:
         ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
-    y = (sum(symptoms[s] for s in ev.symptom_matches) / sum(symptoms.values())
-         if symptoms else 0.0)
-    raw = W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage + W_SYMPTOMS * y
-    raw /= W_EXPLAINED + W_COVERAGE + (W_SYMPTOMS if symptoms else 0.0)
+    y, w_y = 0.0, 0.0
+    if symptoms:
+        reported = sum(symptoms.values())
+        y = sum(symptoms[s] for s in ev.symptom_matches) / reported
+        w_y = symptom_weight(reported)
+    raw = W_EXPLAINED * ev.explained + W_COVERAGE * ev.coverage + w_y * y
+    raw /= W_EXPLAINED + W_COVERAGE + w_y
     ev.score = raw * (1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(z.muscle)) if raw > 0 else 0.0
     return ev
 

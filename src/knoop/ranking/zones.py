@@ -47,11 +47,32 @@ class TriggerPointZone:
     location: frozenset[Key]
     #: ``essential`` in reading order (region ID, then side), for the reasons
     ordered: tuple[Key, ...] = ()
+    #: the parts of the pattern coverage is measured on (see :func:`pattern_parts`); without
+    #: adjacency only the whole zone
+    parts: tuple[frozenset[Key], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.ordered:
             object.__setattr__(self, "ordered", tuple(sorted(
                 self.essential, key=lambda k: (k[0], k[1] or ""))))
+        if not self.parts:
+            object.__setattr__(self, "parts", (self.essential,))
+
+
+def pattern_parts(essential: frozenset[Key], adjacency: Mapping[Key, frozenset[Key]]
+                  ) -> tuple[frozenset[Key], ...]:
+    """The parts of one referral pattern that coverage is measured on: the whole zone, and each
+    of its regions with the zone regions touching it on the chart (duplicates once), in a fixed
+    order. They depend on the zone only, never on the drawing, so painting more of a zone can
+    only raise the share drawn of every part (coverage is monotone)."""
+    parts = [essential]
+    seen = {essential}
+    for key in sorted(essential, key=lambda k: (k[0], k[1] or "")):
+        part = frozenset({key} | (adjacency.get(key, frozenset()) & essential))
+        if part not in seen:
+            seen.add(part)
+            parts.append(part)
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -122,7 +143,9 @@ def build_zones(kb: KnowledgeBase,
                 put(ess, "essential")
                 put(loc, "local")
                 put(spill, "spillover")
-                tps.append(TriggerPointZone(tp.id, frozenset(ess | loc), frozenset(loc)))
+                zone = frozenset(ess | loc)
+                tps.append(TriggerPointZone(tp.id, zone, frozenset(loc),
+                                            parts=pattern_parts(zone, adjacency)))
             core = [k for k, v in kind.items() if v in ("essential", "local")]
             neighbours: set[Key] = set()
             for key in core:
