@@ -190,7 +190,8 @@ def measure_server_memory(tmp: Path, url: str, heavy: int, session: int) -> None
             after_login = rss_mb(server.pid)
             for path in (f"/clienten/{heavy}", f"/clienten/{heavy}/verloop",
                          f"/sessies/{session}"):
-                assert http.get(path).status_code == 200
+                r = http.get(path)
+                assert r.status_code == 200, (path, r.status_code, r.text[:300])
             pages = rss_mb(server.pid)
             assert http.get(f"/clienten/{heavy}/dossier.json").status_code == 200
             dossier = rss_mb(server.pid)

@@ -84,8 +84,16 @@ def _private_text(path: Path) -> io.TextIOWrapper:
 _FLAG = {None: "", True: "1", False: "0"}
 
 
+#: What a cell that :func:`neutral` changes can start with (a formula, or spaces before one).
+_SUSPECT = frozenset("".join(FORMULA_START) + " ")
+
+
 def _text(v: str | None) -> str:
-    return neutral(v) if v else ""
+    """:func:`neutral`, or "" for None; a cell that cannot start a formula (nearly all) is
+    passed on after looking at its first character only (millions of cells per export)."""
+    if not v:
+        return ""
+    return neutral(v) if v[0] in _SUSPECT else v
 
 
 def _session_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
