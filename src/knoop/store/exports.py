@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, String, func, select, type_coerce
+from sqlalchemy import Connection, Executable, Integer, String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store import validate as v
@@ -49,8 +49,7 @@ PAGE = 500
 class ExportPage:
     """One page of the export: rows as tuples in the order of the ``*_COLUMNS`` above,
     clients by ID, their sessions by start, findings and treatments in charting order.
-    Yes/no cells are as the database driver gives them (PostgreSQL True/False, SQLite 1/0;
-    None when unknown)."""
+    Yes/no cells are 1/0 (None: not recorded)."""
 
     clients: int
     sessions: list[tuple[Any, ...]] = field(default_factory=list)
@@ -100,10 +99,15 @@ def _raw(col: Any) -> Any:
     return type_coerce(col, String).label(col.key)
 
 
+def _yes_no(col: Any) -> Any:
+    """A yes/no column as 1/0 (None: not recorded) on both databases."""
+    return cast(col, Integer).label(col.key)
+
+
 def _fetch(conn: Connection, stmt: Executable) -> Sequence[Any]:
     """All rows as the driver returns them (tuples): no per-row work by SQLAlchemy, which
-    costs more than the query itself for a million rows. Booleans stay the driver's (SQLite:
-    1/0), JSON and moments are read with :func:`_raw`."""
+    costs more than the query itself for a million rows. Yes/no columns are read with
+    :func:`_yes_no`, JSON and moments with :func:`_raw`."""
     result = conn.execute(stmt)
     try:
         return result.cursor.fetchall()
@@ -157,42 +161,41 @@ class ExportsMixin(ScopedBase):
         in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
         in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
         out = ExportPage(len(ids))
+        n_findings = (select(func.count()).where(FindingRow.session_id == SessionRow.id)
+                      .scalar_subquery())
+        n_treatments = (select(func.count()).where(TreatmentRow.session_id == SessionRow.id)
+                        .scalar_subquery())
         sess = _fetch(conn, select(
             SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at), SessionRow.status,
             SessionRow.complaint, _raw(SessionRow.symptoms), _raw(SessionRow.causes),
-            SessionRow.nrs_before, SessionRow.nrs_after, _raw(SessionRow.regions),
-            _raw(SessionRow.next_appointment), SessionRow.kb_version, SessionRow.chart_version)
+            SessionRow.nrs_before, SessionRow.nrs_after, _raw(SessionRow.regions), n_findings,
+            n_treatments, _raw(SessionRow.next_appointment), SessionRow.kb_version,
+            SessionRow.chart_version)
             .where(*in_page).order_by(*in_order))
         started = {r[0]: _iso(r[2]) for r in sess}
-        findings: dict[int, int] = dict.fromkeys(started, 0)
-        treatments: dict[int, int] = dict.fromkeys(started, 0)
-        for f in _fetch(conn, select(
-                SessionRow.client_id, FindingRow.session_id, FindingRow.id, FindingRow.muscle,
-                FindingRow.side, FindingRow.trigger_point, FindingRow.result,
-                FindingRow.pain_recognised, FindingRow.tender_spot, FindingRow.taut_band,
-                FindingRow.referral_elicited, FindingRow.twitch, FindingRow.note)
-                .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
-                .order_by(*in_order, FindingRow.id)):
-            sid = f[1]
-            findings[sid] += 1
-            out.findings.append((f[0], sid, started[sid], *f[2:]))
-        for t in _fetch(conn, select(
-                SessionRow.client_id, TreatmentRow.session_id, TreatmentRow.id,
-                TreatmentRow.muscle, TreatmentRow.side, TreatmentRow.technique,
-                TreatmentRow.duration_min, TreatmentRow.pressure_tolerance, TreatmentRow.note)
-                .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
-                .order_by(*in_order, TreatmentRow.id)):
-            sid = t[1]
-            treatments[sid] += 1
-            out.treatments.append((t[0], sid, started[sid], *t[2:]))
+        out.findings = [(f[0], f[1], started[f[1]], *f[2:]) for f in _fetch(conn, select(
+            SessionRow.client_id, FindingRow.session_id, FindingRow.id, FindingRow.muscle,
+            FindingRow.side, FindingRow.trigger_point, FindingRow.result,
+            _yes_no(FindingRow.pain_recognised), _yes_no(FindingRow.tender_spot),
+            _yes_no(FindingRow.taut_band), _yes_no(FindingRow.referral_elicited),
+            _yes_no(FindingRow.twitch), FindingRow.note)
+            .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
+            .order_by(*in_order, FindingRow.id))]
+        out.treatments = [(t[0], t[1], started[t[1]], *t[2:]) for t in _fetch(conn, select(
+            SessionRow.client_id, TreatmentRow.session_id, TreatmentRow.id,
+            TreatmentRow.muscle, TreatmentRow.side, TreatmentRow.technique,
+            TreatmentRow.duration_min, TreatmentRow.pressure_tolerance, TreatmentRow.note)
+            .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
+            .order_by(*in_order, TreatmentRow.id))]
         out.diary = [(e[0], e[1], _iso(e[2]), e[3], e[4], e[5], _json(e[6]) or [])
                      for e in _fetch(conn, select(
             DiaryEntryRow.client_id, DiaryEntryRow.id, _raw(DiaryEntryRow.at),
-            DiaryEntryRow.nrs, DiaryEntryRow.exercises_done, DiaryEntryRow.much_worse,
+            DiaryEntryRow.nrs, _yes_no(DiaryEntryRow.exercises_done),
+            _yes_no(DiaryEntryRow.much_worse),
             _raw(DiaryEntryRow.regions))
             .where(DiaryEntryRow.practice_id == pid, DiaryEntryRow.client_id.between(lo, hi))
             .order_by(DiaryEntryRow.client_id, DiaryEntryRow.at, DiaryEntryRow.id))]
         out.sessions = [(pid, r[1], r[0], started[r[0]], r[3], r[4], _ids(r[5]), _ids(r[6]),
-                         r[7], r[8], _json(r[9]) or [], findings[r[0]], treatments[r[0]],
-                         _iso(r[10]), r[11], r[12]) for r in sess]
+                         r[7], r[8], _json(r[9]) or [], r[10], r[11], _iso(r[12]), r[13], r[14])
+                        for r in sess]
         return hi, out
