@@ -16,7 +16,8 @@ notes). Measures, each figure beside its goal:
   (goal <= 150 MB).
 
 Default size 10,000 clients (about a minute); ``BENCH_PRACTICE_CLIENTS=100000`` (or
-``--full``) for the full size: seeding then takes minutes and ~16 GB of disk in ``$TMPDIR``.
+``--full``) for the full size: seeding then takes ~10 minutes and ~4.5 GB of disk in
+``$TMPDIR``.
 ``BENCH_PRACTICE_DIR=<dir>`` keeps the database there and seeds it only once (the import then
 adds its 1,000 clients again under new names each run).
 Prints figures; asserts nothing.
