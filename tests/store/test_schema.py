@@ -242,3 +242,61 @@ def test_0009_keeps_the_consents_and_allows_the_aftercare_consent(empty_url: str
             "treatment", "photos"]
     assert "diary_entries" not in set(inspect(eng).get_table_names())
     eng.dispose()
+
+
+def test_0010_moves_the_ranking_snapshots_apart_and_back_exactly(empty_url: str) -> None:
+    """0010 copies every stored ranking snapshot into ``session_rankings`` (packed) and drops
+    ``sessions.ranking``: the store reads each snapshot back exactly, a session without one
+    has none, the sessions keep their ids; erasing a session removes its snapshot, and going
+    back to 0009 puts the snapshots into the column again."""
+    import datetime as dt
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from knoop.store import Store
+    from knoop.store.migrate import _config
+
+    eng = make_engine(empty_url)
+    upgrade(eng, "0009")
+    now = dt.datetime(2026, 11, 25, 9, 0)
+    snapshot = {"kb_version": "2026.11", "red_flags": [{"id": "fever", "urgency": "urgent"}],
+                "candidates": [{"muscle": "trapezius", "side": "right", "score": 0.1 + 0.2,
+                                "reasons": ["pijn in de slaap — ‘typisch’ ☺"]}] * 3,
+                "notes": [], "together": None}
+    insert = ("INSERT INTO sessions (id, practice_id, client_id, started_at, status, "
+              "complaint, symptoms, causes, screening, intake, regions, ranking, kb_version, "
+              "created_at, updated_at) VALUES (:id, 1, 1, :now, 'open', 'nek', '[]', '[]', "
+              "'[]', '{}', '[]', :r, '2026.11', :now, :now)")
+    with eng.begin() as c:
+        _practice_user_client(c, now)
+        for sid, stored in ((1, json.dumps(snapshot)), (2, None), (3, "null"),
+                            (7, json.dumps({**snapshot, "red_flags": []}))):
+            c.execute(text(insert), {"id": sid, "now": now, "r": stored})
+    assert upgrade(eng) == ("0009", head_revision())
+    assert "ranking" not in {col["name"] for col in inspect(eng).get_columns("sessions")}
+    with eng.connect() as c:
+        assert c.execute(text("SELECT session_id FROM session_rankings ORDER BY 1")
+                         ).scalars().all() == [1, 7]
+        packed = c.execute(text("SELECT ranking FROM session_rankings WHERE session_id = 1")
+                           ).scalar_one()
+        assert len(packed) < len(json.dumps(snapshot)) / 2
+    st = Store(eng, clock=lambda: now + dt.timedelta(hours=1))
+    me = st.actor_for(1)
+    assert [st.get_session(me, i).ranking for i in (1, 2, 3, 7)] == [
+        snapshot, None, None, {**snapshot, "red_flags": []}]
+    assert st.get_session(me, 1).open_flags == ["fever"]
+    st.delete_session(me, 7)
+    with eng.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM session_rankings")).scalar_one() == 1
+    cfg = _config()
+    with eng.begin() as c:
+        cfg.attributes["connection"] = c
+        command.downgrade(cfg, "0009")
+    assert "session_rankings" not in set(inspect(eng).get_table_names())
+    with eng.connect() as c:
+        back = c.execute(text("SELECT id, ranking FROM sessions ORDER BY id")).all()
+    assert [(i, json.loads(r) if isinstance(r, str) else r) for i, r in back] == [
+        (1, snapshot), (2, None), (3, None)]
+    eng.dispose()

@@ -124,3 +124,20 @@ def test_the_client_page_shows_50_sessions_per_page_newest_first(w: World) -> No
     assert "Geen sessies op deze pagina" in tc.get(f"/clienten/{w.client.id}?pagina=9").text
     bad = tc.get(f"/clienten/{w.client.id}?pagina=nul")
     assert bad.status_code == 422 and "pagina" in bad.text
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_a_page_never_reads_the_ranking_snapshots(w: World, page: str) -> None:
+    """The snapshots (6-35 kB of JSON each) are read where they are used (the session API,
+    the dossier); the client, history and session pages do without them."""
+    last = add_sessions(w, w.client.id, 3)[-1]
+    tc = TestClient(app_for(w.store))
+    login(tc, "owner@knoop.test")
+    path = PAGES[page].format(c=w.client.id, s=last)
+    assert tc.get(path).status_code == 200
+    with counted(w.store) as seen:
+        assert tc.get(path).status_code == 200
+    assert seen and not [s for s in seen if "session_rankings" in s]
+    with counted(w.store) as seen:  # the session itself still has its snapshot
+        assert tc.get(f"/api/v1/sessions/{last}").status_code == 200
+    assert [s for s in seen if "session_rankings" in s]

@@ -81,47 +81,51 @@ def _private_text(path: Path) -> io.TextIOWrapper:
     return open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by caller
 
 
-_FLAG = {None: "", True: "1", False: "0"}
+#: What a cell that :func:`neutral` changes can start with (a formula, or spaces before one).
+_SUSPECT = frozenset("".join(FORMULA_START) + " ")
 
 
 def _text(v: str | None) -> str:
-    return neutral(v) if v else ""
+    """:func:`neutral`, or "" for None; a cell that cannot start a formula (nearly all) is
+    passed on after looking at its first character only (millions of cells per export)."""
+    if not v:
+        return ""
+    return neutral(v) if v[0] in _SUSPECT else v
 
 
 def _session_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
     """A row of ``store.exports.SESSION_COLUMNS`` as the cells of :data:`SESSION_COLUMNS`:
     the regions counted and written out. Fields with a fixed vocabulary (status, IDs, dates,
-    versions) cannot start a formula; free text and lists go through :func:`neutral`."""
+    versions) cannot start a formula; free text and lists go through :func:`neutral`. None
+    is written as an empty cell (by the CSV writer)."""
     (pid, cid, sid, started, status, complaint, symptoms, causes, before, after, regions,
      findings, treatments, nxt, kb, chart) = r
     painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
                        for x in regions)
     return (pid, cid, sid, started, status, _text(complaint), _text("|".join(symptoms)),
-            _text("|".join(causes)), "" if before is None else before,
-            "" if after is None else after, len(regions), _text(painted), findings, treatments,
-            nxt or "", kb or "", chart or "")
+            _text("|".join(causes)), before, after, len(regions), _text(painted), findings,
+            treatments, nxt, kb, chart)
 
 
 def _finding_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Yes/no come as 1/0 or None, which the CSV writer writes as "1", "0" and ""."""
     (cid, sid, started, fid, muscle, side, tp, result, recognised, tender, band, referral,
      twitch, note) = r
-    return (cid, sid, started, fid, _text(muscle), side, _text(tp), result, _FLAG[recognised],
-            _FLAG[tender], _FLAG[band], _FLAG[referral], _FLAG[twitch], _text(note))
+    return (cid, sid, started, fid, _text(muscle), side, _text(tp), result, recognised,
+            tender, band, referral, twitch, _text(note))
 
 
 def _treatment_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
     cid, sid, started, tid, muscle, side, technique, minutes, tolerance, note = r
-    return (cid, sid, started, tid, _text(muscle), side, technique,
-            "" if minutes is None else minutes, tolerance or "", _text(note))
+    return (cid, sid, started, tid, _text(muscle), side, technique, minutes, tolerance,
+            _text(note))
 
 
 def _diary_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
     cid, eid, at, nrs, exercises, worse, regions = r
     painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
                        for x in regions)
-    return (cid, eid, at, "" if nrs is None else nrs,
-            "" if exercises is None else _FLAG[exercises], _FLAG[worse], len(regions),
-            _text(painted))
+    return (cid, eid, at, nrs, exercises, worse, len(regions), _text(painted))
 
 
 def export_csv(store: Store, actor: Actor, out_dir: Path, *,

@@ -230,7 +230,8 @@ class AftercareLinksMixin(ScopedBase):
                          obj=f"client:{c.id}/aftercare",
                          detail=f"session:{sr.id}" if sr is not None else "no session")
             return AftercareView(r.id, r.practice_id, c.id, c.first_name, r.created_by,
-                                 self._full(s, sr) if sr is not None else None,
+                                 self._full_many(s, [sr], ranking=False)[0]
+                                 if sr is not None else None,
                                  [diary_entry_of(e) for e in entries], link_expires(r))
         result: AftercareView = self._use_link(token, ip, "view", op)
         return result

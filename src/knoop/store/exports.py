@@ -2,26 +2,29 @@
 by keyset pagination on the client ID in short transactions (a writer never waits for more
 than one page), with one access-log entry for the whole export.
 
-The cost is linear in the size of the practice: each page is four index range scans (clients
-by ``practice_id, id``; their sessions, findings and treatments by client ID range), whatever
-the page's position. Lists never read the ranking snapshot or the strokes.
+The cost is linear in the size of the practice: each page is five index range scans (clients
+by ``practice_id, id``; their sessions, findings, treatments and diary by client ID range),
+whatever the page's position, read as the driver returns the rows. A session row no longer
+holds its ranking snapshot (``session_rankings``, migration 0010), so the scans read small
+rows; the export reads neither the snapshots nor the strokes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Connection, Executable, Integer, String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store import validate as v
 from knoop.store.models import ClientRow, DiaryEntryRow, FindingRow, SessionRow, TreatmentRow
 from knoop.store.scoping import ScopedBase
+from knoop.store.snapshot import loads
 from knoop.store.types import Actor
 
 #: The columns of :attr:`ExportPage.sessions`, in order (``regions`` is the list of painted
@@ -45,7 +48,8 @@ PAGE = 500
 @dataclass
 class ExportPage:
     """One page of the export: rows as tuples in the order of the ``*_COLUMNS`` above,
-    clients by ID, their sessions by start, findings and treatments in charting order."""
+    clients by ID, their sessions by start, findings and treatments in charting order.
+    Yes/no cells are 1/0 (None: not recorded)."""
 
     clients: int
     sessions: list[tuple[Any, ...]] = field(default_factory=list)
@@ -72,27 +76,43 @@ def _iso(t: dt.datetime | str | None) -> str | None:
     return f"{t[:10]}T{t[11:19]}{frac if frac.strip('.0') else ''}"
 
 
-_PLAIN = re.compile(r'\[(?:"[a-z0-9_]*"(?:, ?"[a-z0-9_]*")*)?\]')
+@lru_cache(maxsize=4096)
+def _parsed_ids(raw: str) -> tuple[str, ...]:
+    return tuple(json.loads(raw) or ())
 
 
 def _ids(raw: Any) -> list[str]:
-    """A JSON list of vocabulary IDs (symptoms, causes), read raw: split directly when it is
-    plainly ``["a", "b"]``, else parsed."""
+    """A JSON list of vocabulary IDs (symptoms, causes), read raw: the same few lists come
+    back again and again, so each distinct text is parsed once."""
     if not isinstance(raw, str):
         return list(raw or [])
-    if _PLAIN.fullmatch(raw):
-        return [x.strip(' "') for x in raw[1:-1].split(",")] if raw != "[]" else []
-    return list(json.loads(raw) or [])
+    return list(_parsed_ids(raw))
 
 
 def _json(raw: Any) -> Any:
-    return json.loads(raw) if isinstance(raw, str) else raw
+    return loads(raw) if isinstance(raw, str) else raw
 
 
 def _raw(col: Any) -> Any:
     """The column as the driver returns it (SQLite: the stored text), without SQLAlchemy's
     per-row conversion; :func:`_iso`, :func:`_ids` and :func:`_json` read both forms."""
     return type_coerce(col, String).label(col.key)
+
+
+def _yes_no(col: Any) -> Any:
+    """A yes/no column as 1/0 (None: not recorded) on both databases."""
+    return cast(col, Integer).label(col.key)
+
+
+def _fetch(conn: Connection, stmt: Executable) -> Sequence[Any]:
+    """All rows as the driver returns them (tuples): no per-row work by SQLAlchemy, which
+    costs more than the query itself for a million rows. Yes/no columns are read with
+    :func:`_yes_no`, JSON and moments with :func:`_raw`."""
+    result = conn.execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 class ExportsMixin(ScopedBase):
@@ -130,7 +150,7 @@ class ExportsMixin(ScopedBase):
     def _export_page(self, s: OrmSession, actor: Actor, after: int, last: int,
                      page: int) -> tuple[int, ExportPage] | None:
         pid = actor.practice_id
-        conn = s.connection()  # Core rows: no ORM bookkeeping for a million of them
+        conn = s.connection()
         ids = list(conn.scalars(select(ClientRow.id).where(ClientRow.practice_id == pid,
                                                         ClientRow.id > after,
                                                         ClientRow.id <= last)
@@ -139,51 +159,43 @@ class ExportsMixin(ScopedBase):
             return None
         lo, hi = ids[0], ids[-1]
         in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
-        out = ExportPage(len(ids))
         in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
-        # the columns stored after the ranking snapshot, from ix_sessions_client_summary only
-        # (on SQLite, reading them from the row walks the snapshot's overflow pages)
-        late = {r[0]: r[1:] for r in conn.execute(
-            select(SessionRow.id, SessionRow.nrs_before, SessionRow.nrs_after,
-                   _raw(SessionRow.next_appointment), SessionRow.kb_version).where(*in_page))}
-        sess = conn.execute(
-            select(SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at),
-                   SessionRow.status, SessionRow.complaint, _raw(SessionRow.symptoms),
-                   _raw(SessionRow.causes), _raw(SessionRow.regions), SessionRow.chart_version)
-            .where(*in_page).order_by(*in_order)).all()
-        head = {r[0]: (r[1], r[0], _iso(r[2])) for r in sess}  # client, session, start
-        findings: dict[int, int] = dict.fromkeys(head, 0)
-        treatments: dict[int, int] = dict.fromkeys(head, 0)
-        for f in conn.execute(
-                select(FindingRow.session_id, FindingRow.id, FindingRow.muscle, FindingRow.side,
-                       FindingRow.trigger_point, FindingRow.result, FindingRow.pain_recognised,
-                       FindingRow.tender_spot, FindingRow.taut_band,
-                       FindingRow.referral_elicited, FindingRow.twitch, FindingRow.note)
-                .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
-                .order_by(*in_order, FindingRow.id)).all():
-            sid = f[0]
-            findings[sid] += 1
-            out.findings.append((*head[sid], *f[1:]))
-        for t in conn.execute(
-                select(TreatmentRow.session_id, TreatmentRow.id, TreatmentRow.muscle,
-                       TreatmentRow.side, TreatmentRow.technique, TreatmentRow.duration_min,
-                       TreatmentRow.pressure_tolerance, TreatmentRow.note)
-                .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
-                .order_by(*in_order, TreatmentRow.id)).all():
-            sid = t[0]
-            treatments[sid] += 1
-            out.treatments.append((*head[sid], *t[1:]))
+        out = ExportPage(len(ids))
+        n_findings = (select(func.count()).where(FindingRow.session_id == SessionRow.id)
+                      .scalar_subquery())
+        n_treatments = (select(func.count()).where(TreatmentRow.session_id == SessionRow.id)
+                        .scalar_subquery())
+        sess = _fetch(conn, select(
+            SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at), SessionRow.status,
+            SessionRow.complaint, _raw(SessionRow.symptoms), _raw(SessionRow.causes),
+            SessionRow.nrs_before, SessionRow.nrs_after, _raw(SessionRow.regions), n_findings,
+            n_treatments, _raw(SessionRow.next_appointment), SessionRow.kb_version,
+            SessionRow.chart_version)
+            .where(*in_page).order_by(*in_order))
+        started = {r[0]: _iso(r[2]) for r in sess}
+        out.findings = [(f[0], f[1], started[f[1]], *f[2:]) for f in _fetch(conn, select(
+            SessionRow.client_id, FindingRow.session_id, FindingRow.id, FindingRow.muscle,
+            FindingRow.side, FindingRow.trigger_point, FindingRow.result,
+            _yes_no(FindingRow.pain_recognised), _yes_no(FindingRow.tender_spot),
+            _yes_no(FindingRow.taut_band), _yes_no(FindingRow.referral_elicited),
+            _yes_no(FindingRow.twitch), FindingRow.note)
+            .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
+            .order_by(*in_order, FindingRow.id))]
+        out.treatments = [(t[0], t[1], started[t[1]], *t[2:]) for t in _fetch(conn, select(
+            SessionRow.client_id, TreatmentRow.session_id, TreatmentRow.id,
+            TreatmentRow.muscle, TreatmentRow.side, TreatmentRow.technique,
+            TreatmentRow.duration_min, TreatmentRow.pressure_tolerance, TreatmentRow.note)
+            .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
+            .order_by(*in_order, TreatmentRow.id))]
         out.diary = [(e[0], e[1], _iso(e[2]), e[3], e[4], e[5], _json(e[6]) or [])
-                     for e in conn.execute(
-            select(DiaryEntryRow.client_id, DiaryEntryRow.id, _raw(DiaryEntryRow.at),
-                   DiaryEntryRow.nrs, DiaryEntryRow.exercises_done, DiaryEntryRow.much_worse,
-                   _raw(DiaryEntryRow.regions))
+                     for e in _fetch(conn, select(
+            DiaryEntryRow.client_id, DiaryEntryRow.id, _raw(DiaryEntryRow.at),
+            DiaryEntryRow.nrs, _yes_no(DiaryEntryRow.exercises_done),
+            _yes_no(DiaryEntryRow.much_worse),
+            _raw(DiaryEntryRow.regions))
             .where(DiaryEntryRow.practice_id == pid, DiaryEntryRow.client_id.between(lo, hi))
-            .order_by(DiaryEntryRow.client_id, DiaryEntryRow.at, DiaryEntryRow.id)).all()]
-        out.sessions = []
-        for r in sess:
-            before, after, nxt, kb = late[r[0]]
-            out.sessions.append((pid, r[1], r[0], head[r[0]][2], r[3], r[4], _ids(r[5]),
-                                 _ids(r[6]), before, after, _json(r[7]) or [], findings[r[0]],
-                                 treatments[r[0]], _iso(nxt), kb, r[8]))
+            .order_by(DiaryEntryRow.client_id, DiaryEntryRow.at, DiaryEntryRow.id))]
+        out.sessions = [(pid, r[1], r[0], started[r[0]], r[3], r[4], _ids(r[5]), _ids(r[6]),
+                         r[7], r[8], _json(r[9]) or [], r[10], r[11], _iso(r[12]), r[13], r[14])
+                        for r in sess]
         return hi, out

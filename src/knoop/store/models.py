@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from knoop.store.snapshot import PackedJSON
 from knoop.vocabulary import RESULTS, SIDES, TECHNIQUES
 
 ROLES = ("therapist", "admin")
@@ -202,8 +203,7 @@ class SessionRow(Base):
         CheckConstraint("nrs_after IS NULL OR (nrs_after BETWEEN 0 AND 10)",
                         name="ck_sessions_nrs_after"),
         Index("ix_sessions_client_started", "client_id", "started_at"),
-        #: the summary columns, read from the index (on SQLite they come after the ranking
-        #: snapshot in the row, i.e. behind its overflow pages); migration 0008
+        #: the summary columns, read from the index alone (migration 0008)
         Index("ix_sessions_client_summary", "client_id", "started_at", "id", "practice_id",
               "status", "nrs_before", "nrs_after", "therapist_id", "next_appointment",
               "kb_version"),
@@ -226,7 +226,6 @@ class SessionRow(Base):
     regions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     chart_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     strokes: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
-    ranking: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     kb_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     nrs_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
     nrs_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -235,6 +234,17 @@ class SessionRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     #: Goes up by one with every change to the session or its parts (optimistic locking).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class SessionRankingRow(Base):
+    """A session's ranking snapshot (6-35 kB of JSON, stored packed), apart from the session
+    row so that lists and exports scanning ``sessions`` never read it (migration 0010)."""
+
+    __tablename__ = "session_rankings"
+    session_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True,
+        autoincrement=False)
+    ranking: Mapped[dict[str, Any]] = mapped_column(PackedJSON)
 
 
 class FlagDecisionRow(Base):

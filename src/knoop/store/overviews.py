@@ -2,9 +2,10 @@
 fixed number of statements whatever the number of sessions (the client page, the history
 page, the session page).
 
-Lists read the summary columns only, never the ranking snapshot (6-35 kB of JSON per session);
-the client page pages its sessions; the sessions of the history page come with their parts
-in five batched statements (:meth:`ScopedBase._full_many`)."""
+None of them reads a ranking snapshot (6-35 kB of JSON per session, in its own table
+``session_rankings``): the session page ranks live in the browser. Lists read the summary
+columns only; the client page pages its sessions; the sessions of the history page come with
+their parts in five batched statements (:meth:`ScopedBase._full_many`)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ class OverviewsMixin(ScopedBase):
                              .where(SessionRow.client_id == c.id)
                              .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
                              .limit(last)).all()
-            sessions = self._full_many(s, list(reversed(rows)))
+            sessions = self._full_many(s, list(reversed(rows)), ranking=False)
             since = sessions[0].started_at - dt.timedelta(seconds=1) if sessions else None
             diary = diary_rows(s, c.id, since)
             self._log(s, actor, "read", c.id, f"client:{c.id}/sessions",
@@ -92,8 +93,9 @@ class OverviewsMixin(ScopedBase):
         return self._run(op)
 
     def session_with_client(self, actor: Actor, session_id: int) -> SessionPage:
-        """The session page: the whole session, its client, the treatment consent in force, the
-        previous session and the diary since then; one access-log entry."""
+        """The session page: the whole session but its ranking snapshot (None: the page ranks
+        live), its client, the treatment consent in force, the previous session and the diary
+        since then; one access-log entry."""
         def op(s: OrmSession) -> SessionPage:
             r = self._session_row(s, actor, session_id)
             c = self._client_row(s, actor, r.client_id)
@@ -107,7 +109,7 @@ class OverviewsMixin(ScopedBase):
             diary = (diary_rows(s, c.id, previous.started_at,
                                 r.started_at if r.status == "closed" else None)
                      if previous is not None else [])
-            out = SessionPage(self._full(s, r), client_of(c),
+            out = SessionPage(self._full_many(s, [r], ranking=False)[0], client_of(c),
                               self._treatment_consent(s, c.id), previous, diary)
             self._log(s, actor, "read", r.client_id, f"session:{r.id}", "session page")
             return out

@@ -19,6 +19,7 @@ from knoop.store.models import (
     FindingRow,
     HandoutRow,
     NoteRow,
+    SessionRankingRow,
     SessionRow,
     TreatmentRow,
     UserRow,
@@ -120,7 +121,7 @@ class RetentionMixin(ScopedBase):
             n_sessions = s.scalar(select(func.count()).select_from(SessionRow)
                                   .where(SessionRow.client_id == c.id))
             sids = select(SessionRow.id).where(SessionRow.client_id == c.id)
-            for table in (FindingRow, TreatmentRow, HandoutRow):
+            for table in (FindingRow, TreatmentRow, HandoutRow, SessionRankingRow):
                 s.execute(delete(table).where(table.session_id.in_(sids)))
             s.execute(delete(NoteRow).where(NoteRow.session_id.in_(sids)))
             s.execute(delete(SessionRow).where(SessionRow.client_id == c.id))

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import defer, object_session
+from sqlalchemy.orm import defer
 
 from knoop.errors import Conflict, ConsentMissing, NotFound, RedFlagOpen, StaleVersion
 from knoop.kb import KB_VERSION, KnowledgeBase, knowledge_base
@@ -28,6 +28,7 @@ from knoop.store.models import (
     FlagDecisionRow,
     HandoutRow,
     NoteRow,
+    SessionRankingRow,
     SessionRow,
     TreatmentRow,
     UserRow,
@@ -44,9 +45,8 @@ from knoop.store.rows import (
 from knoop.store.soap import FlagOutcome, soap_text
 from knoop.store.types import Actor, Session
 
-#: Load a session row without its big JSON (the ranking snapshot, ~6-35 kB, and the strokes).
-SUMMARY_ONLY = (defer(SessionRow.ranking, raiseload=True),
-                defer(SessionRow.strokes, raiseload=True))
+#: Load a session row without its strokes (the ranking snapshot is in its own table).
+SUMMARY_ONLY = (defer(SessionRow.strokes, raiseload=True),)
 #: Ids per ``IN (...)`` list: well below SQLite's limit of bound parameters.
 CHUNK = 900
 
@@ -98,17 +98,41 @@ class ScopedBase(StoreBase):
             raise Conflict(f"session {r.id} is closed; reopen it (status open) to change it",
                            field="status", kind="closed")
 
+    @staticmethod
+    def _ranking(s: OrmSession, r: SessionRow) -> dict[str, Any] | None:
+        """The session's ranking snapshot (None: none stored); read once per transaction."""
+        snap = s.get(SessionRankingRow, r.id)
+        return snap.ranking if snap is not None else None
+
+    @staticmethod
+    def _store_ranking(s: OrmSession, r: SessionRow, ranking: dict[str, Any] | None) -> None:
+        """Replace the session's ranking snapshot (None: remove it); ``r`` must have its id."""
+        snap = s.get(SessionRankingRow, r.id)
+        if ranking is None:
+            if snap is not None:
+                s.delete(snap)
+        elif snap is None:
+            s.add(SessionRankingRow(session_id=r.id, ranking=ranking))
+        else:
+            snap.ranking = ranking
+
     def _rerank(self, s: OrmSession, r: SessionRow) -> None:
         """A fresh ranking snapshot with the session's findings as charted, in order."""
-        self._rank(r, list(s.scalars(select(FindingRow).where(FindingRow.session_id == r.id)
-                                     .order_by(FindingRow.id))))
+        self._rank(s, r, list(s.scalars(select(FindingRow).where(FindingRow.session_id == r.id)
+                                        .order_by(FindingRow.id))))
 
-    def _rank(self, r: SessionRow, findings: list[FindingRow]) -> None:
-        """Snapshot a fresh ranking from the pain map, the session's symptoms and screening,
-        and the palpation findings (``not_examined`` does not count)."""
+    def _rank(self, s: OrmSession, r: SessionRow, findings: list[FindingRow]) -> None:
+        """Snapshot a fresh ranking (:meth:`_ranked`) in place of the stored one."""
+        self._store_ranking(s, r, self._ranked(s, r, findings))
+
+    def _ranked(self, s: OrmSession, r: SessionRow,
+                findings: list[FindingRow]) -> dict[str, Any] | None:
+        """A fresh ranking from the pain map, the session's symptoms and screening, and the
+        palpation findings (``not_examined`` does not count); stamps the session's KB
+        version. None when there is nothing to rank."""
         if r.painmap is None and not r.symptoms and not r.screening:
-            r.ranking, r.kb_version = None, KB_VERSION
-            return
+            r.kb_version = KB_VERSION
+            return None
         pm = dict(r.painmap or {"regions": []})
         pm["symptoms"] = sorted(set(pm.get("symptoms", [])) | set(r.symptoms or []))
         pm["screening"] = sorted(set(pm.get("screening", [])) | set(r.screening or []))
@@ -118,17 +142,17 @@ class ScopedBase(StoreBase):
                 seen[(f.muscle, f.side)] = {"muscle": f.muscle, "side": f.side,
                                             "result": f.result}
         pm["findings"] = list(seen.values())
-        age = self._age(r)
+        age = self._age(s, r)
         if age is not None:  # the red-flag rules weigh age (a new headache after 50, ...)
             pm["client"] = {**(pm.get("client") or {}), "age": age}
         ranker = default_ranker()
-        r.ranking = ranker.rank(ranker.parse(pm), "nl").to_dict()
-        r.kb_version = r.ranking["kb_version"]
+        ranking: dict[str, Any] = ranker.rank(ranker.parse(pm), "nl").to_dict()
+        r.kb_version = ranking["kb_version"]
+        return ranking
 
-    def _age(self, r: SessionRow) -> int | None:
+    def _age(self, s: OrmSession, r: SessionRow) -> int | None:
         """The client's age in whole years on the day of the session (None: unknown)."""
-        orm = object_session(r)
-        c = orm.get(ClientRow, r.client_id) if orm is not None else None
+        c = s.get(ClientRow, r.client_id)
         if c is None:
             return None
         return age_on(c.date_of_birth, (r.started_at or self.clock()).date())
@@ -136,15 +160,21 @@ class ScopedBase(StoreBase):
     def _full(self, s: OrmSession, r: SessionRow) -> Session:
         return self._full_many(s, [r])[0]
 
-    def _full_many(self, s: OrmSession, rows: Sequence[SessionRow]) -> list[Session]:
-        """Sessions with their findings, treatments, note, handouts and red-flag decisions in
-        five statements per 900 sessions (never a query per session). A row loaded without
-        its ranking or strokes (:data:`SUMMARY_ONLY`) gives None there."""
+    def _full_many(self, s: OrmSession, rows: Sequence[SessionRow], *,
+                   ranking: bool = True) -> list[Session]:
+        """Sessions with their findings, treatments, note, handouts, red-flag decisions and
+        (with ``ranking``) ranking snapshots in six statements per 900 sessions (never a query
+        per session); without ``ranking`` it is None. A row loaded without its strokes
+        (:data:`SUMMARY_ONLY`) gives None there."""
         ids = [r.id for r in rows]
         by: dict[str, dict[int, list[Any]]] = {k: {i: [] for i in ids} for k in
                                                 ("f", "t", "h", "d")}
         notes: dict[int, NoteRow] = {}
+        snaps: dict[int, dict[str, Any]] = {}
         for chunk in _chunks(ids):
+            if ranking:
+                snaps.update((x.session_id, x.ranking) for x in s.scalars(
+                    select(SessionRankingRow).where(SessionRankingRow.session_id.in_(chunk))))
             for f in s.scalars(select(FindingRow).where(FindingRow.session_id.in_(chunk))
                                .order_by(FindingRow.id)):
                 by["f"][f.session_id].append(f)
@@ -169,8 +199,7 @@ class ScopedBase(StoreBase):
                 r.complaint, list(r.symptoms or []), list(r.causes or []),
                 list(r.screening or []), dict(r.intake or {}), r.painmap,
                 list(r.regions or []), r.chart_version,
-                None if "strokes" in unloaded else r.strokes,
-                None if "ranking" in unloaded else r.ranking,
+                None if "strokes" in unloaded else r.strokes, snaps.get(r.id),
                 r.kb_version, r.nrs_before, r.nrs_after, r.next_appointment,
                 r.created_at, r.updated_at, [finding_of(f) for f in by["f"][r.id]],
                 [treatment_of(t) for t in by["t"][r.id]], note_of(n) if n else None,
@@ -209,7 +238,7 @@ class ScopedBase(StoreBase):
         """The red-flag gate: no finding or treatment while a red flag of the session's
         ranking is neither acknowledged nor overridden."""
         decided = {d.flag for d in self._decisions(s, r)}
-        open_ = [f.get("id") for f in ((r.ranking or {}).get("red_flags") or [])
+        open_ = [f.get("id") for f in ((self._ranking(s, r) or {}).get("red_flags") or [])
                  if isinstance(f, dict) and f.get("id") not in decided]
         if open_:
             raise RedFlagOpen(f"red flag(s) {', '.join(map(str, open_))} must be acknowledged "
@@ -263,7 +292,7 @@ class ScopedBase(StoreBase):
             UserRow.practice_id == r.practice_id)).all()}
         decided = {d.flag: d for d in self._decisions(s, r)}
         out = []
-        for f in ((r.ranking or {}).get("red_flags") or []):
+        for f in ((self._ranking(s, r) or {}).get("red_flags") or []):
             if not isinstance(f, dict):
                 continue
             fid = str(f.get("id"))

@@ -4,7 +4,7 @@ ranker stores for it, palpation findings, treatments, NRS before and after, a SO
 client's consents and, now and then, an aftercare handout.
 
 Fast: the ranking snapshots come from a pool ranked once (the courses of the demo practice's
-clients, each visit fading), serialised once, and every table is filled with the driver's
+clients, each visit fading), serialised and packed once (:mod:`knoop.store.snapshot`), and every table is filled with the driver's
 ``executemany`` in batches with explicit IDs, one transaction per batch. On PostgreSQL the ID
 sequences are moved past the seeded rows afterwards. One access-log entry (``seed``) records it.
 """
@@ -34,6 +34,7 @@ from knoop.store.models import (
     TreatmentRow,
 )
 from knoop.store.rows import retention_date, search_keys
+from knoop.store.snapshot import pack
 
 FIRST = ["Anna", "Bram", "Daan", "Emma", "Eva", "Fleur", "Floor", "Hugo", "Iris", "Jan", "Jesse",
          "Julia", "Lars", "Lieke", "Lotte", "Luuk", "Maria", "Mila", "Noah", "Noor", "Olivier",
@@ -55,12 +56,12 @@ HEAVY = ("Henk", "van der", "Zwaar")
 
 @dataclass(frozen=True)
 class Visit:
-    """One visit of a course, ready to insert: JSON already serialised."""
+    """One visit of a course, ready to insert: JSON already serialised (the ranking packed)."""
 
     course: int
     painmap: str
     regions: str
-    ranking: str
+    ranking: bytes
     kb_version: str
     nrs_before: int
     findings: Sequence[tuple[str, str, str | None, str, bool | None]]
@@ -89,7 +90,7 @@ def _visits() -> list[list[Visit]]:
                          if result in ("active", "latent") else None, result, recognised)
                         for m, side, result, recognised in c["findings"]]
             course.append(Visit(i, json.dumps({"regions": regions}), json.dumps(coverage),
-                                json.dumps(ranking), str(ranking["kb_version"]),
+                                pack(ranking), str(ranking["kb_version"]),
                                 c["nrs"][min(visit, len(c["nrs"]) - 1)][0], findings,
                                 c["treatments"]))
         out.append(course)
@@ -118,8 +119,9 @@ COLUMNS = {
                  "created_at"),
     "sessions": ("id", "practice_id", "client_id", "therapist_id", "started_at", "status",
                  "complaint", "symptoms", "causes", "screening", "intake", "painmap", "regions",
-                 "chart_version", "ranking", "kb_version", "nrs_before", "nrs_after",
-                 "created_at", "updated_at", "version"),
+                 "chart_version", "kb_version", "nrs_before", "nrs_after", "created_at",
+                 "updated_at", "version"),
+    "session_rankings": ("session_id", "ranking"),
     "findings": ("id", "session_id", "muscle", "side", "trigger_point", "result",
                  "pain_recognised", "tender_spot", "taut_band", "referral_elicited", "twitch",
                  "note"),
@@ -201,7 +203,8 @@ def seed(store: Store, clients: int, *, sessions_per_client: int = 10,
                     demo["complaint"] if first_visit else "Vervolgafspraak.",
                     json.dumps(demo["symptoms"] if first_visit else []),
                     json.dumps(demo["causes"]), "[]", "{}", v.painmap, v.regions, "1",
-                    v.ranking, v.kb_version, before, after, when(at), when(at), 1))
+                    v.kb_version, before, after, when(at), when(at), 1))
+                rows["session_rankings"].append((sid, v.ranking))
                 for muscle, side, tp, result, recognised in v.findings:
                     palpable = result in ("active", "latent")
                     rows["findings"].append((ids.take("findings"), sid, muscle, side, tp, result,

@@ -19,6 +19,7 @@ from knoop.store import validate as v
 from knoop.store.models import (
     SESSION_STATUSES,
     FlagDecisionRow,
+    SessionRankingRow,
     SessionRow,
 )
 from knoop.store.rows import (
@@ -173,9 +174,10 @@ class SessionsMixin(ScopedBase):
         for k, val in vals.items():
             setattr(r, k, val)
         s.add(r)
-        if rank:
-            self._rank(r, [])
+        ranking = self._ranked(s, r, []) if rank else None
         s.flush()
+        if ranking is not None:
+            s.add(SessionRankingRow(session_id=r.id, ranking=ranking))
         self._touch(s, c.id)
         self._log(s, actor, "create", c.id, f"session:{r.id}", f"status={r.status}")
         return r
@@ -277,7 +279,7 @@ class SessionsMixin(ScopedBase):
         def op(s: OrmSession) -> Session:
             r = self._open_session(s, actor, session_id, expected_version)
             urgency = {str(f.get("id")): str(f.get("urgency", "caution"))
-                       for f in ((r.ranking or {}).get("red_flags") or [])
+                       for f in ((self._ranking(s, r) or {}).get("red_flags") or [])
                        if isinstance(f, dict)}
             for flag in acknowledge:
                 if urgency.get(flag) == "emergency" and flag not in reasons:

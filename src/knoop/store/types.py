@@ -410,7 +410,7 @@ class DiaryEntry(_Dict):
 @dataclass(frozen=True)
 class SessionPage(_Dict):
     """What the session page shows, read in one transaction with one access-log entry: the
-    whole session, its client, the treatment consent in force (True given, False withdrawn,
+    whole session but its ranking snapshot (None; the page ranks live), its client, the treatment consent in force (True given, False withdrawn,
     None never asked), the client's previous session that is not a draft (summary) and the
     diary entries since that one (up to the session's start once it is closed)."""
 
@@ -424,8 +424,8 @@ class SessionPage(_Dict):
 @dataclass(frozen=True)
 class AftercareView(_Dict):
     """What one aftercare link shows: the client's first name, the latest session that is not
-    a draft (with its findings and treatments), the client's own diary. Nothing else of the
-    client, never another client."""
+    a draft (with its findings and treatments, without its ranking snapshot), the client's own
+    diary. Nothing else of the client, never another client."""
 
     link_id: int
     practice_id: int
