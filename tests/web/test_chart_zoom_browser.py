@@ -334,3 +334,44 @@ def test_two_fingers_moving_apart_zoom_the_chart_around_their_midpoint_and_draw_
     # the brush keeps its size on screen: thinner in template units at this zoom
     assert strokes[0]["width"] < 18 / 2
     phone.close()
+
+
+#: the bottom edge of everything one needs to draw: the chart, the tools, tabs, zoom buttons
+FIRST_SCREEN = """() => {
+  const box = e => e.getBoundingClientRect();
+  const out = {chart: box(document.querySelector('#panel-front')).bottom, controls: {},
+               tabs_fit: 0, tools_fit: 0};
+  document.querySelectorAll('.tools .seg span, .tools .nrs-scale span, #brush-size, #undo, #clear, '
+      + '.view-tabs [role=tab], #zoom-in, #zoom-out, #zoom-reset').forEach(e => {
+    const r = box(e), k = e.id || e.textContent.trim();
+    out.controls[k] = [r.right, r.bottom];
+  });
+  const tabs = document.querySelector('.view-tabs');
+  out.tabs_fit = tabs.scrollWidth - tabs.clientWidth;
+  const tools = box(document.querySelector('.tools'));
+  out.tools_fit = Math.max(...[...document.querySelectorAll('.tools *')].map(e => box(e).right))
+                  - tools.right;
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_on_a_laptop_the_chart_and_its_controls_fit_the_first_screen(
+        browser: Browser, base_url: str, artifacts: Path, lang: str) -> None:
+    page = browser.new_page(viewport=LAPTOP)
+    page.goto(f"{base_url}/tekenen?lang={lang}")
+    wait_for_update(page, -1)
+    page.wait_for_selector("#panel-front svg path.region")
+    got = page.evaluate(FIRST_SCREEN)
+    assert got["chart"] <= LAPTOP["height"], got["chart"]
+    late = {k: v for k, v in got["controls"].items()
+            if v[1] > LAPTOP["height"] or v[0] > LAPTOP["width"]}
+    assert not late, f"controls outside the first screen: {late}"
+    assert got["tabs_fit"] <= 0, "every view tab visible without scrolling the tab row"
+    assert got["tools_fit"] <= 0.5, "nothing sticks out of the tool column"
+    # the chart still has a usable size: at least 500 px tall
+    svg = page.locator("#panel-front svg").bounding_box()
+    assert svg and svg["height"] >= 500
+    assert page.evaluate("window.scrollY") == 0
+    page.screenshot(path=str(artifacts / f"chart-first-screen-laptop-{lang}.png"))
+    page.close()

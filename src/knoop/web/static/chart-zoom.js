@@ -95,9 +95,13 @@
     function mid(a) { return [(a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2]; }
     function dist(a) { return Math.max(1, Math.hypot(a[0][0] - a[1][0], a[0][1] - a[1][1])); }
     function begin() {
-      var a = pair(), m = mid(a), r = svg.getBoundingClientRect(), b = box(), k = b[2] / r.width;
-      start = { d: dist(a), box: b, k: k, left: r.left, top: r.top,
-                at: [b[0] + (m[0] - r.left) * k, b[1] + (m[1] - r.top) * k] };
+      // the screen transform: template units per pixel and where the box's corner is on screen
+      // (the same with the box letterboxed inside a chart capped by max-height)
+      var a = pair(), m = mid(a), b = box(), t = svg.getScreenCTM();
+      if (!t) { start = null; return; }
+      var k = 1 / t.a, left = t.e + b[0] * t.a, top = t.f + b[1] * t.d;
+      start = { d: dist(a), box: b, k: k, left: left, top: top,
+                at: [b[0] + (m[0] - left) * k, b[1] + (m[1] - top) * k] };
     }
     svg.addEventListener("pointerdown", function (e) {
       if (e.pointerType !== "touch") return;
