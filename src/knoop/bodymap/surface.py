@@ -63,3 +63,31 @@ def jaccard(a: Mapping[RegionKey, tuple[float, int]],
     num = sum(min(a.get(k, (0.0, 0))[0], b.get(k, (0.0, 0))[0]) for k in keys)
     den = sum(max(a.get(k, (0.0, 0))[0], b.get(k, (0.0, 0))[0]) for k in keys)
     return num / den if den else None
+
+
+def views_showing(rows: Iterable[Mapping[str, Any]], strokes: Iterable[Mapping[str, Any]] = (),
+                  limit: int = 2) -> list[str]:
+    """The views that show a drawing best, at most ``limit``, in the chart's view order: each
+    view scores the painted area of its regions as a share of the view's own size (so a heel
+    is shown on the sole, where it is large), and a view with strokes drawn on it always
+    scores. A drawing with nothing painted gets the front and the back."""
+    c = chart()
+    fraction: dict[RegionKey, float] = {}
+    for r in rows:
+        f = r.get("fraction")
+        fraction[region_key(r.get("region", ""), r.get("side"))] = 1.0 if f is None else float(f)
+    score: dict[str, float] = {}
+    for name, view in c.views.items():
+        size = view.width * view.height or 1.0
+        painted_here = sum(s.polygon.area * fraction[s.key] for s in c.shapes(name)
+                           if not s.deep and s.key in fraction)
+        if painted_here:
+            score[name] = painted_here / size
+    for st in strokes:
+        v = st.get("view")
+        if v in c.views:
+            score[v] = score.get(v, 0.0) + 1.0
+    if not score:
+        return ["front", "back"][:limit]
+    best = sorted(score, key=lambda v: -score[v])[:limit]
+    return [v for v in c.views if v in best]

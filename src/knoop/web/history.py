@@ -15,13 +15,15 @@ from knoop.bodymap import surface
 from knoop.bodymap.surface import Painted, jaccard, region_key
 from knoop.errors import NotFound
 from knoop.store import DiaryEntry, Session, User
+from knoop.vocabulary import VIEW_WORDS
 from knoop.web.deps import MAX_ID, LoggedIn, fmt_date, store_of, translator
 from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_SESSIONS = 12
-HISTORY_VIEWS = ("front", "back")
+#: at most this many views per drawing: the ones that show its paint best
+HISTORY_VIEWS = 2
 
 
 class HistoryItem(TypedDict):
@@ -37,6 +39,7 @@ class HistoryItem(TypedDict):
     jaccard: float | None
     area_change: float | None
     treated: list[tuple[str, str]]  # (muscle name, side)
+    views: list[tuple[str, str]]  # (view, its name): where the paint shows best
 
 
 def painted(s: Session | DiaryEntry) -> Painted:
@@ -136,6 +139,9 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
             "jaccard": j, "area_change": (100 * (area - prev_area) / total)
             if prev is not None else None,
             "treated": sorted({(_kb_name(x.muscle, lang), x.side) for x in s.treatments}),
+            "views": [(v, VIEW_WORDS[v][0 if lang == "nl" else 1]) for v in
+                      surface.views_showing(s.regions or ((s.painmap or {}).get("regions") or []),
+                                            s.strokes or [], HISTORY_VIEWS)],
         })
         prev, prev_area = p, area
     from knoop.web.diary_view import diary_history
@@ -146,7 +152,7 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
                              _("NRS before"), _("NRS after"), diary["diary_points"],
                              _("pain diary"))) if items else ""
     return render(request, "clients/history.html", {
-        "c": c, "items": items, "chart": chart, "views": HISTORY_VIEWS,
+        "c": c, "items": items, "chart": chart, "views": ("front", "back"),  # the diary's drawings
         "more": hist.total > MAX_SESSIONS, **diary})
 
 
@@ -158,8 +164,8 @@ def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
     (:func:`knoop.bodymap.sketch.drawing_svg`)."""
     from knoop.bodymap.sketch import drawing_svg
 
-    if view not in HISTORY_VIEWS:
-        raise NotFound(f"unknown view '{view}'", field="view")
+    if view not in VIEW_WORDS:
+        raise NotFound(f"unknown view '{view}'", field="view", allowed=list(VIEW_WORDS))
     lang = lang_of(request)
     s = store_of(request).get_session(user.actor, session_id)
     if s.client_id != client_id:
