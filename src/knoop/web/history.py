@@ -22,7 +22,7 @@ from knoop.web.pages import lang_of, render
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_SESSIONS = 12
-#: at most this many views per drawing: the ones that show its paint best
+#: at most this many views per drawing: the ones that show the client's drawings best
 HISTORY_VIEWS = 2
 
 
@@ -128,6 +128,11 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
     prev_area = 0.0
     from knoop.web.session_view import kb_name as _kb_name
 
+    # the same views for every drawing (small multiples compare like with like): the ones that
+    # show all of this client's drawings best
+    views = [(v, VIEW_WORDS[v][0 if lang == "nl" else 1]) for v in surface.views_showing(
+        [r for s in sessions for r in (s.regions or (s.painmap or {}).get("regions") or [])],
+        [st for s in sessions for st in (s.strokes or [])], HISTORY_VIEWS)]
     for s in sessions:
         p = painted(s)
         area = sum(a for a, _i in p.values())
@@ -139,9 +144,7 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
             "jaccard": j, "area_change": (100 * (area - prev_area) / total)
             if prev is not None else None,
             "treated": sorted({(_kb_name(x.muscle, lang), x.side) for x in s.treatments}),
-            "views": [(v, VIEW_WORDS[v][0 if lang == "nl" else 1]) for v in
-                      surface.views_showing(s.regions or ((s.painmap or {}).get("regions") or []),
-                                            s.strokes or [], HISTORY_VIEWS)],
+            "views": views,
         })
         prev, prev_area = p, area
     from knoop.web.diary_view import diary_history
