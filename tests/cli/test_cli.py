@@ -129,6 +129,22 @@ def test_rank_reads_stdin_and_prints_a_table_on_request() -> None:
     assert "score" in result.stdout and "Essential zone covers" in result.stdout
 
 
+def test_the_dutch_rank_table_shows_scores_as_dutch_percentages_and_json_stays_machine_format(
+        ) -> None:
+    import re
+
+    table = run("rank", "-", "--format", "table", stdin=json.dumps(PAINMAP)).stdout
+    lines = [ln for ln in table.splitlines() if re.match(r"\s+\d+\s", ln)]
+    assert lines and all(re.match(r"\s+\d+\s+\d{1,3}\u00a0%\s+(links|rechts|–)\s", ln)
+                         for ln in lines), lines
+    assert "kant" in table and "spier" in table
+    assert not re.search(r"\d\.\d", table), "no decimal points in the Dutch table"
+    english = run("rank", "-", "--format", "table", "--lang", "en", stdin=json.dumps(PAINMAP))
+    assert re.search(r"\s\d{1,3}%\s+(left|right)", english.stdout)
+    machine = json.loads(run("rank", "-", "--format", "json", stdin=json.dumps(PAINMAP)).stdout)
+    assert isinstance(machine["candidates"][0]["score"], float)
+
+
 def test_rank_of_a_bad_pain_map_exits_2_naming_the_field() -> None:
     bad = {"regions": [{"region": "temple", "side": "up"}]}
     result = run("rank", "-", stdin=json.dumps(bad))

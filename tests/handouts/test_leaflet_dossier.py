@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from knoop.errors import Forbidden, NotFound
+from knoop.handouts.aftercare import aftercare_pdf
 from knoop.handouts.dossier import dossier_json, dossier_pdf
 from knoop.handouts.education import SECTIONS, TITLE
 from knoop.handouts.leaflet import leaflet_pdf
@@ -88,3 +90,28 @@ def test_the_dossier_lists_each_handout_once_per_session_and_never_cuts_an_actio
     assert "aftercare (nl)" not in text
     assert " intake_link " in f" {text} " and "intake_lin " not in text
     pdf_pages_to_png(pdf, artifacts, "dossier-handouts")
+
+
+#: a number with a decimal point or a percent sign glued to it ("0.7", "45%"): English style
+ENGLISH_NUMBER = re.compile(r"\d\.\d|\d%")
+#: the knowledge base's version ("kennisbank 2026.12.0") is a name, not a number
+KB_VERSION_TEXT = re.compile(r"\b\d{4}\.\d{1,2}\.\d+\b")
+
+
+def test_numbers_in_the_pdfs_are_in_dutch_format(demo: Demo, tmp_path: Path) -> None:
+    dossier = pdf_text(dossier_pdf(demo.store, demo.admin, 2), tmp_path)
+    # the painted share of the skin per session, with a decimal comma and a space before %
+    areas = re.findall(r"Getekend oppervlak: (\d+,\d) % van de huid", dossier)
+    assert len(areas) == 4, areas
+    texts = {"dossier": dossier, "leaflet": pdf_text(leaflet_pdf("nl"), tmp_path)}
+    for sid in (1, 2, 3):
+        texts[f"aftercare {sid}"] = pdf_text(aftercare_pdf(demo.store, demo.therapist, sid),
+                                             tmp_path)
+    for name, text in texts.items():
+        found = ENGLISH_NUMBER.findall(KB_VERSION_TEXT.sub("", text))
+        assert not found, f"{name}: {found}"
+
+
+def test_the_english_dossier_has_english_numbers(demo: Demo, tmp_path: Path) -> None:
+    text = pdf_text(dossier_pdf(demo.store, demo.admin, 2, lang="en"), tmp_path)
+    assert re.search(r"Painted area: \d+\.\d% of the skin", text)

@@ -146,8 +146,8 @@ def test_zoom_buttons_wheel_and_keys_change_only_the_view_box(
     before = svg.get_attribute("viewBox")
     page.keyboard.press("ArrowDown")
     assert svg.get_attribute("viewBox") != before
-    # one finger draws, two fingers still pinch-zoom: no touch-action: none
-    assert svg.evaluate("s => getComputedStyle(s).touchAction") == "pinch-zoom"
+    # one finger draws, two fingers pinch the chart itself (chart-zoom.js): the browser keeps out
+    assert svg.evaluate("s => getComputedStyle(s).touchAction") == "none"
 
 
 def test_a_lens_beside_the_hand_opens_that_hand_on_the_palm_view(
@@ -259,38 +259,119 @@ def test_the_body_map_search_results_and_zoomed_chart_are_accessible(
     page.close()
 
 
-def test_a_second_finger_is_a_pinch_and_draws_nothing_on_a_phone(
-        browser: Browser, base_url: str) -> None:
+#: the template point under a client position, through the chart's own screen transform
+UNDER = """([x, y]) => {
+  const svg = document.querySelector('#panel-front svg'), p = svg.createSVGPoint();
+  p.x = x; p.y = y;
+  const q = p.matrixTransform(svg.getScreenCTM().inverse());
+  return [q.x, q.y];
+}"""
+
+
+def test_two_fingers_moving_apart_zoom_the_chart_around_their_midpoint_and_draw_nothing(
+        browser: Browser, base_url: str, artifacts: Path) -> None:
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True,
                                 is_mobile=True)
     page = phone.new_page()
     page.goto(f"{base_url}/tekenen")
     wait_for_update(page, -1)
-    loc = page.locator("#panel-front svg")
-    loc.scroll_into_view_if_needed()
-    box = loc.bounding_box()
+    svg = page.locator("#panel-front svg")
+    page.wait_for_selector("#panel-front svg path.region")
+    svg.scroll_into_view_if_needed()
+    box = svg.bounding_box()
     assert box
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 3
+    before = [float(n) for n in (svg.get_attribute("viewBox") or "").split()]
+    # the fingers around the chest, well inside the chart
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3
+    target = page.evaluate(UNDER, [x, y])
     cdp = phone.new_cdp_session(page)
 
     def touch(kind: str, points: list[tuple[float, float]]) -> None:
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
             {"x": px, "y": py, "id": i} for i, (px, py) in enumerate(points)]})
 
-    touch("touchStart", [(x, y)])
-    touch("touchMove", [(x + 4, y + 6)])
-    touch("touchStart", [(x + 4, y + 6), (x + 60, y + 60)])
-    for i in range(1, 6):
-        touch("touchMove", [(x + 4 - 6 * i, y + 6 - 6 * i), (x + 60 + 6 * i, y + 60 + 6 * i)])
+    # the first finger lands and moves a little (a stroke begins), then the second lands
+    touch("touchStart", [(x - 20, y - 20)])
+    touch("touchMove", [(x - 22, y - 22)])
+    touch("touchStart", [(x - 22, y - 22), (x + 22, y + 22)])
+    for i in range(1, 11):
+        d = 22 + 8 * i
+        touch("touchMove", [(x - d, y - d), (x + d, y + d)])
     touch("touchEnd", [])
     page.wait_for_function("() => !document.querySelector('#panel-front .live path')")
+    after = [float(n) for n in (svg.get_attribute("viewBox") or "").split()]
+    # the fingers went from 62 to 141 px apart: the box shrank about 2.3 times
+    assert after[2] < before[2] / 2 and after[3] < before[3] / 2, after
+    assert svg.bounding_box() == box, "the chart keeps its size on the page"
+    # the chart point that was under the fingers' midpoint is still under it
+    now = page.evaluate(UNDER, [x, y])
+    assert abs(now[0] - target[0]) < 2 and abs(now[1] - target[1]) < 2, (target, now)
+    assert float(svg.get_attribute("data-zoom") or 0) > 2
     assert page.evaluate("document.getElementById('draw').knoop.body().strokes") == [], \
         "a pinch draws nothing"
-    # one finger after the pinch draws again
+    page.screenshot(path=str(artifacts / "chart-pinched-phone.png"))
+    # two fingers moving together pan: the chart point under them follows them
+    under = page.evaluate(UNDER, [x, y])
+    touch("touchStart", [(x - 30, y), (x + 30, y)])
+    for i in range(1, 6):
+        touch("touchMove", [(x - 30 + 8 * i, y + 6 * i), (x + 30 + 8 * i, y + 6 * i)])
+    touch("touchEnd", [])
+    followed = page.evaluate(UNDER, [x + 40, y + 30])
+    assert abs(followed[0] - under[0]) < 2 and abs(followed[1] - under[1]) < 2
+    assert page.evaluate("document.getElementById('draw').knoop.body().strokes") == []
+    # one finger after the pinch draws again, exactly where it went in the zoomed chart
     t = updated_at(page)
+    start = page.evaluate(UNDER, [x, y])
     touch("touchStart", [(x, y)])
-    touch("touchMove", [(x + 10, y + 10)])
+    for i in range(1, 5):
+        touch("touchMove", [(x + 3 * i, y + 4 * i)])
     touch("touchEnd", [])
     wait_for_update(page, t)
-    assert len(page.evaluate("document.getElementById('draw').knoop.body().strokes")) == 1
+    strokes = page.evaluate("document.getElementById('draw').knoop.body().strokes")
+    assert len(strokes) == 1
+    first = strokes[0]["points"][0]
+    assert abs(first[0] - start[0]) < 0.2 and abs(first[1] - start[1]) < 0.2
+    # the brush keeps its size on screen: thinner in template units at this zoom
+    assert strokes[0]["width"] < 18 / 2
     phone.close()
+
+
+#: the bottom edge of everything one needs to draw: the chart, the tools, tabs, zoom buttons
+FIRST_SCREEN = """() => {
+  const box = e => e.getBoundingClientRect();
+  const out = {chart: box(document.querySelector('#panel-front')).bottom, controls: {},
+               tabs_fit: 0, tools_fit: 0};
+  document.querySelectorAll('.tools .seg span, .tools .nrs-scale span, #brush-size, #undo, #clear, '
+      + '.view-tabs [role=tab], #zoom-in, #zoom-out, #zoom-reset').forEach(e => {
+    const r = box(e), k = e.id || e.textContent.trim();
+    out.controls[k] = [r.right, r.bottom];
+  });
+  const tabs = document.querySelector('.view-tabs');
+  out.tabs_fit = tabs.scrollWidth - tabs.clientWidth;
+  const tools = box(document.querySelector('.tools'));
+  out.tools_fit = Math.max(...[...document.querySelectorAll('.tools *')].map(e => box(e).right))
+                  - tools.right;
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_on_a_laptop_the_chart_and_its_controls_fit_the_first_screen(
+        browser: Browser, base_url: str, artifacts: Path, lang: str) -> None:
+    page = browser.new_page(viewport=LAPTOP)
+    page.goto(f"{base_url}/tekenen?lang={lang}")
+    wait_for_update(page, -1)
+    page.wait_for_selector("#panel-front svg path.region")
+    got = page.evaluate(FIRST_SCREEN)
+    assert got["chart"] <= LAPTOP["height"], got["chart"]
+    late = {k: v for k, v in got["controls"].items()
+            if v[1] > LAPTOP["height"] or v[0] > LAPTOP["width"]}
+    assert not late, f"controls outside the first screen: {late}"
+    assert got["tabs_fit"] <= 0, "every view tab visible without scrolling the tab row"
+    assert got["tools_fit"] <= 0.5, "nothing sticks out of the tool column"
+    # the chart still has a usable size: at least 500 px tall
+    svg = page.locator("#panel-front svg").bounding_box()
+    assert svg and svg["height"] >= 500
+    assert page.evaluate("window.scrollY") == 0
+    page.screenshot(path=str(artifacts / f"chart-first-screen-laptop-{lang}.png"))
+    page.close()

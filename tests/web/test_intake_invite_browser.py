@@ -78,3 +78,52 @@ def test_an_intake_link_is_sent_by_qr_code_or_message_and_lands_with_its_flags(
     flag = page.locator("#waiting-intakes li[data-flag=saddle_numbness]")
     expect(flag).to_contain_text("rode vlag · spoed")
     page.screenshot(path=str(artifacts / "intake-waiting-flags.png"))
+
+
+#: every control of the intake's drawing, with whether it is the topmost element at its centre
+CONTROLS = """() => [...document.querySelectorAll(
+    '.tools .seg label, .tools .nrs-scale label, #brush-size, #undo, #clear, .view-tabs [role=tab], '
+    + '#zoom-in, #zoom-out, #zoom-reset, #closeups button, #send-intake')].map(e => {
+  e.scrollIntoView({block: 'center', inline: 'nearest'});
+  const r = e.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const top = document.elementFromPoint(x, y);
+  return {name: e.id || e.textContent.trim(), w: r.width, h: r.height, left: r.left,
+          right: r.right, on_top: !!top && (top === e || e.contains(top) || top.contains(e))};
+})"""
+
+
+def test_the_intake_on_a_phone_works_with_one_thumb(
+        browser: Browser, base_url: str, world: World, artifacts: Path) -> None:
+    token = world.store.create_intake_token(world.owner.actor, world.client.id)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                has_touch=True, is_mobile=True)
+    p = phone.new_page()
+    p.goto(f"{base_url}/intake/{token}")
+    p.wait_for_selector("#panel-front svg path.region")
+    chart = p.locator("#panel-front svg").bounding_box()
+    assert chart and chart["y"] < 844 / 2, "the intake opens on the chart"
+    # the chart takes one finger for drawing (and two for zooming it), so it never fills the
+    # screen: a thumb always has a strip of page beside it to scroll with
+    assert chart["height"] <= 844 - 150
+    cdp = phone.new_cdp_session(p)
+
+    def swipe(x: float, y0: float, y1: float) -> None:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
+        for i in range(1, 11):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+                {"x": x, "y": y0 + (y1 - y0) * i / 10}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    # a thumb on the page above the chart scrolls the page
+    swipe(200, 300, 60)
+    p.wait_for_function("() => window.scrollY > 100")
+    # every control can be reached and is not covered by the chart or anything else
+    controls = p.evaluate(CONTROLS)
+    assert len(controls) > 25
+    bad = [c for c in controls if not c["on_top"] or c["left"] < 0 or c["right"] > 390
+           or min(c["w"], c["h"]) < 24]
+    assert not bad, bad
+    p.evaluate("window.scrollTo(0, 0)")
+    p.locator("#panel-front svg").scroll_into_view_if_needed()
+    p.screenshot(path=str(artifacts / "intake-phone-one-thumb.png"))
+    phone.close()

@@ -11,24 +11,33 @@ import click
 from knoop.errors import BadInput, KnoopError
 
 
-def _table(ranking: dict[str, Any]) -> str:
+def _table(ranking: dict[str, Any], lang: str = "nl") -> str:
+    """The ranking for a person: scores as percentages in the language's number format
+    ("77 %" in Dutch); ``--format json`` keeps the machine format (0.77)."""
+    from knoop.numbers import share
+    from knoop.vocabulary import side_word
+
+    nl = lang != "en"
     lines: list[str] = []
     for f in ranking["red_flags"]:
         lines.append(f"!! RODE VLAG / RED FLAG [{f['urgency']}] {f['message']}")
     if ranking["red_flags"]:
         lines.append("")
-    lines.append(f"{'#':>3}  {'score':>5}  {'side':<5}  muscle")
+    lines.append(f"{'#':>3}  {'score':>5}  {'kant' if nl else 'side':<6}  "
+                 f"{'spier' if nl else 'muscle'}")
     for c in ranking["candidates"]:
-        lines.append(f"{c['rank']:>3}  {c['score']:>5.2f}  {c['side']:<5}  {c['name']} "
+        side = side_word(c["side"], lang) or "–"
+        lines.append(f"{c['rank']:>3}  {share(c['score'], lang):>5}  {side:<6}  {c['name']} "
                      f"[{c['muscle']}]")
         for r in c.get("reasons_for", ())[:3]:
-            lines.append(f"{'':17}+ {r}")
+            lines.append(f"{'':18}+ {r}")
         for r in c.get("reasons_against", ())[:2]:
-            lines.append(f"{'':17}- {r}")
+            lines.append(f"{'':18}- {r}")
     if ranking["together"]:
         lines.append("")
-        lines.append("together: " + ", ".join(
-            f"{p['muscle']} ({p['side']}) +{p['explains']:.0%}" for p in ranking["together"]))
+        lines.append(("samen: " if nl else "together: ") + ", ".join(
+            f"{p['muscle']} ({side_word(p['side'], lang) or '–'}) +{share(p['explains'], lang)}"
+            for p in ranking["together"]))
     lines.extend(ranking["notes"])
     return "\n".join(lines)
 
@@ -82,7 +91,7 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        click.echo(_table(result))
+        click.echo(_table(result, lang))
 
 
 def _reasons(value: str) -> int | None:

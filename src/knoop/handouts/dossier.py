@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from knoop.bodymap import surface
 from knoop.handouts.aftercare import check_lang
 from knoop.handouts.charts import as_image
 from knoop.handouts.pdf import render_html, short_date, write_pdf
@@ -21,6 +22,7 @@ from knoop.handouts.practice import PracticeDetails, practice_details
 from knoop.handouts.session_chart import painted, session_charts, trigger_points
 from knoop.handouts.texts import SIDE, TECHNIQUE
 from knoop.kb import KB_VERSION, knowledge_base
+from knoop.numbers import pct
 from knoop.store import Actor, Store
 
 FORMAT = "knoop-dossier"
@@ -35,6 +37,7 @@ LABELS = {
            "version": "Tekstversie", "sessions": "Behandelingen", "complaint": "Klacht",
            "nrs": "NRS voor → na", "status": "Status", "session": "Behandeling",
            "drawing": "Pijntekening", "no_drawing": "geen tekening", "regions": "Getekende gebieden",
+           "area": "Getekend oppervlak", "of_body": "van de huid",
            "findings": "Bevindingen", "muscle": "Spier", "side": "Zijde", "tp": "Triggerpunt",
            "result": "Uitkomst", "criteria": "Criteria", "treatments": "Behandeld",
            "technique": "Techniek", "minutes": "Min.", "tolerance": "Druktolerantie",
@@ -53,6 +56,7 @@ LABELS = {
            "version": "Text version", "sessions": "Sessions", "complaint": "Complaint",
            "nrs": "NRS before → after", "status": "Status", "session": "Session",
            "drawing": "Pain drawing", "no_drawing": "no drawing", "regions": "Painted regions",
+           "area": "Painted area", "of_body": "of the skin",
            "findings": "Findings", "muscle": "Muscle", "side": "Side", "tp": "Trigger point",
            "result": "Result", "criteria": "Criteria", "treatments": "Treated",
            "technique": "Technique", "minutes": "Min.", "tolerance": "Pressure tolerance",
@@ -141,7 +145,9 @@ def _session_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
         names = kb.muscle(m).names
         return names.en if lang == "en" else names.nl
 
-    regions = painted(s.get("regions") or (s.get("painmap") or {}).get("regions", []))
+    rows = s.get("regions") or (s.get("painmap") or {}).get("regions", [])
+    regions = painted(rows)
+    area = surface.painted(rows)
     points = []
     for f in s["findings"]:
         if f["result"] in ("active", "latent"):
@@ -177,6 +183,8 @@ def _session_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
             "complaint": s["complaint"], "nrs_before": s["nrs_before"],
             "nrs_after": s["nrs_after"], "next_appointment": _parse_dt(s["next_appointment"]),
             "charts": charts, "regions": region_list, "findings": findings,
+            # the painted share of the skin, as on the history page: "0,7 %"
+            "area": pct(surface.area_percent(area), lang) if area else "",
             "treatments": treatments, "soap": (s.get("note") or {}).get("soap_text") or "",
             "symptoms": symptoms, "causes": [cause_name(c, lang) for c in s.get("causes") or []],
             "handouts": handout_lines(s.get("handouts") or [], lang),

@@ -1,35 +1,29 @@
 """History per client: the drawings over time as small multiples (the chart SVG of
 :func:`knoop.bodymap.render_svg`, painted regions filled by intensity, treated muscles' trigger
 points marked), the NRS before/after as a small SVG chart, and per drawing the painted area and
-its overlap (Jaccard) with the previous drawing.
-
-Painted area: the sum over regions of (fraction painted x region area), as a share of the
-whole surface of the chart (front, back and detail views together; a region chosen without
-strokes counts whole). Overlap: area-weighted Jaccard, sum of min / sum of max of the painted
-area per region and side, so a drawing that shrank inside the old one scores its share.
+its overlap (Jaccard) with the previous drawing (:mod:`knoop.bodymap.surface`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, TypedDict
 
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
+from knoop.bodymap import surface
+from knoop.bodymap.surface import Painted, jaccard, region_key
 from knoop.errors import NotFound
 from knoop.store import DiaryEntry, Session, User
+from knoop.vocabulary import VIEW_WORDS
 from knoop.web.deps import MAX_ID, LoggedIn, fmt_date, store_of, translator
 from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_SESSIONS = 12
-HISTORY_VIEWS = ("front", "back")
-
-RegionKey = tuple[str, str | None]
-Painted = dict[RegionKey, tuple[float, int]]
-"""(region, side) -> (painted area in template units², intensity)"""
+#: at most this many views per drawing: the ones that show the client's drawings best
+HISTORY_VIEWS = 2
 
 
 class HistoryItem(TypedDict):
@@ -45,47 +39,14 @@ class HistoryItem(TypedDict):
     jaccard: float | None
     area_change: float | None
     treated: list[tuple[str, str]]  # (muscle name, side)
-
-
-def _key(region: str, side: Any) -> RegionKey:
-    return region, side if side in ("left", "right") else None
+    views: list[tuple[str, str]]  # (view, its name): where the paint shows best
 
 
 def painted(s: Session | DiaryEntry) -> Painted:
     """(region, side) -> (painted area in template units², intensity) for one session (or
-    one diary drawing)."""
-    from knoop.bodymap import chart
-
-    c = chart()
-    known = c.keys()
-    out: Painted = {}
+    one diary drawing): :func:`knoop.bodymap.surface.painted` of its regions."""
     rows = s.regions or ((getattr(s, "painmap", None) or {}).get("regions") or [])
-    for r in rows:
-        k = _key(r.get("region", ""), r.get("side"))
-        if k not in known:
-            continue
-        frac = r.get("fraction")
-        frac = 1.0 if frac is None else float(frac)
-        out[k] = (c.area(k) * frac, int(r.get("intensity") or 5))
-    return out
-
-
-def _surface_total() -> float:
-    from knoop.bodymap import chart
-
-    c = chart()
-    deep = {s.key for v in c.views for s in c.shapes(v) if s.deep}
-    return sum(c.area(k) for k in c.keys() if k not in deep) or 1.0  # noqa: SIM118
-
-
-def jaccard(a: Mapping[RegionKey, tuple[float, int]],
-            b: Mapping[RegionKey, tuple[float, int]]) -> float | None:
-    keys = set(a) | set(b)
-    if not keys:
-        return None
-    num = sum(min(a.get(k, (0.0, 0))[0], b.get(k, (0.0, 0))[0]) for k in keys)
-    den = sum(max(a.get(k, (0.0, 0))[0], b.get(k, (0.0, 0))[0]) for k in keys)
-    return num / den if den else None
+    return surface.painted(rows)
 
 
 def nrs_chart(points: list[tuple[str, int | None, int | None]], title: str,
@@ -161,12 +122,17 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
     store = store_of(request)
     hist = store.session_history(user.actor, client_id, last=MAX_SESSIONS)  # oldest first
     c, sessions = hist.client, hist.sessions
-    total = _surface_total()
+    total = surface.surface_total()
     items: list[HistoryItem] = []
     prev: Painted | None = None
     prev_area = 0.0
     from knoop.web.session_view import kb_name as _kb_name
 
+    # the same views for every drawing (small multiples compare like with like): the ones that
+    # show all of this client's drawings best
+    views = [(v, VIEW_WORDS[v][0 if lang == "nl" else 1]) for v in surface.views_showing(
+        [r for s in sessions for r in (s.regions or (s.painmap or {}).get("regions") or [])],
+        [st for s in sessions for st in (s.strokes or [])], HISTORY_VIEWS)]
     for s in sessions:
         p = painted(s)
         area = sum(a for a, _i in p.values())
@@ -178,6 +144,7 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
             "jaccard": j, "area_change": (100 * (area - prev_area) / total)
             if prev is not None else None,
             "treated": sorted({(_kb_name(x.muscle, lang), x.side) for x in s.treatments}),
+            "views": views,
         })
         prev, prev_area = p, area
     from knoop.web.diary_view import diary_history
@@ -188,7 +155,7 @@ def history_page(request: Request, client_id: Id, user: User = LoggedIn) -> Resp
                              _("NRS before"), _("NRS after"), diary["diary_points"],
                              _("pain diary"))) if items else ""
     return render(request, "clients/history.html", {
-        "c": c, "items": items, "chart": chart, "views": HISTORY_VIEWS,
+        "c": c, "items": items, "chart": chart, "views": ("front", "back"),  # the diary's drawings
         "more": hist.total > MAX_SESSIONS, **diary})
 
 
@@ -200,14 +167,14 @@ def history_drawing(request: Request, client_id: Id, session_id: Id, view: str,
     (:func:`knoop.bodymap.sketch.drawing_svg`)."""
     from knoop.bodymap.sketch import drawing_svg
 
-    if view not in HISTORY_VIEWS:
-        raise NotFound(f"unknown view '{view}'", field="view")
+    if view not in VIEW_WORDS:
+        raise NotFound(f"unknown view '{view}'", field="view", allowed=list(VIEW_WORDS))
     lang = lang_of(request)
     s = store_of(request).get_session(user.actor, session_id)
     if s.client_id != client_id:
         raise NotFound(f"session {session_id} not found", field="session_id")
     rows = s.regions or ((s.painmap or {}).get("regions") or [])
-    chosen = {_key(r.get("region", ""), r.get("side")): int(r.get("intensity") or 5)
+    chosen = {region_key(r.get("region", ""), r.get("side")): int(r.get("intensity") or 5)
               for r in rows if r.get("fraction") is None}
     svg = drawing_svg(view, s.strokes or [], chosen, lang=lang)
     return Response(svg, media_type="image/svg+xml",

@@ -12,8 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import Response
 
-from knoop import __version__
-from knoop.web import numbers
+from knoop import __version__, numbers
 from knoop.web.i18n import LANGS, chart_messages, lang_of, translations
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -4,7 +4,9 @@
  * chart.js turns pointer positions into template coordinates with getScreenCTM(), so strokes
  * stay in chart space at every zoom level. A close-up is a named viewBox on a view
  * (knoop.bodymap.closeups). Wheel and keyboard (+, -, 0, arrows) zoom and pan; one finger draws;
- * the browser keeps two-finger pinch (touch-action: pinch-zoom in chart.css).
+ * two fingers pinch (Pointer Events): the viewBox zooms around the fingers' midpoint and follows
+ * it, so the point of the chart under the fingers stays under them (zoom and pan at once).
+ * chart.css sets touch-action: none on the chart, so the browser leaves the pinch to us.
  *
  *   var z = KnoopZoom.attach(svg, {onChange: fn});  z.set([x, y, w, h]); z.by(factor, [cx, cy]);
  *   z.pan(dx, dy); z.reset(); z.box(); z.scale()   (zoom factor against the whole view)
@@ -79,8 +81,51 @@
       else return;
       e.preventDefault();
     });
+    pinch(svg, api, function () { return cur.slice(); }, function (b) { apply(clamp(b), "pinch"); });
     svg.__zoom = api;
     return api;
+  }
+
+  // two touch pointers on the chart: zoom around their midpoint, pan with it. The template point
+  // under the first midpoint stays under the current midpoint; the box width shrinks by the
+  // ratio of the finger distances. api.pinching() is true from the second finger until all lift.
+  function pinch(svg, api, box, put) {
+    var touches = new Map(), start = null, active = false;
+    function pair() { var a = []; touches.forEach(function (p) { a.push(p); }); return a.slice(0, 2); }
+    function mid(a) { return [(a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2]; }
+    function dist(a) { return Math.max(1, Math.hypot(a[0][0] - a[1][0], a[0][1] - a[1][1])); }
+    function begin() {
+      // the screen transform: template units per pixel and where the box's corner is on screen
+      // (the same with the box letterboxed inside a chart capped by max-height)
+      var a = pair(), m = mid(a), b = box(), t = svg.getScreenCTM();
+      if (!t) { start = null; return; }
+      var k = 1 / t.a, left = t.e + b[0] * t.a, top = t.f + b[1] * t.d;
+      start = { d: dist(a), box: b, k: k, left: left, top: top,
+                at: [b[0] + (m[0] - left) * k, b[1] + (m[1] - top) * k] };
+    }
+    svg.addEventListener("pointerdown", function (e) {
+      if (e.pointerType !== "touch") return;
+      touches.set(e.pointerId, [e.clientX, e.clientY]);
+      if (touches.size === 2) { active = true; begin(); }
+    });
+    svg.addEventListener("pointermove", function (e) {
+      if (!touches.has(e.pointerId)) return;
+      touches.set(e.pointerId, [e.clientX, e.clientY]);
+      if (!active || touches.size < 2 || !start) return;
+      e.preventDefault();
+      var a = pair(), m = mid(a), f = dist(a) / start.d;
+      var w = start.box[2] / f, h = start.box[3] / f, k = start.k / f;
+      put([start.at[0] - (m[0] - start.left) * k, start.at[1] - (m[1] - start.top) * k, w, h]);
+    });
+    function lift(e) {
+      if (!touches.delete(e.pointerId)) return;
+      if (touches.size === 2) begin();          // a third finger lifted: go on with the other two
+      else start = null;
+      if (!touches.size) active = false;
+    }
+    svg.addEventListener("pointerup", lift);
+    svg.addEventListener("pointercancel", lift);
+    api.pinching = function () { return active; };
   }
 
   // drag to pan (the pan tool): screen pixels to template units at the current zoom

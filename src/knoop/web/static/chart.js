@@ -160,7 +160,7 @@
   }
 
   var drag = null, fingers = 0, pinching = false;
-  // a second finger means a pinch (the browser zooms): the stroke the first finger began is
+  // a second finger means a pinch (chart-zoom.js zooms the viewBox): the stroke the first finger began is
   // dropped, and nothing is drawn until every finger is lifted
   function liftFinger(e) { if (e.pointerType === "touch") { fingers = Math.max(0, fingers - 1); if (!fingers) pinching = false; } }
   function onDown(e) {
@@ -471,7 +471,7 @@
   }
   function onZoom(z, why) {
     var v = z.svg.dataset.view;
-    if (why === "zoom" || why === "pan" || why === "reset") {
+    if (why === "zoom" || why === "pan" || why === "pinch" || why === "reset") {
       if (closeupOf[v]) { closeupOf[v] = ""; if (v === view) renderCloseups(); }
       if (why === "reset" && v === view) renderCloseups();
     }

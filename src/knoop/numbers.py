@@ -1,7 +1,10 @@
 """Numbers as people read them: Dutch decimal commas, a space before %, units (via Babel).
 
-Registered as Jinja filters in :mod:`knoop.web.pages`: ``{{ 0.7|pct(lang) }}`` → "0,7 %",
-``{{ -0.1|pct_points(lang) }}`` → "−0,1 procentpunt", ``{{ 0.45|share(lang) }}`` → "45 %".
+One formatter for every human-facing number: the web pages (Jinja filters registered in
+:mod:`knoop.web.pages`: ``{{ 0.7|pct(lang) }}`` → "0,7 %", ``{{ -0.1|pct_points(lang) }}`` →
+"−0,1 procentpunt", ``{{ 0.45|share(lang) }}`` → "45 %"), the PDFs (:mod:`knoop.handouts`) and
+the CLI's tables. Like :mod:`knoop.vocabulary` it sits beside the layers, pure and without I/O,
+so every layer may use it. JSON output stays in machine format and never goes through here.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ def pct(value: float, lang: str = "nl", digits: int = 1) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     number = format_decimal(value, format=pattern, locale=_locale(lang)).replace("-", MINUS)
     return f"{number}\u00a0%" if lang != "en" else f"{number}%"
+
+
+def decimal(value: float, lang: str = "nl", digits: int = 1) -> str:
+    """A plain number with ``digits`` decimals: "2,5" (nl), "2.5" (en)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang)).replace("-", MINUS)
 
 
 def share(fraction: float, lang: str = "nl") -> str:
