@@ -157,11 +157,16 @@ def warm_up() -> None:
     """Do once, before the first document is asked for, what the first PDF of a process would
     otherwise wait for: import WeasyPrint (its C bindings), parse the print stylesheet, load the
     templates, the main chart backgrounds and the fonts (by rendering one tiny PDF)."""
-    from knoop.handouts.charts import background_image
+    from knoop.handouts.charts import background_image, chart_svg
     from knoop.vocabulary import MAIN_VIEWS
 
     for view in MAIN_VIEWS:
         background_image(view)
     for template in TEMPLATES.glob("*.html"):  # compiling one costs ~50 ms
         environment().get_template(template.name)
-    write_pdf("<html><body><h1>knoop</h1><p>Aa <b>Bb</b> <i>Cc</i></p></body></html>")
+    # one page with what every handout has: headings, bold and italic text, and a body chart
+    # (its background image, paths and R/L letters): the image decoders, the SVG code and the
+    # chart's fonts are loaded now rather than for the first client
+    chart = chart_svg(MAIN_VIEWS[0], lang="nl")
+    write_pdf(f'<html><body><h1>knoop</h1><p>Aa <b>Bb</b> <i>Cc</i></p><div class="charts">'
+              f'<div class="fig">{chart}</div></div></body></html>')
