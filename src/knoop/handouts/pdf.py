@@ -125,22 +125,17 @@ def write_pdf(html: str, *, title: str = "", lang: str = "nl") -> bytes:
 
 
 def _release_memory() -> None:
-    """Hand the memory a document freed back to the system (glibc keeps freed pages of the
-    C libraries' layout work otherwise: ~7 MB per PDF in a server process)."""
+    """Free the document and hand its memory back to the system. A WeasyPrint document is a
+    web of reference cycles (~13,000 objects, boxes pointing at their parents) that lives
+    through the render and so reaches the oldest generation, which a server whose start-up
+    objects are frozen (``gc.freeze``) seldom collects: without ``gc.collect`` each PDF left
+    ~3 MB behind (168 MB after six handouts, 153 MB with it). The collection only walks
+    objects made since the freeze (a few ms). ``malloc_trim`` then returns the pages glibc
+    would keep for the C libraries' layout work (~7 MB per PDF otherwise)."""
+    gc.collect()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
-
-
-def release_memory() -> None:
-    """Free what the last documents left behind; the web app calls this after sending a PDF.
-    A WeasyPrint document is a web of reference cycles (~13,000 objects, boxes pointing at
-    their parents) that lives through the render and so reaches the oldest generation, which a
-    server whose start-up objects are frozen (``gc.freeze``) seldom collects: without this each
-    PDF left ~3 MB behind (168 MB after six handouts, 153 MB with it). The collection costs
-    15-50 ms, so it runs after the response, not inside :func:`write_pdf`."""
-    gc.collect()
-    _release_memory()
 
 
 @cache

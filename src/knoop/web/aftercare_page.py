@@ -285,7 +285,6 @@ def handout_with_qr(request: Request, client_id: ClientId, user: User = LoggedIn
     """The aftercare handout of the client's latest session with the link's QR code. The link
     (posted back from the page that showed it) must be an open link of this client."""
     from knoop.handouts.aftercare import aftercare_pdf
-    from knoop.web.downloads import after_pdf
 
     store: Store = store_of(request)
     token = str(form.get("token") or "")[:MAX_TOKEN]
@@ -301,4 +300,4 @@ def handout_with_qr(request: Request, client_id: ClientId, user: User = LoggedIn
     name = "nazorg" if lang == "nl" else "aftercare"
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}-{latest[0].id}.pdf"',
-        "Cache-Control": "no-store"}, background=after_pdf())
+        "Cache-Control": "no-store"})

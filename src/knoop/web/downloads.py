@@ -20,7 +20,6 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from knoop.store import User
@@ -35,15 +34,7 @@ def _file(data: bytes, media_type: str, filename: str, *, inline: bool = False) 
     disposition = "inline" if inline else "attachment"
     return Response(data, media_type=media_type, headers={
         "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "no-store"},  # health data: never in a shared cache
-        background=after_pdf() if media_type == "application/pdf" else None)
-
-
-def after_pdf() -> BackgroundTask:
-    """Once a PDF is sent: collect the document's garbage and hand its memory back."""
-    from knoop.handouts.pdf import release_memory
-
-    return BackgroundTask(release_memory)
+        "Cache-Control": "no-store"})  # health data: never in a shared cache
 
 
 def _lang(request: Request) -> str:
