@@ -1,11 +1,15 @@
-"""Run every benchmark under bench/ and print their figures."""
+"""Run every benchmark under bench/, each in a fresh Python process (so a "first" figure is
+the first of a process), and print their figures beside their goals."""
 
 from __future__ import annotations
 
-import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 for script in sorted(Path(__file__).parent.glob("bench_*.py")):
-    print(f"== {script.name}")
-    runpy.run_path(str(script), run_name="__main__")
-    print()
+    print(f"== {script.name}", flush=True)
+    done = subprocess.run([sys.executable, str(script)], check=False)
+    if done.returncode:
+        print(f"(exited with {done.returncode})")
+    print(flush=True)

@@ -154,6 +154,7 @@ def diagram_svg(muscle: str, side: str, lang: str, width: float | None = None) -
 
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)" width="[\d.]+" height="[\d.]+"')
 _OFFSET = re.compile(r'<g transform="translate\(0 ([\d.]+)\)">')
+_TEXT = re.compile(r"<text\b[^>]*>[^<]*</text>\n?")
 
 
 def crop(svg: str, view: str, keys: Iterable[tuple[str, str | None]], *,
@@ -197,12 +198,23 @@ def crop(svg: str, view: str, keys: Iterable[tuple[str, str | None]], *,
             f'font-family="Helvetica, Arial, sans-serif" fill="{LABEL}">'
             f'{SIDE_LETTER[lang][side]}</text></g>')
     out = _VIEWBOX.sub(f'viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" width="{w:.1f}" '
-                       f'height="{h:.1f}"', svg, count=1)
+                       f'height="{h:.1f}"', _without_title_and_legend(svg), count=1)
     # drop the full-view R/L labels (they may sit outside the crop) and add the corner ones
     out = re.sub(r'<g class="side-label".*?</g>\n?', "", out, flags=re.DOTALL)
     if w < v.width * 0.9 or h < v.height * 0.9:  # a real crop: a small full-body key shows where
         letters.append(_key(view, (x0, y0, w, h), (x0, y0 - oy, w, h)))
     return out.replace("</svg>", "".join(letters) + "</svg>")
+
+
+def _without_title_and_legend(svg: str) -> str:
+    """``svg`` without the figure's title (above the view) and legend (below it): a crop never
+    shows them, and WeasyPrint would still lay out their text for every document."""
+    m = _OFFSET.search(svg)
+    end = svg.rfind("</g>")
+    if not m or end < m.end() or not svg.rstrip().endswith("</svg>"):
+        return svg
+    head = _TEXT.sub("", svg[:m.start()])
+    return head + svg[m.start():end + 4] + "\n</svg>"
 
 
 def _key(view: str, at: tuple[float, float, float, float],

@@ -26,9 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import Engine
 
 from knoop.errors import BackupError
@@ -85,6 +82,8 @@ def _kdf(kdf: Any) -> tuple[bytes, int, int, int]:
 
 
 def _keys(passphrase: str, kdf: Any) -> tuple[bytes, bytes]:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # ~7 MB, only for backups
+
     salt, n, r, p = _kdf(kdf)
     raw = Scrypt(salt=salt, length=64, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
     return raw[:32], raw[32:]
@@ -111,6 +110,8 @@ class Sealer:
     """Encrypts a stream into a format-2 backup file as the bytes arrive."""
 
     def __init__(self, out: BinaryIO, passphrase: str, meta: dict) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if len(passphrase) < MIN_PASSPHRASE:
             raise BackupError(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
         salt, self.prefix = os.urandom(16), os.urandom(7)
@@ -205,6 +206,9 @@ def _chunks(f: BinaryIO) -> Iterator[bytes]:
 
 def decrypt_file(src: Path, dst: Path, passphrase: str) -> dict:
     """Decrypt ``src`` into ``dst``; refuses a wrong passphrase or any tampering."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     with open(src, "rb") as f:
         header, raw = read_header(f)
         enc_key, mac_key = _keys(passphrase, header.get("kdf"))

@@ -8,16 +8,18 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
-import pyotp
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:  # pyotp and cryptography (~12 MB) load when a second step is used
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
 def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
     """The time step (30 s) of ``now`` or a neighbour whose code is ``code``, or None."""
     if not (len(code) == 6 and code.isdigit()):
         return None
+    import pyotp
+
     ts = int(now.replace(tzinfo=dt.UTC).timestamp())
     t = pyotp.TOTP(secret)
     for off in (0, -1, 1):
@@ -31,6 +33,8 @@ TOTP_SEALED = "v1:"
 
 
 def _totp_aead(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM(hmac.new(key, b"knoop-totp-secret-v1", hashlib.sha256).digest())
 
 
@@ -46,6 +50,8 @@ def open_totp(key: bytes, user_id: int, stored: str) -> str | None:
     opened with this key."""
     if not stored.startswith(TOTP_SEALED):
         return stored
+    from cryptography.exceptions import InvalidTag
+
     try:
         raw = base64.urlsafe_b64decode(stored[len(TOTP_SEALED):].encode("ascii"))
         return _totp_aead(key).decrypt(raw[:12], raw[12:], f"user:{user_id}".encode()

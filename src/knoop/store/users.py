@@ -4,7 +4,6 @@ deactivated user cannot log in). A practice always keeps one active admin."""
 
 from __future__ import annotations
 
-import pyotp
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
@@ -164,6 +163,8 @@ class UsersMixin(PracticesMixin):
 
     def enable_totp(self, actor: Actor | None, user_id: int) -> tuple[str, str]:
         """Turn on the second factor; returns (secret, otpauth:// URI for the QR code)."""
+        import pyotp  # loaded when someone sets up a second step
+
         secret = pyotp.random_base32()
 
         def op(s: OrmSession) -> tuple[str, str]:
