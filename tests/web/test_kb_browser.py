@@ -57,3 +57,23 @@ def test_the_muscle_page_works_on_a_phone(browser: Browser, base_url: str,
     assert width <= 390, f"page scrolls sideways: {width}px"
     page.screenshot(path=str(artifacts / "kb-muscle-soleus-phone.png"))
     page.close()
+
+
+def test_on_a_phone_the_header_is_two_short_rows_and_its_menu_scrolls_sideways(
+        browser: Browser, base_url: str, artifacts: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True,
+                            is_mobile=True)
+    for path in ("/kb/spieren/temporalis", "/tekenen"):
+        page.goto(f"{base_url}{path}")
+        header = page.locator("header.top").bounding_box()
+        assert header is not None and header["height"] <= 100, (path, header)
+        # the page itself never scrolls sideways; the menu does, and every link stays reachable
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        nav = page.locator("header.top nav")
+        assert nav.evaluate("n => n.scrollWidth > n.clientWidth"), path
+        last = nav.locator("a").last
+        last.scroll_into_view_if_needed()
+        box = last.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390 and box["height"] >= 24, box
+    page.screenshot(path=str(artifacts / "header-phone.png"))
+    page.close()
