@@ -29,6 +29,10 @@ def test_hiel_finds_the_soleus_first_and_only_lower_leg_and_foot_muscles() -> No
 def test_kuit_finds_calf_muscles_including_the_soleus_near_the_top() -> None:
     first = top("kuit", 3)
     assert "gastrocnemius" in first and "soleus" in first
+    # "kuitbeen" (the fibula, the outer lower leg) is not "kuit": no name match for the peroneals
+    found = {f.muscle.id: f.why for f in find_muscles(knowledge_base(), "kuit")}
+    assert not [m for m, why in found.items() if why == "name" and m.startswith("peroneus")]
+    assert "peroneus_tertius" not in top("kuit", 5)
 
 
 def test_tintelingen_finds_muscles_that_trap_a_nerve_first() -> None:

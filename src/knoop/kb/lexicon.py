@@ -70,6 +70,10 @@ WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "slikken": ((), (), ("difficulty_swallowing",)), "kramp": ((), (), ("night_calf_cramps",)),
 }
 
+#: Longer words that hold a search word's letters but name something else, so they are no
+#: name match for it: "kuitbeen" is the fibula (the outer lower leg), not the calf ("kuit").
+NOT_A_PART: dict[str, tuple[str, ...]] = {"kuit": ("kuitbeen",), "kuiten": ("kuitbeen",)}
+
 #: Words that say nothing about a place or complaint.
 STOP = {"pijn", "pain", "in", "de", "het", "een", "aan", "bij", "van", "en", "of", "the", "my",
         "mijn", "links", "rechts", "left", "right", "zere", "zeer", "doet"}

@@ -65,7 +65,7 @@ def find_muscles(kb: KnowledgeBase, query: str) -> list[Found]:
     the muscle's names or stand for a region or symptom of it (:mod:`knoop.kb.lexicon`);
     a name match counts most, then an essential zone over the named regions, a symptom, the
     spillover zone and a trigger point lying there. Ties: by Dutch name."""
-    from knoop.kb.lexicon import STOP, words_to_targets
+    from knoop.kb.lexicon import NOT_A_PART, STOP, words_to_targets
 
     words = [w for w in _fold(query).split() if w not in STOP] or _fold(query).split()
     if not words:
@@ -80,8 +80,11 @@ def find_muscles(kb: KnowledgeBase, query: str) -> list[Found]:
         locs = {r for tp in m.trigger_points for r in tp.location}
         total, why = 0.0, ""
         for w, t in zip(words, targets):
+            part_hay = hay
+            for longer in NOT_A_PART.get(w, ()):
+                part_hay = part_hay.replace(longer, " ")
             links = {"name": (NAME if re.search(rf"\b{re.escape(w)}\b", hay)
-                              else NAME_PART if w in hay else 0.0),
+                              else NAME_PART if w in part_hay else 0.0),
                      "essential": ESSENTIAL * len(ess & t.regions),
                      "symptom": SYMPTOM * len(set(m.symptoms) & t.symptoms)
                      # tingling or numbness: a muscle known to trap a nerve comes first
