@@ -26,8 +26,6 @@ from knoop.fhir.codes import (
     CONSENT_SCOPE,
     CRITERIA,
     ENCOUNTER_STATUS,
-    LOINC,
-    NICTIZ_PAIN_METHOD,
     RESULT_TEXT,
     SNOMED,
     Systems,
@@ -35,6 +33,7 @@ from knoop.fhir.codes import (
     codeable,
     instant,
     muscle_site,
+    pain_score,
     region_site,
     stable_uuid,
 )
@@ -127,20 +126,10 @@ class _Builder:
             value = s[f"nrs_{when}"]
             if value is None:
                 continue
+            moment = "voor" if when == "before" else "na"
             self.add(stable_uuid("nrs", s["id"], when), {
-                "resourceType": "Observation", "status": "final",
-                "category": [codeable("http://terminology.hl7.org/CodeSystem/observation-category",
-                                 "survey", "Survey")],
-                "code": {"coding": [
-                    {"system": SNOMED, "code": "225908003", "display": "Pain score"},
-                    {"system": LOINC, "code": "72514-3", "display":
-                     "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
-                    {"system": self.cs.observation, "code": f"nrs-{when}",
-                     "display": "NRS " + ("voor" if when == "before" else "na")
-                                + " de behandeling"}],
-                    "text": "Pijnscore (NRS) " + ("voor" if when == "before" else "na")
-                            + " de behandeling"},
-                "method": codeable(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
+                **pain_score(self.cs, f"nrs-{when}", f"NRS {moment} de behandeling",
+                             f"Pijnscore (NRS) {moment} de behandeling"),
                 "subject": subject, "encounter": context, "effectiveDateTime": start,
                 "valueInteger": value})
         self.drawing(s, subject, context, start)

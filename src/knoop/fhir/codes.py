@@ -127,6 +127,24 @@ def codeable(system: str, code: str, display: str, text: str | None = None) -> d
     return out
 
 
+def pain_score(cs: Systems, code: str, display: str, text: str) -> dict[str, Any]:
+    """The head of an NRS pain-score Observation (zib PainScore): category survey, SNOMED
+    225908003 and LOINC 72514-3 plus the practice's own ``code`` (``display``), the Dutch
+    ``text``, and the Nictiz NRS method. The caller adds subject, time and value."""
+    return {
+        "resourceType": "Observation", "status": "final",
+        "category": [codeable("http://terminology.hl7.org/CodeSystem/observation-category",
+                              "survey", "Survey")],
+        "code": {"coding": [
+            {"system": SNOMED, "code": "225908003", "display": "Pain score"},
+            {"system": LOINC, "code": "72514-3", "display":
+             "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
+            {"system": cs.observation, "code": code, "display": display}],
+            "text": text},
+        "method": codeable(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
+    }
+
+
 def muscle_site(cs: Systems, muscle: str, side: str, lang: str = "nl") -> dict[str, Any]:
     m = knowledge_base().muscle(muscle)
     coding = [{"system": cs.muscle, "code": muscle, "display": m.names.latin}]

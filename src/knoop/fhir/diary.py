@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from knoop.fhir.codes import (
-    LOINC,
-    NICTIZ_PAIN_METHOD,
-    SNOMED,
     Systems,
     codeable,
     instant,
+    pain_score,
     stable_uuid,
 )
 
@@ -26,16 +24,8 @@ def diary_observation(e: dict[str, Any], patient_ref: str,
     """(fullUrl, Observation) of one diary entry (``DiaryEntry.to_dict()``); local codes under
     the practice's code systems ``cs``."""
     res: dict[str, Any] = {
-        "resourceType": "Observation", "status": "final",
-        "category": [codeable("http://terminology.hl7.org/CodeSystem/observation-category",
-                              "survey", "Survey")],
-        "code": {"coding": [
-            {"system": SNOMED, "code": "225908003", "display": "Pain score"},
-            {"system": LOINC, "code": "72514-3", "display":
-             "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
-            {"system": cs.observation, "code": "nrs-diary", "display": "NRS in the pain diary"}],
-            "text": "Pijnscore (NRS) in het pijndagboek"},
-        "method": codeable(NICTIZ_PAIN_METHOD, "NRS", "NRS"),
+        **pain_score(cs, "nrs-diary", "NRS in the pain diary",
+                     "Pijnscore (NRS) in het pijndagboek"),
         "subject": {"reference": patient_ref}, "performer": [{"reference": patient_ref}],
         "effectiveDateTime": instant(e["at"]),
     }
