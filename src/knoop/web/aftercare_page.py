@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.datastructures import FormData
@@ -27,9 +27,9 @@ from starlette.responses import Response
 from knoop.errors import AuthError, BadInput, KnoopError, NotFound, TooManyRequests
 from knoop.store import AftercareLink, AftercareView, Session, Store, User
 from knoop.web.deps import (
-    MAX_ID,
     CsrfForm,
     LoggedIn,
+    RecordId,
     fmt_date,
     fmt_datetime,
     input_error,
@@ -39,7 +39,7 @@ from knoop.web.deps import (
 from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
-ClientId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ClientId = RecordId
 MAX_TOKEN = 100
 MAX_DRAWING = 400_000
 

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -20,9 +20,9 @@ from starlette.responses import Response
 from knoop.errors import BadInput, ConsentMissing, DuplicateClient, NotFound, StaleVersion
 from knoop.store import Store, User
 from knoop.web.deps import (
-    MAX_ID,
     CsrfForm,
     LoggedIn,
+    RecordId,
     fmt_date,
     fmt_datetime,
     input_error,
@@ -35,7 +35,7 @@ from knoop.web.invitation import invitation
 from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
-ClientId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ClientId = RecordId
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 #: Sessions per page on the client page (its timeline).
 SESSIONS_PER_PAGE = 50
@@ -304,7 +304,7 @@ def change_consent(request: Request, client_id: ClientId, user: User = LoggedIn,
 
 
 TTL_CHOICES = (1, 3, 7, 14)
-LinkId = Annotated[int, Path(ge=1, le=MAX_ID)]
+LinkId = RecordId
 
 
 @router.post("/clienten/{client_id}/intakelink")

@@ -19,9 +19,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -215,6 +215,8 @@ def fmt_date(moment: Any) -> str:
 
 #: Path parameter bounds for database IDs: a huge number is a 404/422, never an overflow.
 MAX_ID = 2**53
+#: A database ID in a URL path (client, session, user, link, treatment), within those bounds.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _(message: str) -> str:

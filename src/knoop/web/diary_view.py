@@ -8,19 +8,19 @@ intake (what the client wrote since the previous session, and whether something 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from knoop.errors import NotFound
 from knoop.store import DiaryEntry, Session, User
 from knoop.store.types import SessionPage
-from knoop.web.deps import MAX_ID, LoggedIn, fmt_date, fmt_datetime, store_of
+from knoop.web.deps import LoggedIn, RecordId, fmt_date, fmt_datetime, store_of
 from knoop.web.pages import lang_of
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = RecordId
 VIEWS = ("front", "back")
 
 #: (x position in session units, NRS, much worse, label) of one diary point on the graph.

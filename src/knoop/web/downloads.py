@@ -17,17 +17,16 @@ Include it in the app with ``app.include_router(downloads.router)``.
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from knoop.store import User
-from knoop.web.deps import MAX_ID, LoggedIn, store_of
+from knoop.web.deps import LoggedIn, RecordId, store_of
 from knoop.web.pages import lang_of
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = RecordId
 
 
 def _file(data: bytes, media_type: str, filename: str, *, inline: bool = False) -> Response:

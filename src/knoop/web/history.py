@@ -6,9 +6,9 @@ its overlap (Jaccard) with the previous drawing (:mod:`knoop.bodymap.surface`).
 
 from __future__ import annotations
 
-from typing import Annotated, TypedDict
+from typing import TypedDict
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from knoop.bodymap import surface
@@ -16,11 +16,11 @@ from knoop.bodymap.surface import Painted, jaccard, region_key
 from knoop.errors import NotFound
 from knoop.store import DiaryEntry, Session, User
 from knoop.vocabulary import VIEW_WORDS
-from knoop.web.deps import MAX_ID, LoggedIn, fmt_date, store_of, translator
+from knoop.web.deps import LoggedIn, RecordId, fmt_date, store_of, translator
 from knoop.web.pages import lang_of, render
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = RecordId
 MAX_SESSIONS = 12
 #: at most this many views per drawing: the ones that show the client's drawings best
 HISTORY_VIEWS = 2

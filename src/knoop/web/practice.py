@@ -6,9 +6,9 @@ action; every change goes through the store, scoped to the admin's own practice.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
@@ -18,9 +18,9 @@ from knoop.store import User
 from knoop.store.models import ROLES
 from knoop.store.practices import LOGO_MAX_BYTES, PRACTICE_FIELDS
 from knoop.web.deps import (
-    MAX_ID,
     CsrfForm,
     LoggedIn,
+    RecordId,
     fmt_date,
     input_error,
     store_of,
@@ -29,7 +29,7 @@ from knoop.web.deps import (
 from knoop.web.pages import render
 
 router = APIRouter(include_in_schema=False)
-UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+UserId = RecordId
 
 
 def _(message: str) -> str:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Request
 from starlette.responses import Response
 
 from knoop.errors import BadInput, KnoopError, RedFlagOpen, StaleVersion
@@ -24,9 +24,9 @@ from knoop.store import Session
 from knoop.vocabulary import LOCAL_TZ
 from knoop.web.app_json import json_response
 from knoop.web.deps import (
-    MAX_ID,
     CsrfHeader,
     LoggedIn,
+    RecordId,
     input_error,
     require_user,
     store_of,
@@ -47,7 +47,7 @@ from knoop.web.schemas import (
 from knoop.web.session_view import SessionId, etag, state
 
 api = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
-TreatmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+TreatmentId = RecordId
 IfMatch = Annotated[str | None, Header(
     alias="If-Match", max_length=40,
     description='the version the change is based on, as the ETag ("v3"); a stale one is 412')]

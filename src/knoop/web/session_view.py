@@ -9,15 +9,13 @@ catalogs; left and right are the client's own sides.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
-
-from fastapi import Path
+from typing import Any
 
 from knoop.store import Session
 from knoop.vocabulary import SIDES, TECHNIQUE_WORDS, TOLERANCES, word
-from knoop.web.deps import MAX_ID, fmt_datetime, local_time
+from knoop.web.deps import RecordId, fmt_datetime, local_time
 
-SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SessionId = RecordId
 
 
 def _(message: str) -> str:
