@@ -67,6 +67,11 @@ def test_export_dossier_fhir_csv(run, tmp_path: Path) -> None:  # type: ignore[n
                               str(tmp_path / "x.json"), code=2)
     out = run("export", "csv", "-o", str(tmp_path / "csv"))
     assert "15 sessions" in out and (tmp_path / "csv" / "treatments.csv").exists()
+    run("export", "csv", "-o", str(tmp_path / "csv2"), "--workers", "2")
+    assert ((tmp_path / "csv2" / "findings.csv").read_bytes()
+            == (tmp_path / "csv" / "findings.csv").read_bytes())
+    assert "--workers" in run("export", "csv", "-o", str(tmp_path / "x"), "--workers", "0",
+                              code=2)
 
 
 def test_import_clients_dry_run_and_errors(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

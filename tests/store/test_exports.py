@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import delete
+from sqlalchemy.exc import DBAPIError
 from storekit import HEADACHE, TREATMENT_CONSENT, World, count_rows
 
 from knoop.errors import BadInput
+from knoop.store.exports import PageReader
 from knoop.store.models import AccessLogRow, ClientRow, FindingRow, SessionRow
 from knoop.store.seed import seed
 
@@ -114,3 +117,34 @@ def test_a_seeded_practice_looks_real_and_keeps_the_log_sound(world: World) -> N
     assert full.treatments and full.note and full.nrs_after is not None
     assert st.create_client(ther, first_name="Na", last_name="Seed").id > heavy.id
     assert st.verify_access_log().ok
+
+
+def test_a_page_reader_on_its_own_connection_reads_what_the_store_reads(world: World) -> None:
+    """The reader a worker process of a parallel export opens (read-only, one snapshot a page)
+    returns the same rows as the store's own page, on both databases, and cannot write."""
+    st = world.store
+    _sessions(world, world.client.id, 2)
+    plan = st.export_plan(world.owner, page=1)
+    url = st.reader_url()
+    assert url is not None and len(plan.pages) == 1
+    reader = PageReader(url)
+    try:
+        assert reader(plan.practice_id, *plan.pages[0]) == st.export_page(plan, 0)
+        with reader.engine.connect() as conn, pytest.raises(DBAPIError), conn.begin():
+            conn.execute(delete(FindingRow))
+    finally:
+        reader.close()
+    assert count_rows(st, FindingRow) == 2
+
+
+def test_an_export_plan_covers_the_practices_clients_once_in_pages_by_id(world: World) -> None:
+    st = world.store
+    st.create_client(world.outsider, first_name="Bert", last_name="Elders")
+    made = [st.create_client(world.owner, first_name=f"K{i}", last_name="Bos").id
+            for i in range(4)]
+    log = count_rows(st, AccessLogRow)
+    plan = st.export_plan(world.owner, page=2)
+    assert count_rows(st, AccessLogRow) == log + 1
+    ids = sorted([world.client.id, *made])
+    assert plan.pages == [(ids[0], ids[1], 2), (ids[2], ids[3], 2), (ids[4], ids[4], 1)]
+    assert plan.scope.clients == 5 and plan.scope.last_client_id == ids[-1]

@@ -99,12 +99,15 @@ def fhir(client_id: int, session_id: int | None, output: str, no_images: bool,
 
 @export.command("csv")
 @click.option("-o", "--output", "out_dir", required=True, help="Directory for the CSV files.")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Processes that read and format pages in parallel "
+                   "[default: one per core, at most 4].")
 @user_option
-def csv_cmd(out_dir: str, user_email: str | None) -> None:
+def csv_cmd(out_dir: str, workers: int | None, user_email: str | None) -> None:
     """sessions.csv, findings.csv, treatments.csv, diary.csv of the whole practice (UTF-8, ';')."""
     import gc
 
-    from knoop.fhir.csvio import export_csv
+    from knoop.fhir.csvexport import default_workers, export_csv
 
     store = open_store()
     actor = acting_user(store, user_email)
@@ -117,7 +120,8 @@ def csv_cmd(out_dir: str, user_email: str | None) -> None:
     gc.disable()
     try:
         with progress_bar("clients") as update:
-            counts = export_csv(store, actor, Path(out_dir), progress=update)
+            counts = export_csv(store, actor, Path(out_dir), progress=update,
+                                workers=workers or default_workers())
     finally:
         gc.enable()
     click.echo(f"{counts['clients']} clients: {counts['sessions']} sessions, "

@@ -27,27 +27,15 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from knoop.errors import BadInput, ImportStopped, KnoopError
-from knoop.store import Actor, ClientMatch, Store, exports
+from knoop.fhir.csvexport import DIARY_COLUMNS, SESSION_COLUMNS, Progress, export_csv, neutral  # noqa: F401 - the export, re-exported for callers
+from knoop.store import Actor, ClientMatch, Store
 
-Progress = Callable[[int, int], None]
-
-SESSION_COLUMNS = ("practice_id", "client_id", "session_id", "started_at", "status",
-                   "complaint", "symptoms", "causes", "nrs_before", "nrs_after",
-                   "regions_painted", "regions", "findings", "treatments", "next_appointment",
-                   "kb_version", "chart_version")
-FINDING_COLUMNS = exports.FINDING_COLUMNS
-TREATMENT_COLUMNS = exports.TREATMENT_COLUMNS
-#: ``regions_painted``: how many regions the entry's drawing paints; ``regions`` which.
-DIARY_COLUMNS = ("client_id", "entry_id", "at", "nrs", "exercises_done", "much_worse",
-                 "regions_painted", "regions")
 #: Rows per transaction of an import.
 BATCH = 200
 
@@ -62,106 +50,6 @@ ALIASES = {
     "e-mail": "email", "email": "email", "e-mailadres": "email", "telefoon": "phone",
     "telefoonnummer": "phone", "huisarts": "gp_name", "gp": "gp_name",
 }
-
-
-#: A cell starting with one of these is a formula to a spreadsheet (CSV/formula injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutral(text: str) -> str:
-    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading
-    apostrophe (OWASP's advice), so ``=HYPERLINK(...)`` typed into an intake form stays text."""
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
-
-
-def _private_text(path: Path) -> io.TextIOWrapper:
-    """A new text file readable by its owner only (0600, also when it existed)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    return open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by caller
-
-
-#: What a cell that :func:`neutral` changes can start with (a formula, or spaces before one).
-_SUSPECT = frozenset("".join(FORMULA_START) + " ")
-
-
-def _text(v: str | None) -> str:
-    """:func:`neutral`, or "" for None; a cell that cannot start a formula (nearly all) is
-    passed on after looking at its first character only (millions of cells per export)."""
-    if not v:
-        return ""
-    return neutral(v) if v[0] in _SUSPECT else v
-
-
-def _session_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A row of ``store.exports.SESSION_COLUMNS`` as the cells of :data:`SESSION_COLUMNS`:
-    the regions counted and written out. Fields with a fixed vocabulary (status, IDs, dates,
-    versions) cannot start a formula; free text and lists go through :func:`neutral`. None
-    is written as an empty cell (by the CSV writer)."""
-    (pid, cid, sid, started, status, complaint, symptoms, causes, before, after, regions,
-     findings, treatments, nxt, kb, chart) = r
-    painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
-                       for x in regions)
-    return (pid, cid, sid, started, status, _text(complaint), _text("|".join(symptoms)),
-            _text("|".join(causes)), before, after, len(regions), _text(painted), findings,
-            treatments, nxt, kb, chart)
-
-
-def _finding_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Yes/no come as 1/0 or None, which the CSV writer writes as "1", "0" and ""."""
-    (cid, sid, started, fid, muscle, side, tp, result, recognised, tender, band, referral,
-     twitch, note) = r
-    return (cid, sid, started, fid, _text(muscle), side, _text(tp), result, recognised,
-            tender, band, referral, twitch, _text(note))
-
-
-def _treatment_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
-    cid, sid, started, tid, muscle, side, technique, minutes, tolerance, note = r
-    return (cid, sid, started, tid, _text(muscle), side, technique, minutes, tolerance,
-            _text(note))
-
-
-def _diary_cells(r: tuple[Any, ...]) -> tuple[Any, ...]:
-    cid, eid, at, nrs, exercises, worse, regions = r
-    painted = "|".join(f"{x['region']}:{x.get('side') or 'midline'}:{x.get('intensity') or ''}"
-                       for x in regions)
-    return (cid, eid, at, nrs, exercises, worse, len(regions), _text(painted))
-
-
-def export_csv(store: Store, actor: Actor, out_dir: Path, *,
-               progress: Progress | None = None) -> dict[str, int]:
-    """Write sessions.csv, findings.csv, treatments.csv and diary.csv (the pain diary between
-    sessions); returns row counts."""
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    counts = {"clients": 0, "sessions": 0, "findings": 0, "treatments": 0, "diary": 0}
-    files = {name: _private_text(out_dir / f"{name}.csv")
-             for name in ("sessions", "findings", "treatments", "diary")}
-    scope: list[exports.ExportScope] = []
-    try:
-        writers = {n: csv.writer(f, delimiter=";") for n, f in files.items()}
-        writers["sessions"].writerow(SESSION_COLUMNS)
-        writers["findings"].writerow(FINDING_COLUMNS)
-        writers["treatments"].writerow(TREATMENT_COLUMNS)
-        writers["diary"].writerow(DIARY_COLUMNS)
-        for page in store.practice_export(actor, scope=scope):
-            counts["clients"] += page.clients
-            for name, cells, rows in (("sessions", _session_cells, page.sessions),
-                                      ("findings", _finding_cells, page.findings),
-                                      ("treatments", _treatment_cells, page.treatments),
-                                      ("diary", _diary_cells, page.diary)):
-                buf = io.StringIO()  # one write (and one encode) per page and file
-                csv.writer(buf, delimiter=";").writerows(map(cells, rows))
-                files[name].write(buf.getvalue())
-            counts["sessions"] += len(page.sessions)
-            counts["findings"] += len(page.findings)
-            counts["treatments"] += len(page.treatments)
-            counts["diary"] += len(page.diary)
-            if progress:
-                progress(counts["clients"], scope[0].clients)
-    finally:
-        for f in files.values():
-            f.close()
-    return counts
 
 
 # ---- import -------------------------------------------------------------------------------

@@ -82,3 +82,33 @@ def libpq_url(engine: Engine) -> str:
     """The engine's URL as ``pg_dump``/``psql`` understand it (``postgresql://...``)."""
     u = engine.url.set(drivername="postgresql")
     return u.render_as_string(hide_password=False)
+
+
+def make_reader(url: str) -> Engine:
+    """An engine that only reads, for another process's share of a long read (the parallel
+    CSV export). SQLite: ``query_only``, and a plain (deferred) ``BEGIN``, so readers in WAL
+    mode neither take the write lock nor wait for it; PostgreSQL: read-only transactions."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        path = _sqlite_path(url)
+        if path is None:
+            raise SettingsError("an in-memory database cannot be read from another process",
+                                field="DATABASE_URL")
+        engine = create_engine(url, poolclass=NullPool,
+                               connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _rec: object) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA query_only=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    engine = make_engine(url, pool_size=1)
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Executable, Integer, String, cast, func, sele
 from sqlalchemy.orm import Session as OrmSession
 
 from knoop.store import validate as v
+from knoop.store.engine import make_reader
 from knoop.store.models import ClientRow, DiaryEntryRow, FindingRow, SessionRow, TreatmentRow
 from knoop.store.scoping import ScopedBase
 from knoop.store.snapshot import loads
@@ -115,87 +116,124 @@ def _fetch(conn: Connection, stmt: Executable) -> Sequence[Any]:
         result.close()
 
 
-class ExportsMixin(ScopedBase):
-    def practice_export(self, actor: Actor, *, page: int = PAGE,
-                        scope: list[ExportScope] | None = None) -> Iterator[ExportPage]:
-        """Every client of the actor's practice that exists when the export starts, a page of
-        ``page`` clients at a time. The first transaction appends the one ``export`` entry to
-        the access log (how many clients and sessions, up to which client ID) before any row is
-        read; ``scope``, when given, receives that :class:`ExportScope`."""
-        page = v.whole("page", page, 1, 5000) or PAGE
+@dataclass(frozen=True)
+class ExportPlan:
+    """An export, fixed (and access-logged) when it starts: what it covers and its pages as
+    ranges of client IDs (``lo``, ``hi``, how many clients), ``page`` clients each."""
 
-        def start(s: OrmSession) -> ExportScope:
-            pid = actor.practice_id
+    scope: ExportScope
+    practice_id: int
+    pages: list[tuple[int, int, int]]
+
+
+def read_page(conn: Connection, pid: int, lo: int, hi: int, clients: int) -> ExportPage:
+    """The rows of practice ``pid``'s clients with IDs ``lo`` to ``hi`` (``clients`` of them),
+    read in the caller's transaction: five index range scans, whatever the page's position."""
+    in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
+    in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
+    out = ExportPage(clients)
+    n_findings = (select(func.count()).where(FindingRow.session_id == SessionRow.id)
+                  .scalar_subquery())
+    n_treatments = (select(func.count()).where(TreatmentRow.session_id == SessionRow.id)
+                    .scalar_subquery())
+    sess = _fetch(conn, select(
+        SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at), SessionRow.status,
+        SessionRow.complaint, _raw(SessionRow.symptoms), _raw(SessionRow.causes),
+        SessionRow.nrs_before, SessionRow.nrs_after, _raw(SessionRow.regions), n_findings,
+        n_treatments, _raw(SessionRow.next_appointment), SessionRow.kb_version,
+        SessionRow.chart_version)
+        .where(*in_page).order_by(*in_order))
+    started = {r[0]: _iso(r[2]) for r in sess}
+    out.findings = [(f[0], f[1], started[f[1]], *f[2:]) for f in _fetch(conn, select(
+        SessionRow.client_id, FindingRow.session_id, FindingRow.id, FindingRow.muscle,
+        FindingRow.side, FindingRow.trigger_point, FindingRow.result,
+        _yes_no(FindingRow.pain_recognised), _yes_no(FindingRow.tender_spot),
+        _yes_no(FindingRow.taut_band), _yes_no(FindingRow.referral_elicited),
+        _yes_no(FindingRow.twitch), FindingRow.note)
+        .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
+        .order_by(*in_order, FindingRow.id))]
+    out.treatments = [(t[0], t[1], started[t[1]], *t[2:]) for t in _fetch(conn, select(
+        SessionRow.client_id, TreatmentRow.session_id, TreatmentRow.id,
+        TreatmentRow.muscle, TreatmentRow.side, TreatmentRow.technique,
+        TreatmentRow.duration_min, TreatmentRow.pressure_tolerance, TreatmentRow.note)
+        .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
+        .order_by(*in_order, TreatmentRow.id))]
+    out.diary = [(e[0], e[1], _iso(e[2]), e[3], e[4], e[5], _json(e[6]) or [])
+                 for e in _fetch(conn, select(
+        DiaryEntryRow.client_id, DiaryEntryRow.id, _raw(DiaryEntryRow.at),
+        DiaryEntryRow.nrs, _yes_no(DiaryEntryRow.exercises_done),
+        _yes_no(DiaryEntryRow.much_worse),
+        _raw(DiaryEntryRow.regions))
+        .where(DiaryEntryRow.practice_id == pid, DiaryEntryRow.client_id.between(lo, hi))
+        .order_by(DiaryEntryRow.client_id, DiaryEntryRow.at, DiaryEntryRow.id))]
+    out.sessions = [(pid, r[1], r[0], started[r[0]], r[3], r[4], _ids(r[5]), _ids(r[6]),
+                     r[7], r[8], _json(r[9]) or [], r[10], r[11], _iso(r[12]), r[13], r[14])
+                    for r in sess]
+    return out
+
+
+class PageReader:
+    """Reads export pages on a read-only connection of its own: what a worker process of a
+    parallel export (``fhir.csvexport``) uses. Each page is one read transaction (a snapshot);
+    the plan, scoping and access-log entry come from :meth:`ExportsMixin.export_plan` in the
+    process that started the export."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_reader(url)
+
+    def __call__(self, pid: int, lo: int, hi: int, clients: int) -> ExportPage:
+        with self.engine.connect() as conn, conn.begin():
+            return read_page(conn, pid, lo, hi, clients)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class ExportsMixin(ScopedBase):
+    def export_plan(self, actor: Actor, *, page: int = PAGE) -> ExportPlan:
+        """Start an export of every client of the actor's practice that exists now: append the
+        one ``export`` entry to the access log (how many clients and sessions, up to which
+        client ID) before any row is read, and split the clients into pages of ``page``."""
+        page = v.whole("page", page, 1, 5000) or PAGE
+        pid = actor.practice_id
+
+        def start(s: OrmSession) -> ExportPlan:
             n, last = s.execute(select(func.count(), func.max(ClientRow.id))
                                 .where(ClientRow.practice_id == pid)).one()
             sessions = s.scalar(select(func.count()).select_from(SessionRow)
                                 .where(SessionRow.practice_id == pid)) or 0
             self._log(s, actor, "export", None, f"practice:{pid}/csv",
                       f"all clients: {n} clients, {sessions} sessions, ids <= {last or 0}")
-            return ExportScope(int(n), int(sessions), int(last or 0))
+            ids = list(s.connection().scalars(
+                select(ClientRow.id).where(ClientRow.practice_id == pid)
+                .order_by(ClientRow.id)))
+            pages = [(ids[i], ids[min(i + page, len(ids)) - 1], min(page, len(ids) - i))
+                     for i in range(0, len(ids), page)]
+            return ExportPlan(ExportScope(int(n), int(sessions), int(last or 0)), pid, pages)
 
-        sc = self._run(start)
-        if scope is not None:
-            scope.append(sc)
-        after = 0
-        while after < sc.last_client_id:
-            def op(s: OrmSession, a: int = after) -> tuple[int, ExportPage] | None:
-                return self._export_page(s, actor, a, sc.last_client_id, page)
-            out = self._run(op)
-            if out is None:
-                return
-            after, rows = out
-            yield rows
+        return self._run(start)
 
-    def _export_page(self, s: OrmSession, actor: Actor, after: int, last: int,
-                     page: int) -> tuple[int, ExportPage] | None:
-        pid = actor.practice_id
-        conn = s.connection()
-        ids = list(conn.scalars(select(ClientRow.id).where(ClientRow.practice_id == pid,
-                                                        ClientRow.id > after,
-                                                        ClientRow.id <= last)
-                             .order_by(ClientRow.id).limit(page)))
-        if not ids:
+    def export_page(self, plan: ExportPlan, index: int) -> ExportPage:
+        """Page ``index`` of ``plan``, in a short transaction of its own (a writer never waits
+        for more than one page)."""
+        lo, hi, n = plan.pages[index]
+        return self._run(lambda s: read_page(s.connection(), plan.practice_id, lo, hi, n))
+
+    def reader_url(self) -> str | None:
+        """The database URL for a :class:`PageReader` in another process (None: an in-memory
+        database, which another process cannot open)."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             return None
-        lo, hi = ids[0], ids[-1]
-        in_page = (SessionRow.practice_id == pid, SessionRow.client_id.between(lo, hi))
-        in_order = (SessionRow.client_id, SessionRow.started_at, SessionRow.id)
-        out = ExportPage(len(ids))
-        n_findings = (select(func.count()).where(FindingRow.session_id == SessionRow.id)
-                      .scalar_subquery())
-        n_treatments = (select(func.count()).where(TreatmentRow.session_id == SessionRow.id)
-                        .scalar_subquery())
-        sess = _fetch(conn, select(
-            SessionRow.id, SessionRow.client_id, _raw(SessionRow.started_at), SessionRow.status,
-            SessionRow.complaint, _raw(SessionRow.symptoms), _raw(SessionRow.causes),
-            SessionRow.nrs_before, SessionRow.nrs_after, _raw(SessionRow.regions), n_findings,
-            n_treatments, _raw(SessionRow.next_appointment), SessionRow.kb_version,
-            SessionRow.chart_version)
-            .where(*in_page).order_by(*in_order))
-        started = {r[0]: _iso(r[2]) for r in sess}
-        out.findings = [(f[0], f[1], started[f[1]], *f[2:]) for f in _fetch(conn, select(
-            SessionRow.client_id, FindingRow.session_id, FindingRow.id, FindingRow.muscle,
-            FindingRow.side, FindingRow.trigger_point, FindingRow.result,
-            _yes_no(FindingRow.pain_recognised), _yes_no(FindingRow.tender_spot),
-            _yes_no(FindingRow.taut_band), _yes_no(FindingRow.referral_elicited),
-            _yes_no(FindingRow.twitch), FindingRow.note)
-            .join(SessionRow, SessionRow.id == FindingRow.session_id).where(*in_page)
-            .order_by(*in_order, FindingRow.id))]
-        out.treatments = [(t[0], t[1], started[t[1]], *t[2:]) for t in _fetch(conn, select(
-            SessionRow.client_id, TreatmentRow.session_id, TreatmentRow.id,
-            TreatmentRow.muscle, TreatmentRow.side, TreatmentRow.technique,
-            TreatmentRow.duration_min, TreatmentRow.pressure_tolerance, TreatmentRow.note)
-            .join(SessionRow, SessionRow.id == TreatmentRow.session_id).where(*in_page)
-            .order_by(*in_order, TreatmentRow.id))]
-        out.diary = [(e[0], e[1], _iso(e[2]), e[3], e[4], e[5], _json(e[6]) or [])
-                     for e in _fetch(conn, select(
-            DiaryEntryRow.client_id, DiaryEntryRow.id, _raw(DiaryEntryRow.at),
-            DiaryEntryRow.nrs, _yes_no(DiaryEntryRow.exercises_done),
-            _yes_no(DiaryEntryRow.much_worse),
-            _raw(DiaryEntryRow.regions))
-            .where(DiaryEntryRow.practice_id == pid, DiaryEntryRow.client_id.between(lo, hi))
-            .order_by(DiaryEntryRow.client_id, DiaryEntryRow.at, DiaryEntryRow.id))]
-        out.sessions = [(pid, r[1], r[0], started[r[0]], r[3], r[4], _ids(r[5]), _ids(r[6]),
-                         r[7], r[8], _json(r[9]) or [], r[10], r[11], _iso(r[12]), r[13], r[14])
-                        for r in sess]
-        return hi, out
+        return url.render_as_string(hide_password=False)
+
+    def practice_export(self, actor: Actor, *, page: int = PAGE,
+                        scope: list[ExportScope] | None = None) -> Iterator[ExportPage]:
+        """Every client of the actor's practice that exists when the export starts, a page of
+        ``page`` clients at a time (see :meth:`export_plan`); ``scope``, when given, receives
+        the export's :class:`ExportScope`."""
+        plan = self.export_plan(actor, page=page)
+        if scope is not None:
+            scope.append(plan.scope)
+        for i in range(len(plan.pages)):
+            yield self.export_page(plan, i)
