@@ -1,9 +1,11 @@
-"""Handouts and exports: aftercare PDF, a 50-session dossier, FHIR export of 50 sessions.
+"""Handouts and exports: aftercare PDF, dossiers of 50 and 100 sessions, FHIR export of 50.
 
-Targets: aftercare PDF <= 300 ms; dossier with 50 sessions <= 3 s; FHIR export of 50 sessions
-<= 500 ms. Runs on a throw-away SQLite file with the demo practice plus one client with 50
-sessions (each with its own drawing). Prints median of several runs, warm (as in the running
-web app: knowledge base, chart and chart backgrounds loaded) and the first (cold) run.
+Targets: aftercare PDF <= 300 ms; dossier of 100 sessions <= 3 s (#14; 50 sessions shown
+beside it); FHIR export of 50 sessions <= 500 ms. Runs on a throw-away SQLite file with the
+demo practice plus one client with 50 sessions and one with 100 (each session with its own
+drawing). Prints median of several runs, warm (as in the running web app: knowledge base,
+chart and chart backgrounds loaded) and the first (cold) run, and the CPU time beside the
+wall time (the machine is shared). Asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -29,11 +31,16 @@ def _setup(path: Path) -> tuple[Store, int]:
                   password_hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     upgrade(store.engine)
     load(store)
+    return store, _client(store, 50)
+
+
+def _client(store: Store, sessions: int) -> int:
+    """A client with ``sessions`` treated sessions, each with its own drawing."""
     me = store.user_by_email(THERAPIST[0]).actor
-    c = store.create_client(me, first_name="Bench", last_name="Vijftig",
+    c = store.create_client(me, first_name="Bench", last_name=f"Sessies{sessions}",
                             date_of_birth="1970-01-01",
                             consents=[{"kind": "treatment", "text_version": "2026-01"}])
-    for i in range(50):
+    for i in range(sessions):
         regions = [{"region": r, "side": s, "intensity": 1 + (i + k) % 10}
                    for k, (r, s) in enumerate(REGIONS[i % 4: i % 4 + 3 + i % 3])]
         s = store.create_session(me, c.id, started_at=dt.datetime(2025, 1, 6, 9)
@@ -49,7 +56,7 @@ def _setup(path: Path) -> tuple[Store, int]:
         store.update_session(me, s.id, nrs_after=4)
         store.set_note(me, s.id, subjective="Hoofdpijn", assessment="Trapezius rechts",
                        plan="Oefenen")
-    return store, c.id
+    return c.id
 
 
 def cold_and_warm(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -63,6 +70,13 @@ def cold_and_warm(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-unty
         fn()
         times.append(time.perf_counter() - t)
     return cold, statistics.median(times)
+
+
+def cold_and_warm_cpu(fn, runs: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """:func:`cold_and_warm` plus the mean CPU seconds of one call (this process)."""
+    c0 = time.process_time()
+    cold, warm = cold_and_warm(fn, runs)
+    return cold, warm, (time.process_time() - c0) / (runs + 1)
 
 
 def main() -> None:
@@ -83,13 +97,15 @@ def main() -> None:
               f"{cpu * 1000:.0f} ms; target <= 300 ms")
         _c, warm_rec = cold_and_warm(lambda: aftercare_pdf(store, me, 1, record=True), 5)
         print(f"aftercare PDF incl. recording the handout: median {warm_rec * 1000:.0f} ms")
-        data = dossier_json(store, admin, cid)
         practice = practice_details(store, admin)
-        cold, warm = cold_and_warm(lambda: render_dossier(data, practice), 3)
-        _c, jwarm = cold_and_warm(lambda: dossier_json(store, admin, cid), 3)
-        print(f"dossier PDF, 50 sessions ({len(data['access_log'])} log rows): median "
-              f"{warm:.2f} s (first {cold:.2f} s) + JSON/store read {jwarm * 1000:.0f} ms; "
-              f"target <= 3 s")
+        for n, client in ((50, cid), (100, _client(store, 100))):
+            data = dossier_json(store, admin, client)
+            cold, warm, cpu = cold_and_warm_cpu(
+                lambda: render_dossier(data, practice), 3)  # noqa: B023
+            _c, jwarm = cold_and_warm(lambda: dossier_json(store, admin, client), 3)  # noqa: B023
+            print(f"dossier PDF, {n} sessions ({len(data['access_log'])} log rows): median "
+                  f"{warm:.2f} s (first {cold:.2f} s), mean CPU {cpu:.2f} s + JSON/store read "
+                  f"{jwarm * 1000:.0f} ms; goal <= 3 s for 100 sessions")
         cold, warm = cold_and_warm(lambda: fhir_bundle(store, admin, client_id=cid, images=False), 5)
         print(f"FHIR bundle, 50 sessions, without PNGs: median {warm * 1000:.0f} ms "
               f"(first {cold * 1000:.0f} ms); target <= 500 ms")

@@ -25,7 +25,7 @@ write_pdf("<p>warm</p>")
 gc.collect()
 if sys.argv[1] == "frozen":
     gc.freeze()
-html = "<h1>Nazorg</h1>" + "<ul>" + "<li>Blijf rustig <b>bewegen</b>.</li>" * 40 + "</ul>"
+html = "<h1>Nazorg</h1>" + "<ul>" + "<li>Blijf rustig <b>bewegen</b>.</li>" * 120 + "</ul>"
 write_pdf(html)
 print(gc.collect())  # what the PDF left for the collector
 """

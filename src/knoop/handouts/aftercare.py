@@ -11,11 +11,12 @@ appointment and the practice's details.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from knoop.errors import BadInput
-from knoop.handouts.charts import cropped_diagram_svg
+from knoop.handouts.diagrams import diagram_html
 from knoop.handouts.education import sections
 from knoop.handouts.pdf import render_html, write_pdf
 from knoop.handouts.practice import PracticeDetails, practice_details
@@ -28,6 +29,7 @@ from knoop.handouts.session_chart import (
 from knoop.handouts.texts import CAUSE_ADVICE, SIDE, TECHNIQUE, UI, cause_name, tool_names
 from knoop.kb import KB_VERSION, knowledge_base
 from knoop.store import Actor, Client, Session, Store
+from knoop.store.types import Treatment
 
 LANGS = ("nl", "en")
 
@@ -105,7 +107,7 @@ def build_context(session: Session, client: Client | None, practice: PracticeDet
         cards.append(MuscleCard(
             muscle=muscle, side=side, name=m.names.en if lang == "en" else m.names.nl,
             latin=m.names.latin, side_word=SIDE[lang][side],
-            diagram=cropped_diagram_svg(muscle, side, lang), self_massage=m.self_massage.get(lang),
+            diagram=diagram_html(muscle, side, lang), self_massage=m.self_massage.get(lang),
             tools=tool_names(list(m.self_massage.tools), lang), stretch=m.stretch.get(lang),
             cautions=m.cautions.get(lang), activities=list(m.activities.get(lang))[:3]))
 
@@ -159,3 +161,26 @@ def aftercare_pdf(store: Store, actor: Actor, session_id: int, *, lang: str = "n
                             muscles=[{"muscle": m, "side": s}
                                      for m, s in treated_muscles(session)])
     return pdf
+
+
+def example_handout() -> bytes:
+    """The handout of a made-up session (a drawing, two treated muscles, an appointment),
+    made from no records and recorded nowhere: what a server renders once at start-up
+    (:func:`knoop.handouts.pdf.warm_up`) so that the first client's handout finds WeasyPrint's
+    layout, image and font code warm (~100 ms of the first PDF otherwise)."""
+    at = dt.datetime(2026, 1, 5, 9, 0)
+    session = Session(
+        id=0, client_id=0, practice_id=0, therapist_id=None, started_at=at, status="closed",
+        complaint="", symptoms=[], causes=["static_posture"], screening=[], intake={},
+        painmap=None, regions=[{"region": "neck_back_upper", "side": "right", "intensity": 6}],
+        chart_version=None, strokes=None, ranking=None, kb_version=KB_VERSION, nrs_before=7,
+        nrs_after=4, next_appointment=at + dt.timedelta(days=14), created_at=at, updated_at=at,
+        treatments=[Treatment(id=0, session_id=0, muscle=m, side="right",
+                              technique="ischemic_compression", duration_min=5,
+                              pressure_tolerance=None)
+                    for m in ("trapezius", "levator_scapulae")])
+    client = Client(id=0, practice_id=0, first_name="Voor", infix="", last_name="Beeld",
+                    date_of_birth=None, email="", phone="", gp_name="", created_at=at,
+                    last_change=at, retention_until=at.date())
+    return render_aftercare(session, client, PracticeDetails("knoop", city="Utrecht",
+                                                             therapist="knoop"))
