@@ -206,3 +206,9 @@ def warm_up() -> None:
     from knoop.handouts.aftercare import example_handout
 
     example_handout()
+    # what the warm-up's documents left: collected and handed back to the system now, before
+    # the server freezes what it loaded (a PDF's cycles would otherwise be frozen with it)
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
