@@ -6,9 +6,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 
 from knoop.ranking import default_ranker
+from knoop.ranking.scoreindex import rounded
 from knoop.vocabulary import PAINMAP_RESULTS, QUALITIES
 
 R = default_ranker()
@@ -74,3 +76,15 @@ def test_a_symmetric_drawing_scores_a_muscle_by_its_own_half_in_the_fast_path_to
     fast = R.scores(pm)
     assert fast == reference(pm)
     assert any(e.per_side for e in R.evidence(pm))
+
+
+@pytest.mark.parametrize("digits", [3, 9])
+def test_rounding_many_scores_at_once_gives_pythons_round_to_the_last_bit(digits: int) -> None:
+    rnd = np.random.default_rng(digits)
+    scale = 10 ** digits
+    halfway = (rnd.integers(0, scale, 50_000) + 0.5) / scale
+    values = np.concatenate([rnd.random(500_000), rnd.random(20_000) ** 8, halfway,
+                             np.nextafter(halfway, 0), np.nextafter(halfway, 1),
+                             [0.0, 1.0, 0.0005, 0.0015, 0.9995]])
+    want = [round(v, digits) for v in values.tolist()]
+    assert rounded(values, digits).tolist() == want

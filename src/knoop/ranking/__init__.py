@@ -8,17 +8,19 @@ ordered list of muscles to examine.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
+
+import numpy as np
 
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording
 from knoop.ranking.reasons import reasons as reasons_of
 from knoop.ranking.redflags import RedFlag, load_rules, screen
-from knoop.ranking.scoreindex import ScoreIndex
+from knoop.ranking.scoreindex import Scored, ScoreIndex, rounded
 from knoop.ranking.scoring import (
     Evidence,
     apply_findings,
@@ -29,7 +31,7 @@ from knoop.ranking.scoring import (
     serves,
     symmetric_halves,
 )
-from knoop.ranking.together import Pick, together
+from knoop.ranking.together import Pick, cover
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
 
 LANGS = ("nl", "en")
@@ -77,23 +79,51 @@ class Candidate:
         return d
 
 
+#: A candidate listed without reasons, as a plain row: (rank, muscle-side index, score, finding)
+PlainRow = tuple[int, int, float, "str | None"]
+
+
 @dataclass
 class Ranking:
     kb_version: str
     lang: str
-    candidates: list[Candidate]
+    #: the candidates listed with their reasons (the first ``reasons``)
+    explained: list[Candidate]
     together: list[Pick]
     red_flags: list[RedFlag]
     notes: list[str] = field(default_factory=list)
     #: How many muscle-sides have a score at all (set when ``candidates`` is cut to a top N).
     total_candidates: int | None = None
+    #: the candidates listed after those, without reasons: plain rows (no object per
+    #: candidate until :attr:`candidates` asks) ...
+    plain: list[PlainRow] = field(default_factory=list)
+    #: ... and per muscle-side index: muscle, side, name, trigger points
+    about: Sequence[tuple[str, str, str, tuple[str, ...]]] = ()
+
+    @cached_property
+    def candidates(self) -> list[Candidate]:
+        """Every listed candidate, best first (those past ``reasons`` without reasons)."""
+        about = self.about
+        return self.explained + [
+            Candidate(n, about[i][0], about[i][1], score, about[i][2], list(about[i][3]),
+                      None, None, finding) for n, i, score, finding in self.plain]
 
     def to_dict(self) -> dict[str, Any]:
+        about = self.about
+        candidates = [c.to_dict() for c in self.explained]
+        scores = rounded(np.array([row[2] for row in self.plain]), 3).tolist()
+        for (n, i, _score, finding), score in zip(self.plain, scores):
+            muscle, side, name, tps = about[i]
+            c: dict[str, Any] = {"rank": n, "muscle": muscle, "side": side, "score": score,
+                                 "name": name, "trigger_points": list(tps)}
+            if finding:
+                c["finding"] = finding
+            candidates.append(c)
         out: dict[str, Any] = {
             "kb_version": self.kb_version,
             "lang": self.lang,
             "red_flags": [f.to_dict() for f in self.red_flags],
-            "candidates": [c.to_dict() for c in self.candidates],
+            "candidates": candidates,
             "together": [p.to_dict() for p in self.together],
             "notes": self.notes,
         }
@@ -124,6 +154,10 @@ class Ranker:
             for s in z.symptoms:
                 self.by_symptom.setdefault(s, []).append(ms)
         self.score_index = ScoreIndex(self.zones)
+        #: per language (nl, en), per muscle-side index: muscle, side, name, trigger points
+        self.about = tuple(
+            tuple((m, side, self.names[m][en], self.trigger_point_ids[m])
+                  for m, side in self.score_index.sides) for en in (False, True))
         self.wording = {lang: Wording(kb, lang) for lang in LANGS}
         self.symptom_weight = specificity(kb)
 
@@ -198,20 +232,27 @@ class Ranker:
         ``scoreindex.py``)."""
         if symptoms is None:
             symptoms = self.symptoms(pm)
+        scored = self._scored(pm, symptoms)
+        sides = self.score_index.sides
+        return [(sides[i], score, scored.finding.get(i))
+                for i, score in zip(scored.index, scored.score)]
+
+    def _scored(self, pm: PainMap, symptoms: list[str]) -> Scored:
+        index = self.score_index
         if any(r.quality in ("tingling", "numb") for r in pm.regions):
-            return [((e.muscle, e.side), e.score, e.finding) for e in self.evidence(pm, symptoms)]
+            evidence = self.evidence(pm, symptoms)
+            return Scored([index.position[(e.muscle, e.side)] for e in evidence],
+                          [e.score for e in evidence],
+                          {index.position[(e.muscle, e.side)]: e.finding
+                           for e in evidence if e.finding})
         painted = painted_weights(pm)
         weights = {s: self.symptom_weight[s] for s in symptoms}
-        index = self.score_index
         scored = index.scores(painted, weights)
         halves = symmetric_halves(painted)
         if halves:
-            own = {side: index.scores(half, weights) for side, half in halves.items()}
-            sides = index.sides
-            for i, score in scored.items():
-                better = own[sides[i][1]].get(i, 0.0)
-                if better > score:
-                    scored[i] = better
+            own = np.where(index.is_left, index.scores(halves["left"], weights),
+                           index.scores(halves["right"], weights))
+            scored = np.maximum(scored, own)
         findings: dict[int, str] = {}
         if pm.findings:
             context = _Context(painted, weights, {})
@@ -221,11 +262,7 @@ class Ranker:
                 scored[i] = ev.score
                 if ev.finding:
                     findings[i] = ev.finding
-        rounded = ((i, round(s, 9)) for i, s in scored.items())  # as in _evidence_of
-        kept = {i: s for i, s in rounded if s > 0 or i in findings}
-        order = index.order(kept, [i for i, f in findings.items() if f == "active"])
-        sides = index.sides
-        return [(sides[i], kept[i], findings.get(i)) for i in order]
+        return index.ranked(scored, findings)
 
     def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None, *,
              keep_findings: bool = False, reasons: int | None = None) -> Ranking:
@@ -248,37 +285,37 @@ class Ranker:
             return Ranking(self.version, lang, [], [], flags, notes)
         notes.append(NOTES["wording"][lang])
         symptoms = self.symptoms(pm, screening.consumed_symptoms)
-        scored = self.scores(pm, symptoms)
-        listed = list(enumerate(scored, start=1))
+        scored = self._scored(pm, symptoms)
+        order, scores, findings = scored.index, scored.score, scored.finding
+        listed: Sequence[int] = range(len(order))
         if top is not None:
-            listed = listed[:max(top, 0)] + ([(i, e) for i, e in listed[max(top, 0):]
-                                              if e[2]] if keep_findings else [])
+            listed = range(min(max(top, 0), len(order)))
+            if keep_findings:
+                listed = [*listed, *(n for n in range(len(listed), len(order))
+                                     if order[n] in findings)]
         painted = painted_weights(pm)
         context = _Context(painted, {s: self.symptom_weight[s] for s in symptoms},
                            nerve_regions(pm, self.contract))
-        candidates: list[Candidate] = []
-        explained = len(listed) if reasons is None else max(reasons, 0)
-        for n, (i, (ms, score, finding)) in enumerate(listed):
-            if n >= explained:
-                candidates.append(Candidate(
-                    i, ms[0], ms[1], score, self.names[ms[0]][lang == "en"],
-                    list(self.trigger_point_ids[ms[0]]), None, None, finding))
-                continue
-            ev = self._evidence_of(ms, pm, context)
-            z = self.zones[ms]
+        explained: list[Candidate] = []
+        shown = len(listed) if reasons is None else min(max(reasons, 0), len(listed))
+        sides = self.score_index.sides
+        for n in listed[:shown]:
+            ev = self._evidence_of(sides[order[n]], pm, context)
+            z = self.zones[sides[order[n]]]
             tp_size = next((len(tp.essential) for tp in z.trigger_points if tp.id == ev.best_tp), 0)
             pro, con = reasons_of(ev, symptoms, w, tp_size)
             tps = list(self.trigger_point_ids[ev.muscle])
             if ev.best_tp:
                 tps.remove(ev.best_tp)
                 tps.insert(0, ev.best_tp)
-            candidates.append(Candidate(
-                i, ev.muscle, ev.side, ev.score, self.names[ev.muscle][lang == "en"],
+            explained.append(Candidate(
+                n + 1, ev.muscle, ev.side, ev.score, self.names[ev.muscle][lang == "en"],
                 tps, pro, con, ev.finding))
-        pool = [ms for ms, _score, finding in scored if finding != "none_found"]
-        picks = together(pool, self.zones, painted)
-        return Ranking(self.version, lang, candidates, picks, flags, notes,
-                       None if top is None else len(scored))
+        plain = [(n + 1, order[n], scores[n], findings.get(order[n])) for n in listed[shown:]]
+        pool = [i for i in order if findings.get(i) != "none_found"]
+        picks = cover(pool, self.score_index, painted)
+        return Ranking(self.version, lang, explained, picks, flags, notes,
+                       None if top is None else len(order), plain, self.about[lang == "en"])
 
 
 def specificity(kb: KnowledgeBase) -> dict[str, float]:

@@ -1,21 +1,31 @@
-"""The scoring model turned inside out: per painted region, what it adds to every muscle-side.
+"""The scoring model turned inside out and held as arrays: per region key, what it adds to every
+muscle-side.
 
 :func:`knoop.ranking.scoring.score_zone` walks one muscle-side's zones and builds the full
 :class:`~knoop.ranking.scoring.Evidence` (the reasons need it). Ranking a pain map needs only
 the *scores* of every muscle-side, so :class:`ScoreIndex` precomputes, when the knowledge base is
-loaded, for each region key the muscle-sides whose zone holds it with the weight ``e`` it gets
-there, and the parts of trigger points' essential zones that hold it. Scoring a pain map is then
-a few list updates per painted region and one pass over the muscle-sides touched, with the same
-arithmetic in the same order as ``score_zone`` (the same floats, so the same order;
-``tests/ranking/test_scoreindex.py`` checks both agree, and ``bench/bench_rank.py`` compares it
-with a NumPy version of the model).
+loaded, a matrix of the weight ``e`` each region key gets in each muscle-side's zones, which keys
+each part of a trigger point's essential zone holds, and which muscle-sides cause each symptom.
+Scoring a pain map is then a handful of array operations over the painted rows.
+
+The arithmetic is ``score_zone``'s, in the same order, so the floats are the same to the last
+bit (and so is the order): each sum adds the painted regions (or symptoms) one after the other
+in the order of the pain map (:func:`in_order`: never a BLAS dot product or a pairwise sum), a region outside a zone adds an exact ``0.0``, and every
+other step is one elementwise IEEE operation as in Python. ``tests/ranking/test_scoreindex.py``
+checks the order and scores against the reference on many random maps, and
+``bench/bench_rank.py`` compares the speed with a NumPy version of the model.
 
 Tingling or numbness (scored by nerve territory) is rare and takes ``score_zone``'s path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from knoop.ranking.priors import prior
 from knoop.ranking.scoring import (
@@ -28,93 +38,143 @@ from knoop.ranking.scoring import (
 from knoop.ranking.zones import Key, MuscleZone
 
 MuscleSide = tuple[str, str]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass
+class Scored:
+    """The muscle-sides with any support (a score above 0 after rounding, or a finding), best
+    first: their indices, rounded scores and findings."""
+
+    index: list[int]
+    score: list[float]
+    finding: dict[int, str] = field(default_factory=dict)
+
+
+def in_order(terms: Floats) -> Floats:
+    """The column sums of ``terms``, adding its rows one after the other as Python's ``sum``
+    does (a cumulative sum is sequential by definition; ``.sum(axis=0)`` may add pairwise)."""
+    return np.add.accumulate(terms, axis=0)[-1]
+
+
+def rounded(values: Floats, digits: int) -> Floats:
+    """``[round(v, digits) for v in values]`` (Python's correctly rounded ``round``, the same
+    floats to the last bit) ~15x faster: ``rint(v * 10**digits) / 10**digits`` is the same
+    double wherever ``v * 10**digits`` is clearly not halfway between two integers (the division
+    is correctly rounded, as the decimal Python rounds to is read back); the few values near
+    halfway take Python's ``round``. ``tests/ranking/test_scoreindex.py`` checks it on millions
+    of values, halfway cases and their neighbours included."""
+    scale = 10.0 ** digits
+    scaled = values * scale
+    out: Floats = np.rint(scaled) / scale
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    if near_half.size:
+        out[near_half] = [round(v, digits) for v in values[near_half].tolist()]
+    return out
 
 
 class ScoreIndex:
-    """Built once per knowledge base: integer-indexed muscle-sides and trigger points."""
+    """Built once per knowledge base: integer-indexed muscle-sides, region keys, pattern parts
+    and symptoms, as arrays."""
 
     def __init__(self, zones: Mapping[MuscleSide, MuscleZone]) -> None:
         self.sides: list[MuscleSide] = list(zones)
-        position = {ms: i for i, ms in enumerate(self.sides)}
-        #: region key -> [(muscle-side index, e)], the weight its zones give the region
-        self.explains: dict[Key, list[tuple[int, float]]] = {}
-        #: region key -> indices of the pattern parts (of every trigger point's essential zone,
-        #: see ``zones.pattern_parts``) that hold it
-        self.in_pattern: dict[Key, list[int]] = {}
-        #: part index -> its size + COVERAGE_SMOOTHING (divided by, as score_zone does, so the
-        #: floats are the same)
-        self.pattern_size: list[float] = []
-        #: muscle-side index -> the indices of its trigger points' parts
-        self.patterns: list[tuple[int, ...]] = []
-        self.symptoms: list[frozenset[str]] = []
-        self.prior_factor: list[float] = []
+        self.position = {ms: i for i, ms in enumerate(self.sides)}
+        n = len(self.sides)
+        #: the place of each muscle-side in (muscle ID, side) order: the last tie-break
+        self.tie = np.empty(n, dtype=np.intp)
+        self.tie[sorted(range(n), key=self.sides.__getitem__)] = np.arange(n)
+        keys: set[Key] = set()
+        for z in zones.values():
+            keys.update(z.kind)
+            keys.update(k for tp in z.trigger_points for part in tp.parts for k in part)
+        #: region key -> its row in the matrices below
+        self.row = {k: r for r, k in enumerate(sorted(keys, key=lambda k: (k[0], k[1] or "")))}
+        #: key x muscle-side: the weight ``e`` its zones give the key (0 outside them)
+        self.weight = np.zeros((len(self.row), n))
+        parts: list[list[int]] = []
+        sizes: list[float] = []
+        owners: list[int] = []
         for i, ms in enumerate(self.sides):
             z = zones[ms]
             for key in z.kind:
-                self.explains.setdefault(key, []).append((i, z.weight(key)))
-            own: list[int] = []
+                self.weight[self.row[key], i] = z.weight(key)
             for tp in z.trigger_points:
                 for part in tp.parts:
-                    t = len(self.pattern_size)
-                    own.append(t)
-                    self.pattern_size.append(len(part) + COVERAGE_SMOOTHING)
-                    for key in part:
-                        self.in_pattern.setdefault(key, []).append(t)
-            self.patterns.append(tuple(own))
-            self.symptoms.append(z.symptoms)
-            self.prior_factor.append(1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(z.muscle))
-        self.by_symptom: dict[str, list[int]] = {}
-        for i, syms in enumerate(self.symptoms):
-            for s in syms:
-                self.by_symptom.setdefault(s, []).append(i)
-        self.position = position
+                    parts.append([self.row[k] for k in part])
+                    sizes.append(len(part) + COVERAGE_SMOOTHING)
+                    owners.append(i)
+        #: key x pattern part (of every trigger point's essential zone, see
+        #: ``zones.pattern_parts``): 1 where the part holds the key
+        self.member = np.zeros((len(self.row), len(parts)), dtype=np.uint8)
+        for t, rows in enumerate(parts):
+            self.member[rows, t] = 1
+        #: part -> its size + COVERAGE_SMOOTHING (divided by, as score_zone does)
+        self.part_size = np.array(sizes)
+        owner = np.array(owners, dtype=np.intp)  # ascending: parts are listed per muscle-side
+        #: the muscle-sides with trigger points, and where their parts start
+        self.with_parts = np.unique(owner)
+        self.parts_start = np.searchsorted(owner, self.with_parts)
+        symptoms = sorted({s for z in zones.values() for s in z.symptoms})
+        self.symptom_row = {s: r for r, s in enumerate(symptoms)}
+        #: symptom x muscle-side: 1.0 where the muscle can cause the symptom
+        self.causes = np.zeros((len(symptoms), n))
+        for i, ms in enumerate(self.sides):
+            for s in zones[ms].symptoms:
+                self.causes[self.symptom_row[s], i] = 1.0
+        self.prior_factor = np.array(
+            [1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(m) for m, _s in self.sides])
+        #: True for a left-sided muscle (a symmetric drawing scores each side by its own half)
+        self.is_left = np.array([s == "left" for _m, s in self.sides])
 
-    def scores(self, painted: Mapping[Key, float], symptoms: Mapping[str, float]
-               ) -> dict[int, float]:
-        """Score (before findings and rounding) of every muscle-side with any support, by
-        index; the same value ``score_zone(zone, painted, total, symptoms).score`` gives.
-        ``painted`` must hold pain only (no tingling or numbness)."""
-        num: dict[int, float] = {}
-        counts: dict[int, int] = {}
-        explains, in_pattern = self.explains, self.in_pattern
-        for key, intensity in painted.items():
-            for i, e in explains.get(key, ()):
-                num[i] = num.get(i, 0.0) + intensity * e
-            for t in in_pattern.get(key, ()):
-                counts[t] = counts.get(t, 0) + 1
+    def scores(self, painted: Mapping[Key, float], symptoms: Mapping[str, float]) -> Floats:
+        """Score (before findings and rounding) of every muscle-side, by index (0 where nothing
+        supports it); the same value ``score_zone(zone, painted, total, symptoms).score``
+        gives. ``painted`` must hold pain only (no tingling or numbness)."""
+        row = self.row
+        rows = [row[k] for k in painted if k in row]
         total = float(sum(painted.values()))
-        touched = set(num)
-        sym_total = w_y = 0.0
+        n = len(self.sides)
+        raw: Floats
+        if rows and total > 0:
+            intensity = np.array([w for k, w in painted.items() if k in row])
+            explained = in_order(self.weight[rows] * intensity[:, None]) / total
+            counts = self.member[rows].sum(axis=0)
+            coverage = np.zeros(n)
+            coverage[self.with_parts] = np.maximum.reduceat(counts / self.part_size,
+                                                            self.parts_start)
+            raw = W_EXPLAINED * explained + W_COVERAGE * coverage
+        else:
+            raw = np.zeros(n)
+        w_y = 0.0
         if symptoms:
             sym_total = sum(symptoms.values())
             w_y = symptom_weight(sym_total)
-            for s in symptoms:
-                touched.update(self.by_symptom.get(s, ()))
-        denominator = W_EXPLAINED + W_COVERAGE + w_y
-        out: dict[int, float] = {}
-        size = self.pattern_size
-        for i in touched:
-            explained = num.get(i, 0.0) / total if total > 0 else 0.0
-            coverage = 0.0
-            if counts:
-                for t in self.patterns[i]:
-                    c = counts.get(t)
-                    if c is not None:
-                        cov = c / size[t]
-                        if cov > coverage:
-                            coverage = cov
-            y = 0.0
-            if symptoms:
-                own = self.symptoms[i]
-                y = sum(w for s, w in symptoms.items() if s in own) / sym_total
-            raw = W_EXPLAINED * explained + W_COVERAGE * coverage + w_y * y
-            raw /= denominator
-            out[i] = raw * self.prior_factor[i] if raw > 0 else 0.0
-        return out
+            known = [s for s in symptoms if s in self.symptom_row]  # others: no muscle's
+            if known:
+                weights = np.array([symptoms[s] for s in known])
+                matched = in_order(self.causes[[self.symptom_row[s] for s in known]]
+                                   * weights[:, None])
+                raw = raw + w_y * (matched / sym_total)
+        raw = raw / (W_EXPLAINED + W_COVERAGE + w_y)
+        return np.where(raw > 0, raw * self.prior_factor, 0.0)
 
-    def order(self, scored: Mapping[int, float], active: Sequence[int] = ()
-              ) -> list[int]:
-        """Indices best first: an active finding first, then score, muscle ID, side."""
-        sides = self.sides
-        first = set(active)
-        return sorted(scored, key=lambda i: (i not in first, -scored[i], sides[i]))
+    def ranked(self, scored: Floats, findings: Mapping[int, str]) -> Scored:
+        """The muscle-sides with a score above 0 (rounded to 9 decimals, as ``_evidence_of``
+        does: float noise must not decide an order) or a finding, best first: an active
+        finding first, then score, muscle ID, side."""
+        index = np.flatnonzero(scored)
+        with_finding = np.fromiter(findings, dtype=np.intp, count=len(findings))
+        if findings:
+            index = np.union1d(index, with_finding)
+        values = rounded(scored[index], 9)
+        keep = values > 0
+        if findings:
+            keep |= np.isin(index, with_finding)
+        index, values = index[keep], values[keep]
+        sort_keys: list[npt.NDArray[Any]] = [self.tie[index], -values]
+        active = [i for i, f in findings.items() if f == "active"]
+        if active:
+            sort_keys.append(~np.isin(index, active))
+        order = np.lexsort(sort_keys)
+        return Scored(index[order].tolist(), values[order].tolist(), dict(findings))
