@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 
 from knoop.kb import KnowledgeBase, knowledge_base
+from knoop.ranking.evidence import evidence_from
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording
 from knoop.ranking.reasons import reasons as reasons_of
 from knoop.ranking.redflags import RedFlag, load_rules, screen
-from knoop.ranking.scoreindex import Scored, ScoreIndex, rounded
+from knoop.ranking.scoreindex import Scored, ScoreIndex, Sums, rounded
 from knoop.ranking.scoring import (
     Evidence,
     apply_findings,
@@ -247,11 +248,12 @@ class Ranker:
                            for e in evidence if e.finding})
         painted = painted_weights(pm)
         weights = {s: self.symptom_weight[s] for s in symptoms}
-        scored = index.scores(painted, weights)
+        sums: dict[str | None, Sums] = {None: index.sums(painted, weights)}
+        scored = sums[None].score.copy()  # the findings change it below; the sums stay
         halves = symmetric_halves(painted)
         if halves:
-            own = np.where(index.is_left, index.scores(halves["left"], weights),
-                           index.scores(halves["right"], weights))
+            sums.update((side, index.sums(half, weights)) for side, half in halves.items())
+            own = np.where(index.is_left, sums["left"].score, sums["right"].score)
             scored = np.maximum(scored, own)
         findings: dict[int, str] = {}
         if pm.findings:
@@ -262,7 +264,9 @@ class Ranker:
                 scored[i] = ev.score
                 if ev.finding:
                     findings[i] = ev.finding
-        return index.ranked(scored, findings)
+        ranked = index.ranked(scored, findings)
+        ranked.sums = sums
+        return ranked
 
     def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None, *,
              keep_findings: bool = False, reasons: int | None = None) -> Ranking:
@@ -300,9 +304,14 @@ class Ranker:
         shown = len(listed) if reasons is None else min(max(reasons, 0), len(listed))
         sides = self.score_index.sides
         for n in listed[:shown]:
-            ev = self._evidence_of(sides[order[n]], pm, context)
             z = self.zones[sides[order[n]]]
-            tp_size = next((len(tp.essential) for tp in z.trigger_points if tp.id == ev.best_tp), 0)
+            if scored.sums is not None:
+                ev, tp_size = evidence_from(order[n], z, self.score_index, scored.sums,
+                                            context.weights, pm)
+            else:
+                ev = self._evidence_of(sides[order[n]], pm, context)
+                tp_size = next((len(tp.essential) for tp in z.trigger_points
+                                if tp.id == ev.best_tp), 0)
             pro, con = reasons_of(ev, symptoms, w, tp_size)
             tps = list(self.trigger_point_ids[ev.muscle])
             if ev.best_tp:

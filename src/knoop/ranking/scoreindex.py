@@ -35,10 +35,24 @@ from knoop.ranking.scoring import (
     W_EXPLAINED,
     symptom_weight,
 )
-from knoop.ranking.zones import Key, MuscleZone
+from knoop.ranking.zones import Key, MuscleZone, TriggerPointZone
 
 MuscleSide = tuple[str, str]
 Floats = npt.NDArray[np.float64]
+
+
+@dataclass
+class Sums:
+    """What scoring one drawing (or one half of a symmetric one) worked out, per muscle-side:
+    the share explained, the coverage, each pattern part's painted count, and the score
+    (before findings); ``None`` where nothing painted lies in any zone."""
+
+    painted: Mapping[Key, float]
+    total: float
+    explained: Floats | None = None
+    coverage: Floats | None = None
+    counts: npt.NDArray[Any] | None = None
+    score: Floats = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -49,6 +63,9 @@ class Scored:
     index: list[int]
     score: list[float]
     finding: dict[int, str] = field(default_factory=dict)
+    #: what the scores were made of: the whole drawing (``None``) and, for a symmetric one,
+    #: each side's half; ``None`` when the reference path scored it (tingling or numbness)
+    sums: dict[str | None, Sums] | None = None
 
 
 def in_order(terms: Floats) -> Floats:
@@ -111,9 +128,18 @@ class ScoreIndex:
             self.member[rows, t] = 1
         #: part -> its size + COVERAGE_SMOOTHING (divided by, as score_zone does)
         self.part_size = np.array(sizes)
+        self.part_sizes = sizes  # the same as a list (one at a time is faster from a list)
         owner = np.array(owners, dtype=np.intp)  # ascending: parts are listed per muscle-side
         #: the muscle-sides with trigger points, and where their parts start
         self.with_parts = np.unique(owner)
+        #: muscle-side -> its trigger points with the part that is their whole essential zone
+        #: (the first of each one's parts)
+        self.whole_parts: list[list[tuple[TriggerPointZone, int]]] = [[] for _ in self.sides]
+        t = 0
+        for i, ms in enumerate(self.sides):
+            for tp in zones[ms].trigger_points:
+                self.whole_parts[i].append((tp, t))
+                t += len(tp.parts)
         self.parts_start = np.searchsorted(owner, self.with_parts)
         symptoms = sorted({s for z in zones.values() for s in z.symptoms})
         self.symptom_row = {s: r for r, s in enumerate(symptoms)}
@@ -131,16 +157,21 @@ class ScoreIndex:
         """Score (before findings and rounding) of every muscle-side, by index (0 where nothing
         supports it); the same value ``score_zone(zone, painted, total, symptoms).score``
         gives. ``painted`` must hold pain only (no tingling or numbness)."""
+        return self.sums(painted, symptoms).score
+
+    def sums(self, painted: Mapping[Key, float], symptoms: Mapping[str, float]) -> Sums:
+        """:meth:`scores` with the parts they are made of (the evidence is built from them)."""
         row = self.row
         rows = [row[k] for k in painted if k in row]
         total = float(sum(painted.values()))
         n = len(self.sides)
         raw: Floats
+        out = Sums(painted, total)
         if rows and total > 0:
             intensity = np.array([w for k, w in painted.items() if k in row])
-            explained = in_order(self.weight[rows] * intensity[:, None]) / total
-            counts = self.member[rows].sum(axis=0)
-            coverage = np.zeros(n)
+            out.explained = explained = in_order(self.weight[rows] * intensity[:, None]) / total
+            out.counts = counts = self.member[rows].sum(axis=0)
+            out.coverage = coverage = np.zeros(n)
             coverage[self.with_parts] = np.maximum.reduceat(counts / self.part_size,
                                                             self.parts_start)
             raw = W_EXPLAINED * explained + W_COVERAGE * coverage
@@ -157,7 +188,8 @@ class ScoreIndex:
                                    * weights[:, None])
                 raw = raw + w_y * (matched / sym_total)
         raw = raw / (W_EXPLAINED + W_COVERAGE + w_y)
-        return np.where(raw > 0, raw * self.prior_factor, 0.0)
+        out.score = np.where(raw > 0, raw * self.prior_factor, 0.0)
+        return out
 
     def ranked(self, scored: Floats, findings: Mapping[int, str]) -> Scored:
         """The muscle-sides with a score above 0 (rounded to 9 decimals, as ``_evidence_of``
