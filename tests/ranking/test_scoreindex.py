@@ -88,3 +88,16 @@ def test_rounding_many_scores_at_once_gives_pythons_round_to_the_last_bit(digits
                              [0.0, 1.0, 0.0005, 0.0015, 0.9995]])
     want = [round(v, digits) for v in values.tolist()]
     assert rounded(values, digits).tolist() == want
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_ranking_with_the_arrays_equals_the_ranking_by_the_reference_path(seed: int) -> None:
+    """What ``knoop rank FILE`` (the reference path, no NumPy) and ``--batch``, the API and
+    the pages (the arrays) answer: the same JSON, whatever the options."""
+    rnd = random.Random(500 + seed)
+    options: list[dict[str, Any]] = [{}, {"top": 20}, {"reasons": None, "lang": "en"},
+                                     {"top": 5, "reasons": 2, "keep_findings": True}]
+    for n in range(150):
+        pm = R.parse(random_painmap(rnd))
+        kwargs = {"reasons": 20, **options[n % len(options)]}
+        assert R.rank(pm, **kwargs).to_dict() == R.rank(pm, arrays=False, **kwargs).to_dict()

@@ -86,7 +86,10 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
         return
     if source is None:
         raise click.UsageError("give a pain-map FILE, or - to read standard input")
-    result = ranker.rank(ranker.parse_text(source.read()), lang, top, reasons=reasons).to_dict()
+    # One map: the reference path (the same ranking; loading NumPy for the arrays would take
+    # longer than the ranking itself)
+    result = ranker.rank(ranker.parse_text(source.read()), lang, top, reasons=reasons,
+                         arrays=False).to_dict()
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

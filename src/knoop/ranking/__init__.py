@@ -11,9 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.evidence import evidence_from
@@ -21,9 +19,9 @@ from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording
 from knoop.ranking.reasons import reasons as reasons_of
 from knoop.ranking.redflags import RedFlag, load_rules, screen
-from knoop.ranking.scoreindex import Scored, ScoreIndex, Sums, rounded
 from knoop.ranking.scoring import (
     Evidence,
+    Scored,
     apply_findings,
     implied_symptoms,
     nerve_regions,
@@ -32,8 +30,11 @@ from knoop.ranking.scoring import (
     serves,
     symmetric_halves,
 )
-from knoop.ranking.together import Pick, cover
+from knoop.ranking.together import Pick, cover, together
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
+
+if TYPE_CHECKING:
+    from knoop.ranking.scoreindex import ScoreIndex
 
 LANGS = ("nl", "en")
 MIN_LISTED = 20
@@ -80,8 +81,9 @@ class Candidate:
         return d
 
 
-#: A candidate listed without reasons, as a plain row: (rank, muscle-side index, score, finding)
-PlainRow = tuple[int, int, float, "str | None"]
+#: A candidate listed without reasons, as a plain row: (rank, muscle-side index, score, the
+#: score rounded to 3 decimals as listed, finding)
+PlainRow = tuple[int, int, float, float, "str | None"]
 
 
 @dataclass
@@ -107,13 +109,12 @@ class Ranking:
         about = self.about
         return self.explained + [
             Candidate(n, about[i][0], about[i][1], score, about[i][2], list(about[i][3]),
-                      None, None, finding) for n, i, score, finding in self.plain]
+                      None, None, finding) for n, i, score, _listed, finding in self.plain]
 
     def to_dict(self) -> dict[str, Any]:
         about = self.about
         candidates = [c.to_dict() for c in self.explained]
-        scores = rounded(np.array([row[2] for row in self.plain]), 3).tolist()
-        for (n, i, _score, finding), score in zip(self.plain, scores):
+        for n, i, _score, score, finding in self.plain:
             muscle, side, name, tps = about[i]
             c: dict[str, Any] = {"rank": n, "muscle": muscle, "side": side, "score": score,
                                  "name": name, "trigger_points": list(tps)}
@@ -154,11 +155,14 @@ class Ranker:
         for ms, z in self.zones.items():
             for s in z.symptoms:
                 self.by_symptom.setdefault(s, []).append(ms)
-        self.score_index = ScoreIndex(self.zones)
+        #: the muscle-sides in (muscle ID, side) order; their index is their place here
+        self.sides = list(self.zones)
+        self.position = {ms: i for i, ms in enumerate(self.sides)}
+        self._score_index: ScoreIndex | None = None
         #: per language (nl, en), per muscle-side index: muscle, side, name, trigger points
         self.about = tuple(
             tuple((m, side, self.names[m][en], self.trigger_point_ids[m])
-                  for m, side in self.score_index.sides) for en in (False, True))
+                  for m, side in self.sides) for en in (False, True))
         self.wording = {lang: Wording(kb, lang) for lang in LANGS}
         self.symptom_weight = specificity(kb)
 
@@ -169,8 +173,18 @@ class Ranker:
             self._kb = knowledge_base()
         return self._kb
 
+    @property
+    def score_index(self) -> ScoreIndex:
+        """The zones as arrays (built on first use: kept out of the compiled ranker, so that
+        ranking one map with the reference path never loads NumPy)."""
+        if self._score_index is None:
+            from knoop.ranking.scoreindex import ScoreIndex
+
+            self._score_index = ScoreIndex(self.zones)
+        return self._score_index
+
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_kb": None}
+        return {**self.__dict__, "_kb": None, "_score_index": None}
 
     def parse(self, data: Any) -> PainMap:
         return parse_painmap(data, self.contract, self.muscle_ids)
@@ -234,27 +248,24 @@ class Ranker:
         if symptoms is None:
             symptoms = self.symptoms(pm)
         scored = self._scored(pm, symptoms)
-        sides = self.score_index.sides
+        sides = self.sides
         return [(sides[i], score, scored.finding.get(i))
                 for i, score in zip(scored.index, scored.score)]
 
-    def _scored(self, pm: PainMap, symptoms: list[str]) -> Scored:
-        index = self.score_index
-        if any(r.quality in ("tingling", "numb") for r in pm.regions):
+    def _scored(self, pm: PainMap, symptoms: list[str], arrays: bool = True) -> Scored:
+        """Every muscle-side with any support, best first: with the score index's ``arrays``,
+        or (a drawing with tingling or numbness, or ``arrays=False``) from :meth:`evidence`."""
+        if not arrays or any(r.quality in ("tingling", "numb") for r in pm.regions):
             evidence = self.evidence(pm, symptoms)
-            return Scored([index.position[(e.muscle, e.side)] for e in evidence],
+            position = self.position
+            return Scored([position[(e.muscle, e.side)] for e in evidence],
                           [e.score for e in evidence],
-                          {index.position[(e.muscle, e.side)]: e.finding
+                          {position[(e.muscle, e.side)]: e.finding
                            for e in evidence if e.finding})
+        index = self.score_index
         painted = painted_weights(pm)
         weights = {s: self.symptom_weight[s] for s in symptoms}
-        sums: dict[str | None, Sums] = {None: index.sums(painted, weights)}
-        scored = sums[None].score.copy()  # the findings change it below; the sums stay
-        halves = symmetric_halves(painted)
-        if halves:
-            sums.update((side, index.sums(half, weights)) for side, half in halves.items())
-            own = np.where(index.is_left, sums["left"].score, sums["right"].score)
-            scored = np.maximum(scored, own)
+        scored, sums = index.score_map(painted, weights)
         findings: dict[int, str] = {}
         if pm.findings:
             context = _Context(painted, weights, {})
@@ -269,13 +280,16 @@ class Ranker:
         return ranked
 
     def rank(self, pm: PainMap, lang: str = "nl", top: int | None = None, *,
-             keep_findings: bool = False, reasons: int | None = None) -> Ranking:
+             keep_findings: bool = False, reasons: int | None = None,
+             arrays: bool = True) -> Ranking:
         """Rank ``pm``. ``top`` limits the candidates listed (default: all with a score > 0);
         with ``keep_findings`` the muscles with a palpation finding are listed too, wherever
         they rank. ``reasons``: how many of the listed candidates get their reasons (and their
         best-fitting trigger point first), from the top (default: all listed); the others carry
         rank, muscle, side, score and trigger points only. Every candidate's score still decides
-        the order and "together"."""
+        the order and "together". ``arrays=False``: score with the reference path instead of
+        the score index's arrays (the same ranking; for one map in a fresh process, where
+        loading NumPy takes far longer than ranking, as ``knoop rank FILE`` does)."""
         if lang not in LANGS:
             lang = "nl"
         w = self.wording[lang]
@@ -289,7 +303,7 @@ class Ranker:
             return Ranking(self.version, lang, [], [], flags, notes)
         notes.append(NOTES["wording"][lang])
         symptoms = self.symptoms(pm, screening.consumed_symptoms)
-        scored = self._scored(pm, symptoms)
+        scored = self._scored(pm, symptoms, arrays)
         order, scores, findings = scored.index, scored.score, scored.finding
         listed: Sequence[int] = range(len(order))
         if top is not None:
@@ -302,7 +316,7 @@ class Ranker:
                            nerve_regions(pm, self.contract))
         explained: list[Candidate] = []
         shown = len(listed) if reasons is None else min(max(reasons, 0), len(listed))
-        sides = self.score_index.sides
+        sides = self.sides
         for n in listed[:shown]:
             z = self.zones[sides[order[n]]]
             if scored.sums is not None:
@@ -320,9 +334,18 @@ class Ranker:
             explained.append(Candidate(
                 n + 1, ev.muscle, ev.side, ev.score, self.names[ev.muscle][lang == "en"],
                 tps, pro, con, ev.finding))
-        plain = [(n + 1, order[n], scores[n], findings.get(order[n])) for n in listed[shown:]]
+        rest = listed[shown:]
+        if scored.sums is not None:  # the arrays: round them all at once
+            listed_scores = self.score_index.rounded([scores[n] for n in rest], 3)
+        else:
+            listed_scores = [round(scores[n], 3) for n in rest]
+        plain = [(n + 1, order[n], scores[n], score, findings.get(order[n]))
+                 for n, score in zip(rest, listed_scores)]
         pool = [i for i in order if findings.get(i) != "none_found"]
-        picks = cover(pool, self.score_index, painted)
+        if scored.sums is not None:
+            picks = cover(pool, self.score_index, painted)
+        else:
+            picks = together([sides[i] for i in pool], self.zones, painted)
         return Ranking(self.version, lang, explained, picks, flags, notes,
                        None if top is None else len(order), plain, self.about[lang == "en"])
 

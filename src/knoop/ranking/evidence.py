@@ -13,11 +13,14 @@ tingling or numbness takes the reference path.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from knoop.ranking.painmap import PainMap
-from knoop.ranking.scoreindex import ScoreIndex, Sums
 from knoop.ranking.scoring import Evidence, apply_findings
 from knoop.ranking.zones import MuscleZone
+
+if TYPE_CHECKING:
+    from knoop.ranking.scoreindex import ScoreIndex, Sums
 
 
 def evidence_from(i: int, z: MuscleZone, index: ScoreIndex, sums: Mapping[str | None, Sums],

@@ -33,6 +33,8 @@ from knoop.ranking.scoring import (
     PRIOR_WEIGHT,
     W_COVERAGE,
     W_EXPLAINED,
+    Scored,
+    symmetric_halves,
     symptom_weight,
 )
 from knoop.ranking.zones import Key, MuscleZone, TriggerPointZone
@@ -53,19 +55,6 @@ class Sums:
     coverage: Floats | None = None
     counts: npt.NDArray[Any] | None = None
     score: Floats = field(default_factory=lambda: np.zeros(0))
-
-
-@dataclass
-class Scored:
-    """The muscle-sides with any support (a score above 0 after rounding, or a finding), best
-    first: their indices, rounded scores and findings."""
-
-    index: list[int]
-    score: list[float]
-    finding: dict[int, str] = field(default_factory=dict)
-    #: what the scores were made of: the whole drawing (``None``) and, for a symmetric one,
-    #: each side's half; ``None`` when the reference path scored it (tingling or numbness)
-    sums: dict[str | None, Sums] | None = None
 
 
 def in_order(terms: Floats) -> Floats:
@@ -152,6 +141,26 @@ class ScoreIndex:
             [1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior(m) for m, _s in self.sides])
         #: True for a left-sided muscle (a symmetric drawing scores each side by its own half)
         self.is_left = np.array([s == "left" for _m, s in self.sides])
+
+    def score_map(self, painted: Mapping[Key, float], symptoms: Mapping[str, float]
+                  ) -> tuple[Floats, dict[str | None, Sums]]:
+        """The score (before findings and rounding) of every muscle-side for a drawing, a
+        symmetric one also judged per side (each muscle-side by its own half where that scores
+        higher, as ``Ranker._evidence_of`` does), and the sums they came from: of the whole
+        drawing (``None``) and of each half (``"left"``, ``"right"``)."""
+        sums: dict[str | None, Sums] = {None: self.sums(painted, symptoms)}
+        scored = sums[None].score.copy()  # the findings change it; the sums stay
+        halves = symmetric_halves(painted)
+        if halves:
+            sums.update((side, self.sums(half, symptoms)) for side, half in halves.items())
+            own = np.where(self.is_left, sums["left"].score, sums["right"].score)
+            scored = np.maximum(scored, own)
+        return scored, sums
+
+    @staticmethod
+    def rounded(values: list[float], digits: int) -> list[float]:
+        """``[round(v, digits) for v in values]``, at once (see :func:`rounded`)."""
+        return rounded(np.array(values, dtype=np.float64), digits).tolist()
 
     def scores(self, painted: Mapping[Key, float], symptoms: Mapping[str, float]) -> Floats:
         """Score (before findings and rounding) of every muscle-side, by index (0 where nothing

@@ -27,11 +27,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from knoop.kb.contract import Contract
 from knoop.ranking.painmap import PainMap
 from knoop.ranking.priors import prior
 from knoop.ranking.zones import KIND_WEIGHT, Key, MuscleZone
+
+if TYPE_CHECKING:
+    from knoop.ranking.scoreindex import Sums
 
 W_EXPLAINED, W_COVERAGE, W_SYMPTOMS = 0.55, 0.30, 0.30
 COVERAGE_SMOOTHING = 1.0
@@ -79,6 +83,20 @@ class Evidence:
     def sort_key(self) -> tuple[int, float, str, str]:
         return (0 if self.finding == "active" else 1, -self.score, self.muscle,
                 self.side)
+
+
+@dataclass
+class Scored:
+    """The muscle-sides with any support (a score above 0 after rounding, or a finding), best
+    first: their indices, rounded scores and findings."""
+
+    index: list[int]
+    score: list[float]
+    finding: dict[int, str] = field(default_factory=dict)
+    #: what the scores were made of, when the score index's arrays scored them (see
+    #: ``scoreindex.Sums``): the whole drawing (``None``) and, for a symmetric one, each
+    #: side's half; ``None`` when the reference path scored them
+    sums: dict[str | None, Sums] | None = None
 
 
 def painted_weights(pm: PainMap) -> dict[Key, float]:

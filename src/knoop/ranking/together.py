@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from knoop.ranking.scoreindex import ScoreIndex, in_order
 from knoop.ranking.zones import Key, MuscleZone
+
+if TYPE_CHECKING:
+    from knoop.ranking.scoreindex import ScoreIndex
 
 MAX_MUSCLES = 4
 MIN_GAIN = 0.05
@@ -68,6 +69,10 @@ def cover(pool: Sequence[int], index: ScoreIndex, painted: Mapping[Key, float]) 
     gain adds the painted regions one after the other in the pain map's order (a cumulative sum,
     never a pairwise one), a region the muscle adds nothing to adds an exact 0.0, and ties go to
     the first in the pool as above."""
+    import numpy as np  # only where the arrays are in use (see ``Ranker.score_index``)
+
+    from knoop.ranking.scoreindex import in_order
+
     total = float(sum(painted.values()))
     row = index.row
     rows = [row[k] for k in painted if k in row]

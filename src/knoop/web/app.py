@@ -147,7 +147,7 @@ def create_app(store: Store | str | None = None, *, secret_key: bytes | None = N
         from knoop.handouts.pdf import warm_up
         from knoop.ranking import default_ranker
 
-        await run_in_threadpool(default_ranker)
+        await run_in_threadpool(lambda: default_ranker().score_index)  # built on first use
         await run_in_threadpool(warm_up)
         gc.collect()
         gc.freeze()
