@@ -3,7 +3,8 @@
 * ``knoop --help`` (goal <= 150 ms wall) and ``knoop rank FILE`` of one map (goal <= 300 ms);
 * ``knoop rank --batch`` of 1,000 random maps minus a batch of 1, per map (goal <= 0.3 ms): the
   default (every candidate, reasons for the first 20), ``--top 20`` (what the session page
-  lists) and ``--reasons all`` (every candidate with its reasons).
+  lists), ``--reasons all`` (every candidate with its reasons), ``--reasons 0`` (every
+  candidate's score, no reasons) and ``--top 20 --reasons 0`` (the best 20 by score).
 
 Median wall time of several runs and the CPU time (user + system) of the median run: on a
 machine shared with other work the wall time includes waiting for a core, the CPU time does not.
@@ -60,7 +61,10 @@ def main() -> None:
         print(f"knoop rank, one map: {wall:.0f} ms wall, {cpu:.0f} ms CPU  (goal <= 300 ms)")
         for label, extra in (("default (every candidate, reasons for 20)", []),
                              ("--top 20", ["--top", "20"]),
-                             ("--reasons all", ["--reasons", "all"])):
+                             ("--reasons all", ["--reasons", "all"]),
+                             ("--reasons 0 (every candidate's score, no reasons)",
+                              ["--reasons", "0"]),
+                             ("--top 20 --reasons 0", ["--top", "20", "--reasons", "0"])):
             probe = subprocess.run(KNOOP + ["rank", "--batch", str(batch1), *extra], env=ENV,
                                    capture_output=True, check=False)
             if probe.returncode != 0:  # an older knoop without the option

@@ -1,5 +1,6 @@
 """Run every benchmark under bench/, each in a fresh Python process (so a "first" figure is
-the first of a process), and print their figures beside their goals."""
+the first of a process), and print their figures beside their goals: each bench's own output,
+then every line that names a goal once more, together, as a summary."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+summary: list[str] = []
 for script in sorted(Path(__file__).parent.glob("bench_*.py")):
     print(f"== {script.name}", flush=True)
-    done = subprocess.run([sys.executable, str(script)], check=False)
-    if done.returncode:
+    done = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert done.stdout is not None
+    for line in done.stdout:
+        print(line, end="", flush=True)
+        if "goal" in line:
+            summary.append(f"{script.stem}: {line.strip()}")
+    if done.wait():
         print(f"(exited with {done.returncode})")
     print(flush=True)
+print("== figures beside their goals")
+print("\n".join(summary))

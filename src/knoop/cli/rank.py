@@ -63,6 +63,11 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
     if batch is not None:
         if source is not None:
             raise click.UsageError("give either SOURCE or --batch, not both")
+        import gc
+
+        ranker.score_index  # noqa: B018 (the arrays, built on first use)
+        gc.collect()
+        gc.freeze()  # the ranker's objects live as long as the process: never scan them again
         bad = 0
         stdout = sys.stdout.buffer
         lines: list[bytes] = []  # written in blocks: one write per map costs more than a rank
