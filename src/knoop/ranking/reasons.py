@@ -65,10 +65,18 @@ class Wording:
         self.muscle_nerves = {mid: tuple(m.nerves) for mid, m in kb.muscles.items()}
         self.nerve_list = dict(kb.nerves)
         self._labels: dict[Key, str] = {}
-        self._lists: dict[frozenset[Key], str] = {}
         short = collections.Counter(self._short(r.id) for r in kb.contract.regions.values())
         #: Regions whose short name another region shares: they keep their whole name.
         self._ambiguous = {rid for rid in kb.contract.regions if short[self._short(rid)] > 1}
+        # Every region key's label and place in reading order (region ID, then side), worked
+        # out once: listing a candidate's regions is then a sort by a lookup and a join (the
+        # ranker is kept compiled, so this costs nothing at start-up).
+        keys = [(rid, side) for rid, r in kb.contract.regions.items()
+                for side in ((None, "left", "right") if r.paired else (None,))]
+        keys.sort(key=_reading_order)
+        self._place = {key: n for n, key in enumerate(keys)}
+        for key in keys:
+            self.region(key)
 
     def _full(self, region: str) -> str:
         r = self.contract.regions[region]
@@ -96,17 +104,15 @@ class Wording:
 
     def regions(self, keys: list[Key]) -> str:
         """Region names, sorted, at most MAX_LISTED and a count of the rest."""
-        cache_key = frozenset(keys)
-        text = self._lists.get(cache_key)
-        if text is None:
-            ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
-            words = [self.region(k) for k in ordered[:MAX_LISTED]]
-            if len(ordered) > MAX_LISTED:
-                words.append(self.t["more"].format(n=len(ordered) - MAX_LISTED))
-            text = ", ".join(words)
-            if len(self._lists) < 50_000:
-                self._lists[cache_key] = text
-        return text
+        try:
+            ordered = sorted(keys, key=self._place.__getitem__)
+        except KeyError:  # a key outside the contract's regions (not from a parsed pain map)
+            ordered = sorted(keys, key=_reading_order)
+        labels = self._labels
+        words = [labels.get(k) or self.region(k) for k in ordered[:MAX_LISTED]]
+        if len(ordered) > MAX_LISTED:
+            words.append(self.t["more"].format(n=len(ordered) - MAX_LISTED))
+        return ", ".join(words)
 
     def symptom(self, sid: str) -> str:
         s = self.contract.symptoms[sid]
@@ -121,6 +127,10 @@ class Wording:
 
     def trigger_point(self, tp_id: str) -> str:
         return self.tp_names.get(tp_id) or tp_id
+
+
+def _reading_order(key: Key) -> tuple[str, str]:
+    return key[0], key[1] or ""
 
 
 def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
