@@ -159,7 +159,9 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
                                         tp=w.trigger_point(ev.best_tp)))
     if ev.symptom_matches:
         pro.append(t["symptoms"].format(s=", ".join(w.symptom(s) for s in ev.symptom_matches)))
-    truly_unexplained = [k for k in ev.unexplained if k not in ev.by_kind.get("neighbour", [])]
+    neighbours = ev.by_kind.get("neighbour")
+    truly_unexplained = [k for k in ev.unexplained if k not in neighbours] if neighbours \
+        else ev.unexplained
     if truly_unexplained:
         con.append(t["unexplained"].format(r=w.regions(truly_unexplained)))
     if not ev.by_kind:
