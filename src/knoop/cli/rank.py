@@ -65,6 +65,8 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
             raise click.UsageError("give either SOURCE or --batch, not both")
         import gc
 
+        import orjson
+
         ranker.score_index  # noqa: B018 (the arrays, built on first use)
         gc.collect()
         gc.freeze()  # the ranker's objects live as long as the process: never scan them again
@@ -75,12 +77,16 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
             if not line.strip():
                 continue
             try:
-                out = ranker.rank(ranker.parse_text(line), lang, top, reasons=reasons).to_dict()
+                ranking = ranker.rank(ranker.parse_text(line), lang, top, reasons=reasons)
             except KnoopError as exc:
                 bad += 1
-                out = {"line": n, **exc.to_dict()}
                 click.echo(f"error: line {n}: {exc.message}", err=True)
-            lines.append(_json_line(out))
+                lines.append(_json_line({"line": n, **exc.to_dict()}))
+            else:
+                try:
+                    lines.append(ranking.to_json() + b"\n")
+                except (orjson.JSONEncodeError, TypeError):  # a lone surrogate in a text
+                    lines.append(_json_line(ranking.to_dict()))
             if len(lines) >= 256:
                 stdout.write(b"".join(lines))
                 lines.clear()

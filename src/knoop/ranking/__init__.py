@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from knoop.kb import KnowledgeBase, knowledge_base
+from knoop.ranking.candidates import Candidate, PlainRow, Ranking
 from knoop.ranking.evidence import evidence_from
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording
 from knoop.ranking.reasons import reasons as reasons_of
-from knoop.ranking.redflags import RedFlag, load_rules, screen
+from knoop.ranking.redflags import load_rules, screen
 from knoop.ranking.scoring import (
     Evidence,
     Scored,
@@ -30,7 +31,7 @@ from knoop.ranking.scoring import (
     serves,
     symmetric_halves,
 )
-from knoop.ranking.together import Pick, cover, together
+from knoop.ranking.together import cover, together
 from knoop.ranking.zones import Key, MuscleZone, build_index, build_zones
 
 if TYPE_CHECKING:
@@ -52,86 +53,6 @@ NOTES = {
     "wording": {"nl": "Dit zijn spieren om te onderzoeken, geen diagnose.",
                 "en": "These are muscles to examine, not a diagnosis."},
 }
-
-
-@dataclass
-class Candidate:
-    rank: int
-    muscle: str
-    side: str
-    score: float
-    name: str
-    trigger_points: list[str]
-    #: None (and absent from :meth:`to_dict`) for a candidate past the ``reasons`` asked for
-    reasons_for: list[str] | None
-    reasons_against: list[str] | None
-    finding: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "rank": self.rank, "muscle": self.muscle, "side": self.side,
-            "score": round(self.score, 3), "name": self.name,
-            "trigger_points": self.trigger_points,
-        }
-        if self.reasons_for is not None:
-            d["reasons_for"] = self.reasons_for
-            d["reasons_against"] = self.reasons_against
-        if self.finding:
-            d["finding"] = self.finding
-        return d
-
-
-#: A candidate listed without reasons, as a plain row: (rank, muscle-side index, score, the
-#: score rounded to 3 decimals as listed, finding)
-PlainRow = tuple[int, int, float, float, "str | None"]
-
-
-@dataclass
-class Ranking:
-    kb_version: str
-    lang: str
-    #: the candidates listed with their reasons (the first ``reasons``)
-    explained: list[Candidate]
-    together: list[Pick]
-    red_flags: list[RedFlag]
-    notes: list[str] = field(default_factory=list)
-    #: How many muscle-sides have a score at all (set when ``candidates`` is cut to a top N).
-    total_candidates: int | None = None
-    #: the candidates listed after those, without reasons: plain rows (no object per
-    #: candidate until :attr:`candidates` asks) ...
-    plain: list[PlainRow] = field(default_factory=list)
-    #: ... and per muscle-side index: muscle, side, name, trigger points
-    about: Sequence[tuple[str, str, str, tuple[str, ...]]] = ()
-
-    @cached_property
-    def candidates(self) -> list[Candidate]:
-        """Every listed candidate, best first (those past ``reasons`` without reasons)."""
-        about = self.about
-        return self.explained + [
-            Candidate(n, about[i][0], about[i][1], score, about[i][2], list(about[i][3]),
-                      None, None, finding) for n, i, score, _listed, finding in self.plain]
-
-    def to_dict(self) -> dict[str, Any]:
-        about = self.about
-        candidates = [c.to_dict() for c in self.explained]
-        for n, i, _score, score, finding in self.plain:
-            muscle, side, name, tps = about[i]
-            c: dict[str, Any] = {"rank": n, "muscle": muscle, "side": side, "score": score,
-                                 "name": name, "trigger_points": list(tps)}
-            if finding:
-                c["finding"] = finding
-            candidates.append(c)
-        out: dict[str, Any] = {
-            "kb_version": self.kb_version,
-            "lang": self.lang,
-            "red_flags": [f.to_dict() for f in self.red_flags],
-            "candidates": candidates,
-            "together": [p.to_dict() for p in self.together],
-            "notes": self.notes,
-        }
-        if self.total_candidates is not None:
-            out["total_candidates"] = self.total_candidates
-        return out
 
 
 class Ranker:
@@ -163,6 +84,8 @@ class Ranker:
         self.about = tuple(
             tuple((m, side, self.names[m][en], self.trigger_point_ids[m])
                   for m, side in self.sides) for en in (False, True))
+        self.fragments = tuple(tuple(_fragments(*about) for about in by_lang)
+                               for by_lang in self.about)
         self.wording = {lang: Wording(kb, lang) for lang in LANGS}
         self.symptom_weight = specificity(kb)
 
@@ -347,7 +270,18 @@ class Ranker:
         else:
             picks = together([sides[i] for i in pool], self.zones, painted)
         return Ranking(self.version, lang, explained, picks, flags, notes,
-                       None if top is None else len(order), plain, self.about[lang == "en"])
+                       None if top is None else len(order), plain, self.about[lang == "en"],
+                       self.fragments[lang == "en"])
+
+
+def _fragments(muscle: str, side: str, name: str, trigger_points: tuple[str, ...]
+               ) -> tuple[bytes, bytes]:
+    """A muscle-side's part of a candidate's JSON around its rank and score (see
+    ``Ranking.to_json``): ``"muscle":…,"side":…,`` and ``"name":…,"trigger_points":[…]``."""
+    import orjson
+
+    return (orjson.dumps({"muscle": muscle, "side": side})[1:-1] + b",",
+            orjson.dumps({"name": name, "trigger_points": trigger_points})[1:-1])
 
 
 def specificity(kb: KnowledgeBase) -> dict[str, float]:
@@ -401,4 +335,5 @@ def rank(data: Any, lang: str = "nl", top: int | None = None) -> Ranking:
     return r.rank(r.parse(data), lang, top)
 
 
-__all__ = ["REASONS_SHOWN", "PainMap", "Ranker", "Ranking", "default_ranker", "parse_painmap_text", "rank"]
+__all__ = ["REASONS_SHOWN", "Candidate", "PainMap", "PlainRow", "Ranker", "Ranking", "default_ranker",
+           "parse_painmap_text", "rank"]

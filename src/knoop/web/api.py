@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import orjson
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
@@ -40,4 +41,8 @@ def rank_painmap(
     r = default_ranker()
     pm = r.parse(painmap.model_dump(exclude_unset=True))  # contract IDs: the core's rule
     n = None if reasons == "all" else int(reasons)
-    return json_response(r.rank(pm, lang, top, reasons=n).to_dict())
+    ranking = r.rank(pm, lang, top, reasons=n)
+    try:
+        return Response(ranking.to_json(), media_type="application/json")
+    except (orjson.JSONEncodeError, TypeError):  # a lone surrogate: json_response copes
+        return json_response(ranking.to_dict())
