@@ -4,9 +4,12 @@ then every line that names a goal once more, together, as a summary."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+GOAL = re.compile(r"goal\s*[<>≤≥]")  # "(goal <= 2 ms)", "(goal >= 0.5)"
 
 summary: list[str] = []
 for script in sorted(Path(__file__).parent.glob("bench_*.py")):
@@ -15,7 +18,7 @@ for script in sorted(Path(__file__).parent.glob("bench_*.py")):
     assert done.stdout is not None
     for line in done.stdout:
         print(line, end="", flush=True)
-        if "goal" in line:
+        if GOAL.search(line):
             summary.append(f"{script.stem}: {line.strip()}")
     if done.wait():
         print(f"(exited with {done.returncode})")
