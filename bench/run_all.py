@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-GOAL = re.compile(r"goal\s*[<>≤≥]")  # "(goal <= 2 ms)", "(goal >= 0.5)"
+GOAL = re.compile(r"(goal|target):?\s*([a-z0-9 ]+\s)?[<>≤≥]")  # "(goal <= 2 ms)", "(goal: p95 <= ...", "target <="
 
 summary: list[str] = []
 for script in sorted(Path(__file__).parent.glob("bench_*.py")):
