@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from knoop.handouts import diagrams
 from knoop.handouts.charts import SCHEME, background_image
+from knoop.handouts.weasy import defer_unused_font_tools
 from knoop.vocabulary import LOCAL_TZ
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def render_html(template: str, context: dict[str, Any]) -> str:
 
 
 def _fetcher() -> URLFetcher:
+    defer_unused_font_tools()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class Fetcher(URLFetcher):
@@ -113,6 +115,7 @@ def _fetcher() -> URLFetcher:
 
 @cache
 def stylesheet() -> CSS:
+    defer_unused_font_tools()
     from weasyprint import CSS
 
     return CSS(filename=str(TEMPLATES / "print.css"), url_fetcher=_fetcher())
@@ -125,6 +128,7 @@ def _document_class() -> type[HTML]:
     instead of several hundred (forms, every counter style, ``dir`` rules), ~15 % of a
     handout's time. WeasyPrint documents no option for it; these two methods are where it
     takes the sheet and its counter styles (checked with WeasyPrint 70)."""
+    defer_unused_font_tools()
     from weasyprint import CSS, HTML
     from weasyprint.css.counters import CounterStyle
 
