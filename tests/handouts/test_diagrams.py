@@ -49,7 +49,12 @@ def test_a_pre_rendered_diagram_shows_what_rendering_it_now_shows() -> None:
     now = Image.open(io.BytesIO(render_diagram("levator_scapulae", "right"))).convert("L")
     assert packaged.size == now.size == (WIDTH_PX, found["height"])
     diff = ImageChops.difference(packaged, now)
-    assert max(diff.histogram()[24:]) == 0, "more than JPEG noise differs"
+    # JPEG noise stays under 24 grey levels; a few pixels of the L/R letters may differ more,
+    # depending on which fonts the process has loaded before (cairo's text, after WeasyPrint's
+    # in the full suite: 11 pixels seen). A change to the diagram moves thousands.
+    changed = sum(diff.histogram()[24:])
+    assert changed <= packaged.size[0] * packaged.size[1] // 1000, (
+        f"{changed} pixels differ more than JPEG noise")
 
 
 def test_the_handout_shows_the_picture_in_place_of_the_svg_in_both_languages() -> None:
