@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from knoop.errors import ImportStopped
-from knoop.fhir.csvio import export_csv, import_clients
+from knoop.fhir.csvexport import export_csv
+from knoop.fhir.csvio import import_clients
 from tests.demo_practice import Demo
 
 GOOD = ("voornaam;tussenvoegsel;achternaam;geboortedatum;e-mail;telefoon;huisarts\n"
@@ -209,7 +210,7 @@ def test_formula_cells_are_quoted_also_from_an_intake_link(demo: Demo, tmp_path:
 
 @pytest.mark.parametrize("text", ["=1+1", "+31 6 1234", "-2+3", "@SUM(A1)", "\t=1", " =1"])
 def test_every_formula_start_is_neutralised(text: str) -> None:
-    from knoop.fhir.csvio import neutral
+    from knoop.fhir.csvexport import neutral
     assert neutral(text) == "'" + text
     assert neutral("Hoofdpijn - links") == "Hoofdpijn - links"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from knoop.fhir import fhir_bundle
 from knoop.fhir.bundle import validate_bundle
-from knoop.fhir.csvio import DIARY_COLUMNS, export_csv
+from knoop.fhir.csvexport import DIARY_COLUMNS, export_csv
 from tests.demo_practice import Demo
 
 

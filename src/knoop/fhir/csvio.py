@@ -1,12 +1,5 @@
-"""CSV for the practice's own analysis (export) and clients from other software (import).
-
-Export (:func:`export_csv`): ``sessions.csv``, ``findings.csv``, ``treatments.csv`` for every
-client of the actor's practice, UTF-8 with BOM (Excel opens it right), ``;``-separated as Dutch
-spreadsheets expect. Read through ``store.practice_export``: keyset pages of 500 clients by ID,
-each page a short transaction, one ``export`` entry in the access log for the whole export
-(linear in the size of the practice). Every text cell that a spreadsheet would run as a formula
-(``=``, ``+``, ``-``, ``@``, tab, carriage return) starts with an apostrophe (:func:`neutral`);
-files are 0600 in a 0700 folder.
+"""Clients from other software, as CSV (the import). The export of the practice's sessions,
+findings, treatments and diary for its own analysis is :mod:`knoop.fhir.csvexport`.
 
 Import (:func:`check_clients_csv`, :func:`import_clients`): columns ``first_name``,
 ``last_name`` (required), ``infix``, ``date_of_birth`` (YYYY-MM-DD or DD-MM-YYYY), ``email``,
@@ -33,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knoop.errors import BadInput, ImportStopped, KnoopError
-from knoop.fhir.csvexport import DIARY_COLUMNS, SESSION_COLUMNS, Progress, export_csv, neutral  # noqa: F401 - the export, re-exported for callers
+from knoop.fhir.csvexport import Progress
 from knoop.store import Actor, ClientMatch, Store
 
 #: Rows per transaction of an import.

@@ -211,8 +211,7 @@ def warm_up() -> None:
 
     example_handout()
     # what the warm-up's documents left: collected and handed back to the system now, before
-    # the server freezes what it loaded (a PDF's cycles would otherwise be frozen with it)
+    # the server freezes what it loaded (a PDF's cycles would otherwise be frozen with it);
+    # nothing is frozen yet, so _release_memory alone would leave the collecting to Python
     gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    _release_memory()

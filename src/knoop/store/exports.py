@@ -227,13 +227,9 @@ class ExportsMixin(ScopedBase):
             return None
         return url.render_as_string(hide_password=False)
 
-    def practice_export(self, actor: Actor, *, page: int = PAGE,
-                        scope: list[ExportScope] | None = None) -> Iterator[ExportPage]:
+    def practice_export(self, actor: Actor, *, page: int = PAGE) -> Iterator[ExportPage]:
         """Every client of the actor's practice that exists when the export starts, a page of
-        ``page`` clients at a time (see :meth:`export_plan`); ``scope``, when given, receives
-        the export's :class:`ExportScope`."""
+        ``page`` clients at a time (see :meth:`export_plan`)."""
         plan = self.export_plan(actor, page=page)
-        if scope is not None:
-            scope.append(plan.scope)
         for i in range(len(plan.pages)):
             yield self.export_page(plan, i)
