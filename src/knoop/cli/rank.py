@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 import click
 
-from knoop.errors import BadInput, KnoopError
+from knoop.errors import BadInput
 
 
 def _table(ranking: dict[str, Any], lang: str = "nl") -> str:
@@ -53,8 +53,10 @@ def _table(ranking: dict[str, Any], lang: str = "nl") -> str:
 @click.option("--reasons", "reasons_arg", default="20", show_default=True, metavar="N|all",
               help="Give reasons for the first N candidates, or all; the others are listed "
                    "with their score and trigger points only.")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="With --batch: processes that rank (default: one per core, at most 4).")
 def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int | None,
-         lang: str, reasons_arg: str) -> None:
+         lang: str, reasons_arg: str, workers: int | None) -> None:
     """Rank the muscles to examine for the pain map in SOURCE (a file, or - for stdin)."""
     from knoop.ranking import default_ranker
 
@@ -65,33 +67,14 @@ def rank(source: TextIO | None, batch: TextIO | None, fmt: str | None, top: int 
             raise click.UsageError("give either SOURCE or --batch, not both")
         import gc
 
-        import orjson
+        from knoop.cli.rankbatch import Options, default_workers, rank_batch
 
         ranker.score_index  # noqa: B018 (the arrays, built on first use)
         gc.collect()
         gc.freeze()  # the ranker's objects live as long as the process: never scan them again
-        bad = 0
-        stdout = sys.stdout.buffer
-        lines: list[bytes] = []  # written in blocks: one write per map costs more than a rank
-        for n, line in enumerate(batch, start=1):
-            if not line.strip():
-                continue
-            try:
-                ranking = ranker.rank(ranker.parse_text(line), lang, top, reasons=reasons)
-            except KnoopError as exc:
-                bad += 1
-                click.echo(f"error: line {n}: {exc.message}", err=True)
-                lines.append(_json_line({"line": n, **exc.to_dict()}))
-            else:
-                try:
-                    lines.append(ranking.to_json() + b"\n")
-                except (orjson.JSONEncodeError, TypeError):  # a lone surrogate in a text
-                    lines.append(_json_line(ranking.to_dict()))
-            if len(lines) >= 256:
-                stdout.write(b"".join(lines))
-                lines.clear()
-        stdout.write(b"".join(lines))
-        stdout.flush()
+        bad = rank_batch(batch, Options(lang, top, reasons), sys.stdout.buffer, sys.stderr,
+                         workers or default_workers())
+        sys.stdout.flush()
         if bad:
             sys.exit(2)
         return
@@ -117,16 +100,6 @@ def _reasons(value: str) -> int | None:
         raise click.BadParameter(f"must be a whole number 0-999999 or 'all'; got {value!r}",
                                  param_hint="--reasons")
     return int(value)
-
-
-def _json_line(data: dict[str, Any]) -> bytes:
-    """One compact JSON line (UTF-8, not ASCII-escaped)."""
-    import orjson
-
-    try:
-        return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
-    except (orjson.JSONEncodeError, TypeError):  # a lone surrogate in a message
-        return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
 def _load(f: TextIO) -> Any:

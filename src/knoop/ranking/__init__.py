@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from knoop.kb import KnowledgeBase, knowledge_base
 from knoop.ranking.candidates import Candidate, PlainRow, Ranking
-from knoop.ranking.evidence import evidence_from
+from knoop.ranking.evidence import evidences_from
 from knoop.ranking.painmap import PainMap, parse_painmap, parse_painmap_text
 from knoop.ranking.reasons import Wording
 from knoop.ranking.reasons import reasons as reasons_of
@@ -240,23 +240,27 @@ class Ranker:
         explained: list[Candidate] = []
         shown = len(listed) if reasons is None else min(max(reasons, 0), len(listed))
         sides = self.sides
-        for n in listed[:shown]:
-            z = self.zones[sides[order[n]]]
-            if scored.sums is not None:
-                ev, tp_size = evidence_from(order[n], z, self.score_index, scored.sums,
-                                            context.weights, pm)
-            else:
-                ev = self._evidence_of(sides[order[n]], pm, context)
-                tp_size = next((len(tp.essential) for tp in z.trigger_points
-                                if tp.id == ev.best_tp), 0)
+        picked = [order[n] for n in listed[:shown]]
+        if scored.sums is not None:
+            evidences = evidences_from(picked, [self.zones[sides[i]] for i in picked],
+                                       self.score_index, scored.sums, context.weights, pm)
+        else:
+            evidences = []
+            for i in picked:
+                ev = self._evidence_of(sides[i], pm, context)
+                evidences.append((ev, next((len(tp.essential) for tp in self.zones[sides[i]]
+                                            .trigger_points if tp.id == ev.best_tp), 0)))
+        en = lang == "en"
+        tp_ids = self.trigger_point_ids
+        names = self.names
+        for n, (ev, tp_size) in zip(listed, evidences):
             pro, con = reasons_of(ev, symptoms, w, tp_size)
-            tps = list(self.trigger_point_ids[ev.muscle])
-            if ev.best_tp:
+            tps = list(tp_ids[ev.muscle])
+            if ev.best_tp and tps[0] != ev.best_tp:
                 tps.remove(ev.best_tp)
                 tps.insert(0, ev.best_tp)
-            explained.append(Candidate(
-                n + 1, ev.muscle, ev.side, ev.score, self.names[ev.muscle][lang == "en"],
-                tps, pro, con, ev.finding))
+            explained.append(Candidate(n + 1, ev.muscle, ev.side, ev.score, names[ev.muscle][en],
+                                       tps, pro, con, ev.finding))
         rest = listed[shown:]
         if scored.sums is not None:  # the arrays: round them all at once
             listed_scores = self.score_index.rounded([scores[n] for n in rest], 3)

@@ -12,7 +12,7 @@ tingling or numbness takes the reference path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from knoop.ranking.painmap import PainMap
@@ -28,50 +28,74 @@ def evidence_from(i: int, z: MuscleZone, index: ScoreIndex, sums: Mapping[str | 
     """The evidence of muscle-side ``i`` (zone ``z``) and the size of its best trigger point's
     essential zone (0 without one). ``sums``: of the whole drawing (key ``None``) and, for a
     symmetric drawing, of each side's half (``"left"``, ``"right"``)."""
-    use = sums[None]
-    per_side = False
-    half = sums.get(z.side)
-    if half is not None and half.score.item(i) > use.score.item(i):
-        use, per_side = half, True
-    ev = Evidence(z.muscle, z.side)
-    ev.per_side = per_side
-    painted = use.painted
-    tp_size = 0
-    if use.total > 0:
-        kinds = z.kind
-        by_kind = ev.by_kind
-        unexplained = ev.unexplained
-        for key in painted:
-            kind = kinds.get(key)
-            if kind is None:
-                unexplained.append(key)
-                continue
-            if kind in by_kind:
-                by_kind[kind].append(key)
-            else:
-                by_kind[kind] = [key]
-            if kind == "neighbour":
-                unexplained.append(key)
-        counts = use.counts
+    return evidences_from([i], [z], index, sums, symptoms, pm)[0]
+
+
+def evidences_from(indices: Sequence[int], zones: Sequence[MuscleZone], index: ScoreIndex,
+                   sums: Mapping[str | None, Sums], symptoms: Mapping[str, float],
+                   pm: PainMap) -> list[tuple[Evidence, int]]:
+    """:func:`evidence_from` of several muscle-sides of one drawing at once (what their
+    reasons are made of): the per-side values are read from the arrays once for all of them."""
+    whole = sums[None]
+    halves = [sums.get(z.side) for z in zones] if len(sums) > 1 else [None] * len(zones)
+    scores = whole.score[indices].tolist()
+    per_side = [False] * len(zones)
+    uses = [whole] * len(zones)
+    for n, half in enumerate(halves):
+        if half is not None:
+            own = half.score.item(indices[n])
+            if own > scores[n]:
+                scores[n], uses[n], per_side[n] = own, half, True
+    values: dict[int, tuple[list[float], list[float]]] = {}
+    for use in {id(u): u for u in uses}.values():
         if use.explained is not None and use.coverage is not None:
-            ev.explained = use.explained.item(i)
-            ev.coverage = max(use.coverage.item(i), 0.0)
-        best_whole, best, best_t = -1.0, None, 0
-        size = index.part_sizes
-        for tp, t in index.whole_parts[i]:
-            whole = (counts.item(t) if counts is not None else 0) / size[t]
-            if whole > best_whole:
-                best_whole, best, best_t = whole, tp, t
-            if not ev.local and not tp.location.isdisjoint(painted):
-                ev.local = True
-        if best is not None:
-            ev.best_tp = best.id
-            ev.covered = counts.item(best_t) if counts is not None else 0
-            ev.unpainted_essential = [k for k in best.ordered if k not in painted]
-            tp_size = len(best.essential)
-    if symptoms:
-        ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
-    ev.score = use.score.item(i)
-    apply_findings(ev, pm)
-    ev.score = round(ev.score, 9)  # float noise must not decide an order
-    return ev, tp_size
+            values[id(use)] = (use.explained[indices].tolist(), use.coverage[indices].tolist())
+    size = index.part_sizes
+    whole_parts = index.whole_parts
+    out: list[tuple[Evidence, int]] = []
+    for n, (i, z) in enumerate(zip(indices, zones)):
+        use = uses[n]
+        ev = Evidence(z.muscle, z.side)
+        ev.per_side = per_side[n]
+        painted = use.painted
+        tp_size = 0
+        if use.total > 0:
+            kinds = z.kind
+            by_kind = ev.by_kind
+            unexplained = ev.unexplained
+            for key in painted:
+                kind = kinds.get(key)
+                if kind is None:
+                    unexplained.append(key)
+                    continue
+                if kind in by_kind:
+                    by_kind[kind].append(key)
+                else:
+                    by_kind[kind] = [key]
+                if kind == "neighbour":
+                    unexplained.append(key)
+            got = values.get(id(use))
+            if got is not None:
+                ev.explained = got[0][n]
+                ev.coverage = max(got[1][n], 0.0)
+            counts = use.counts
+            best_whole, best, best_t = -1.0, None, 0
+            for tp, t in whole_parts[i]:
+                part = (counts.item(t) if counts is not None else 0) / size[t]
+                if part > best_whole:
+                    best_whole, best, best_t = part, tp, t
+                if not ev.local and not tp.location.isdisjoint(painted):
+                    ev.local = True
+            if best is not None:
+                ev.best_tp = best.id
+                ev.covered = counts.item(best_t) if counts is not None else 0
+                ev.unpainted_essential = [k for k in best.ordered if k not in painted]
+                tp_size = len(best.essential)
+        if symptoms:
+            ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
+        ev.score = scores[n]
+        if pm.findings:
+            apply_findings(ev, pm)
+        ev.score = round(ev.score, 9)  # float noise must not decide an order
+        out.append((ev, tp_size))
+    return out

@@ -9,6 +9,8 @@ from knoop.ranking.scoring import Evidence
 from knoop.ranking.zones import Key
 
 MAX_LISTED = 6
+#: the kinds of zone a reason for names, in the order the reasons list them
+KINDS = ("essential", "local", "nerve", "spillover", "neighbour")
 
 T = {
     "nl": {
@@ -75,8 +77,15 @@ class Wording:
                 for side in ((None, "left", "right") if r.paired else (None,))]
         keys.sort(key=_reading_order)
         self._place = {key: n for n, key in enumerate(keys)}
-        for key in keys:
-            self.region(key)
+        #: key -> (its place in reading order, its label): a list of these sorts into reading
+        #: order by itself (places are unique)
+        self._placed = {key: (n, self.region(key)) for n, key in enumerate(keys)}
+        #: the text before "{r}" or "{s}" of each template that is a prefix and one list
+        self.prefix = {name: text[:-3] for name, text in self.t.items()
+                       if text.endswith(("{r}", "{s}")) and text.count("{") == 1}
+        self._symptoms = {sid: self.symptom(sid) for sid in self.contract.symptoms}
+        self._general = frozenset(sid for sid, s in self.contract.symptoms.items()
+                                  if s.kind == "general")
 
     def _full(self, region: str) -> str:
         r = self.contract.regions[region]
@@ -104,15 +113,31 @@ class Wording:
 
     def regions(self, keys: list[Key]) -> str:
         """Region names, sorted, at most MAX_LISTED and a count of the rest."""
+        if len(keys) == 1:
+            label = self._labels.get(keys[0])
+            if label is not None:
+                return label
+        placed = self._placed
         try:
-            ordered = sorted(keys, key=self._place.__getitem__)
+            ordered = sorted([placed[k] for k in keys])
         except KeyError:  # a key outside the contract's regions (not from a parsed pain map)
-            ordered = sorted(keys, key=_reading_order)
-        labels = self._labels
-        words = [labels.get(k) or self.region(k) for k in ordered[:MAX_LISTED]]
+            return self._regions_outside(keys)
+        if len(ordered) > MAX_LISTED:
+            return ", ".join([label for _n, label in ordered[:MAX_LISTED]]
+                             + [self.t["more"].format(n=len(ordered) - MAX_LISTED)])
+        return ", ".join([label for _n, label in ordered])
+
+    def _regions_outside(self, keys: list[Key]) -> str:
+        ordered = sorted(keys, key=_reading_order)
+        words = [self.region(k) for k in ordered[:MAX_LISTED]]
         if len(ordered) > MAX_LISTED:
             words.append(self.t["more"].format(n=len(ordered) - MAX_LISTED))
         return ", ".join(words)
+
+    def symptoms(self, sids: list[str]) -> str:
+        """The complaints' names, joined (in the order given)."""
+        names = self._symptoms
+        return ", ".join([names.get(s) or self.symptom(s) for s in sids])
 
     def symptom(self, sid: str) -> str:
         s = self.contract.symptoms[sid]
@@ -137,41 +162,50 @@ def reasons(ev: Evidence, symptoms: list[str], w: Wording, essential_size: int
             ) -> tuple[list[str], list[str]]:
     """(reasons_for, reasons_against) for one candidate."""
     t = w.t
+    prefix = w.prefix
     pro: list[str] = []
     con: list[str] = []
-    if ev.finding == "active":
-        pro.append(t["active"])
-    elif ev.finding == "latent":
-        pro.append(t["latent"])
-    elif ev.finding == "none_found":
-        con.append(t["none_found_tp"].format(tp=w.trigger_point(ev.finding_tp))
-                   if ev.finding_tp else t["none_found"])
+    finding = ev.finding
+    if finding is not None:
+        if finding == "active":
+            pro.append(t["active"])
+        elif finding == "latent":
+            pro.append(t["latent"])
+        elif finding == "none_found":
+            con.append(t["none_found_tp"].format(tp=w.trigger_point(ev.finding_tp))
+                       if ev.finding_tp else t["none_found"])
     if ev.per_side:
         pro.append(t["per_side"])
-    for kind in ("essential", "local", "nerve", "spillover", "neighbour"):
-        keys = ev.by_kind.get(kind)
-        if keys and kind == "nerve":
-            pro.append(t[kind].format(r=w.regions(keys), n=w.nerves(ev.muscle, keys)))
-        elif keys:
-            pro.append(t[kind].format(r=w.regions(keys)))
+    by_kind = ev.by_kind
+    if by_kind:
+        for kind in KINDS:
+            keys = by_kind.get(kind)
+            if not keys:
+                continue
+            if kind == "nerve":
+                pro.append(t[kind].format(r=w.regions(keys), n=w.nerves(ev.muscle, keys)))
+            else:
+                pro.append(prefix[kind] + w.regions(keys))
     if ev.best_tp and essential_size and ev.coverage > 0:
         pro.append(t["coverage"].format(hit=ev.covered, n=essential_size,
                                         tp=w.trigger_point(ev.best_tp)))
     if ev.symptom_matches:
-        pro.append(t["symptoms"].format(s=", ".join(w.symptom(s) for s in ev.symptom_matches)))
-    neighbours = ev.by_kind.get("neighbour")
+        pro.append(prefix["symptoms"] + w.symptoms(ev.symptom_matches))
+    neighbours = by_kind.get("neighbour")
     truly_unexplained = [k for k in ev.unexplained if k not in neighbours] if neighbours \
         else ev.unexplained
     if truly_unexplained:
-        con.append(t["unexplained"].format(r=w.regions(truly_unexplained)))
-    if not ev.by_kind:
+        con.append(prefix["unexplained"] + w.regions(truly_unexplained))
+    if not by_kind:
         con.append(t["no_zone"])
     if ev.unpainted_essential:
-        con.append(t["unpainted"].format(r=w.regions(ev.unpainted_essential)))
+        con.append(prefix["unpainted"] + w.regions(ev.unpainted_essential))
     # Only a complaint that points to some muscles and not others says something when this
     # muscle lacks it; a general one (pain disturbs sleep) fits any painful muscle.
-    missing = [s for s in symptoms if s not in ev.symptom_matches
-               and w.contract.symptoms[s].kind != "general"]
-    if missing:
-        con.append(t["no_symptoms"].format(s=", ".join(w.symptom(s) for s in missing)))
+    if symptoms:
+        matched = ev.symptom_matches
+        general = w._general
+        missing = [s for s in symptoms if s not in matched and s not in general]
+        if missing:
+            con.append(prefix["no_symptoms"] + w.symptoms(missing))
     return pro, con
