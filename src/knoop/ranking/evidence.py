@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from knoop.ranking.painmap import PainMap
 from knoop.ranking.scoring import Evidence, apply_findings
-from knoop.ranking.zones import MuscleZone
+from knoop.ranking.zones import Key, MuscleZone
 
 if TYPE_CHECKING:
     from knoop.ranking.scoreindex import ScoreIndex, Sums
@@ -52,17 +52,21 @@ def evidences_from(indices: Sequence[int], zones: Sequence[MuscleZone], index: S
             values[id(use)] = (use.explained[indices].tolist(), use.coverage[indices].tolist())
     size = index.part_sizes
     whole_parts = index.whole_parts
+    findings = pm.findings
     out: list[tuple[Evidence, int]] = []
-    for n, (i, z) in enumerate(zip(indices, zones)):
+    for n, i in enumerate(indices):
+        z = zones[n]
         use = uses[n]
-        ev = Evidence(z.muscle, z.side)
-        ev.per_side = per_side[n]
         painted = use.painted
-        tp_size = 0
+        by_kind: dict[str, list[Key]] = {}
+        unexplained: list[Key] = []
+        explained = coverage = 0.0
+        local = False
+        best_id: str | None = None
+        covered = tp_size = 0
+        unpainted: list[Key] = []
         if use.total > 0:
             kinds = z.kind
-            by_kind = ev.by_kind
-            unexplained = ev.unexplained
             for key in painted:
                 kind = kinds.get(key)
                 if kind is None:
@@ -76,25 +80,25 @@ def evidences_from(indices: Sequence[int], zones: Sequence[MuscleZone], index: S
                     unexplained.append(key)
             got = values.get(id(use))
             if got is not None:
-                ev.explained = got[0][n]
-                ev.coverage = max(got[1][n], 0.0)
+                explained = got[0][n]
+                coverage = max(got[1][n], 0.0)
             counts = use.counts
             best_whole, best, best_t = -1.0, None, 0
             for tp, t in whole_parts[i]:
                 part = (counts.item(t) if counts is not None else 0) / size[t]
                 if part > best_whole:
                     best_whole, best, best_t = part, tp, t
-                if not ev.local and not tp.location.isdisjoint(painted):
-                    ev.local = True
+                if not local and not tp.location.isdisjoint(painted):
+                    local = True
             if best is not None:
-                ev.best_tp = best.id
-                ev.covered = counts.item(best_t) if counts is not None else 0
-                ev.unpainted_essential = [k for k in best.ordered if k not in painted]
+                best_id = best.id
+                covered = counts.item(best_t) if counts is not None else 0
+                unpainted = [k for k in best.ordered if k not in painted]
                 tp_size = len(best.essential)
-        if symptoms:
-            ev.symptom_matches = [s for s in symptoms if s in z.symptoms]
-        ev.score = scores[n]
-        if pm.findings:
+        matches = [s for s in symptoms if s in z.symptoms] if symptoms else []
+        ev = Evidence(z.muscle, z.side, explained, coverage, local, best_id, matches, by_kind,
+                      unexplained, unpainted, None, None, scores[n], per_side[n], covered)
+        if findings:
             apply_findings(ev, pm)
         ev.score = round(ev.score, 9)  # float noise must not decide an order
         out.append((ev, tp_size))
