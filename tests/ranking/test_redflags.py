@@ -149,3 +149,42 @@ def test_screening_reports_the_items_that_fired_a_rule() -> None:
     (flag,) = result.flags
     assert flag.id == "aortic_aneurysm" and "screening:throbbing_belly" in flag.because
     assert flag.to_dict()["reference"].startswith("Wanhainen")
+
+
+def test_skipping_the_rules_a_map_has_nothing_for_changes_no_screening() -> None:
+    """``screen`` skips a rule whose needed facts (``needs``) the map lacks: on random maps
+    with screening answers, symptoms, qualities and ages the result equals evaluating every
+    rule, and the skip does happen."""
+    import dataclasses
+    import random
+
+    from knoop.ranking.redflags import facts
+    from knoop.vocabulary import QUALITIES
+
+    r = default_ranker()
+    c = r.contract
+    every = tuple(dataclasses.replace(rule, needs=None) for rule in load_rules())
+    assert sum(rule.needs is not None for rule in load_rules()) >= len(every) // 2
+    regions, symptoms, items = sorted(c.regions), sorted(c.symptoms), sorted(c.screening)
+    rnd = random.Random(5)
+    skipped = 0
+    for _ in range(1500):
+        picked = rnd.sample(regions, rnd.randint(0, 9))
+        data: dict[str, Any] = {"regions": [
+            {"region": x, **({"side": rnd.choice(["left", "right"])} if c.regions[x].paired
+                             else {}),
+             "quality": rnd.choice(QUALITIES)}
+            for x in picked]}
+        if rnd.random() < 0.5:
+            data["symptoms"] = rnd.sample(symptoms, rnd.randint(1, 3))
+        if rnd.random() < 0.4:
+            data["screening"] = rnd.sample(items, rnd.randint(1, 2))
+        if rnd.random() < 0.5:
+            data["client"] = {"age": rnd.randint(10, 90)}
+        pm = r.parse(data)
+        for lang in ("nl", "en"):
+            assert screen(pm, c, lang, load_rules()) == screen(pm, c, lang, every), data
+        have = facts(pm, c)
+        skipped += sum(1 for rule in load_rules()
+                       if rule.needs is not None and rule.needs.isdisjoint(have))
+    assert skipped > 1500  # most maps skip most rules

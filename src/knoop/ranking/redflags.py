@@ -111,6 +111,9 @@ class Rule:
     en: str
     source: str
     supersedes: tuple[str, ...] = ()
+    #: facts of a pain map at least one of which the rule needs to fire (see :func:`needs`);
+    #: None when it may fire without any (an age, a count, a "not")
+    needs: frozenset[tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,13 +167,50 @@ def _evaluate(cond: Cond, pm: PainMap, c: Contract, hits: list[str]) -> bool:
     return True
 
 
+def needs(cond: Cond) -> frozenset[tuple[str, str]] | None:
+    """Facts of a pain map of which ``cond`` needs at least one to hold: ``("screening", id)``,
+    ``("symptom", id)``, ``("region", id)`` or ``("group", id)`` of a drawn region; None when
+    it may hold without any of them (an age, a count of regions, a "not"). A rule whose facts
+    the map has none of cannot fire, so :func:`screen` skips evaluating it."""
+    if cond.op in ("screening", "symptom"):
+        return frozenset((cond.op, x) for x in cond.items)
+    if cond.op in ("drawn", "drawn_both_sides") and cond.drawn is not None:
+        return frozenset({("region", r) for r in cond.drawn.regions}
+                         | {("group", g) for g in cond.drawn.groups})
+    if cond.op == "any":  # one child must hold: any child's facts
+        out: set[tuple[str, str]] = set()
+        for child in cond.children:
+            part = needs(child)
+            if part is None:
+                return None
+            out |= part
+        return frozenset(out)
+    if cond.op == "all":  # every child must hold: the facts of the narrowest child do
+        known = [p for p in map(needs, cond.children) if p is not None]
+        return min(known, key=len) if known else None
+    return None
+
+
+def facts(pm: PainMap, c: Contract) -> set[tuple[str, str]]:
+    """The facts of ``pm`` that :func:`needs` speaks of."""
+    out = {("screening", x) for x in pm.screening}
+    out.update(("symptom", x) for x in pm.symptoms)
+    for r in pm.regions:
+        out.add(("region", r.region))
+        out.add(("group", c.regions[r.region].group))
+    return out
+
+
 def screen(pm: PainMap, c: Contract | None = None, lang: str = "nl",
            rules: tuple[Rule, ...] | None = None) -> Screening:
     """Evaluate the rule table and the screening answers of ``pm``."""
     c = c or contract()
     rules = rules if rules is not None else load_rules()
     fired: list[tuple[Rule, list[str]]] = []
+    have = facts(pm, c)
     for rule in rules:
+        if rule.needs is not None and rule.needs.isdisjoint(have):
+            continue  # it cannot fire (what it needs is not in the map)
         hits: list[str] = []
         if _evaluate(rule.when, pm, c, hits):
             fired.append((rule, list(dict.fromkeys(hits))))
@@ -320,9 +360,9 @@ def parse_rules(data: Any, c: Contract | None = None) -> tuple[Rule, ...]:
         supersedes = raw.get("supersedes", [])
         if not isinstance(supersedes, list):
             _fail(where, "supersedes must be a list of rule IDs")
-        rules.append(Rule(rid, raw["urgency"], _cond(f"{where}.when", raw["when"], c),
-                          raw["nl"].strip(), raw["en"].strip(), raw["source"].strip(),
-                          tuple(supersedes)))
+        when = _cond(f"{where}.when", raw["when"], c)
+        rules.append(Rule(rid, raw["urgency"], when, raw["nl"].strip(), raw["en"].strip(),
+                          raw["source"].strip(), tuple(supersedes), needs(when)))
     for rule in rules:
         for s in rule.supersedes:
             if s not in seen:
